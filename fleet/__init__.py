@@ -1,0 +1,1 @@
+"""The running fleet service: decisions, persistence, service loop, API, CLI."""

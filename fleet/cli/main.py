@@ -1,0 +1,19 @@
+"""The ``porter`` command: one typer app, one sub-app per area."""
+
+from __future__ import annotations
+
+import typer
+
+from fleet.cli.map_commands import map_app
+
+app = typer.Typer(
+    name="porter",
+    help="Porter: hospital robot and logistics fleet manager.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+app.add_typer(map_app, name="map")
+
+
+if __name__ == "__main__":
+    app()

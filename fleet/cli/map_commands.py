@@ -1,0 +1,9 @@
+"""``porter map ...``: validate, import, route and draw building maps."""
+
+from __future__ import annotations
+
+import typer
+
+map_app = typer.Typer(
+    help="Building maps: validate, import, route, draw.", no_args_is_help=True
+)

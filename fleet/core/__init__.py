@@ -1,0 +1,1 @@
+"""Jobs, robots, lifecycles, audit events and ports. Pure: no I/O, no clock."""

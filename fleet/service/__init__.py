@@ -1,0 +1,1 @@
+"""The asyncio service that runs the core on the real clock."""

@@ -1,0 +1,1 @@
+"""Persistence behind the job-store port (SQLAlchemy)."""

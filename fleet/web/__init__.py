@@ -1,0 +1,1 @@
+"""Web pages for nursing stations and fleet operations."""

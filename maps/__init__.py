@@ -1,0 +1,1 @@
+"""The building model: levels, lanes, lifts, doors, places, zones; routes."""

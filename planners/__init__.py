@@ -1,0 +1,1 @@
+"""Pure dispatch decisions: DispatchProblem -> Plan."""

@@ -1,0 +1,1 @@
+"""Robot, lift and door ports implemented over the ROS bridge."""

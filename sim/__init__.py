@@ -1,0 +1,1 @@
+"""Floor-plan simulator on a simulated clock."""
