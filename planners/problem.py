@@ -97,6 +97,9 @@ class Job:
     walking_factor: float = 1.0
     #: Latest start of pickup service (hard). ``None``: no limit.
     pickup_latest: float | None = None
+    #: Earliest start of drop-off service (hard; the robot waits if early).
+    #: ``None``: no limit. Used by benchmarks with delivery windows (Li & Lim).
+    dropoff_ready_at: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
