@@ -1,0 +1,340 @@
+"""One definition of time for a robot's route: ordered visits in, timed stops out.
+
+Every solver and the validator agree on what a route costs and when it arrives
+because they all ask this module. The rules it encodes:
+
+- The route starts at ``robot.start`` at ``max(problem.now, robot.available_at)``
+  with ``robot.battery_soc`` and the jobs in ``robot.onboard`` already loaded.
+- A leg's travel time is the matrix time divided by ``robot.speed_factor``. Its
+  load class is the one of the jobs on board: ``standard`` when nothing
+  non-standard is on board, otherwise the slowest of the non-standard classes on
+  board (a dirty load takes the dirty routes, whatever else rides with it). A leg
+  with a guidance on board is slowed by the guidance's ``walking_factor``.
+- A pickup starts no earlier than ``ready_at`` (the robot waits); service times are
+  spent at both ends; lateness is ``max(0, dropoff start - due_at)``.
+- Battery drains ``drain_per_m`` per metre (distances from the matrix). A charge
+  stop charges to full at the charger's rate. On arrival at any stop the state of
+  charge must be at least the reserve, except at a charger, where it must only be
+  non-negative: the reserve is what gets a robot to a charger.
+- A guidance is exclusive: nothing else is on board during the escort.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from planners.problem import (
+    Charger,
+    DispatchProblem,
+    Job,
+    JobKind,
+    Robot,
+    Stop,
+    StopKind,
+    UnassignedReason,
+)
+
+#: A visit of a route: (PICKUP or DROPOFF, job id) or (CHARGE, charger node).
+Visit = tuple[StopKind, str]
+
+#: The capability a robot needs to lead a person.
+GUIDE_CAPABILITY = "can_guide"
+STANDARD = "standard"
+#: Slack for floating-point comparisons of times and states of charge.
+EPS = 1e-9
+
+
+@dataclass(frozen=True, slots=True)
+class Violation:
+    """A broken rule: ``rule`` is a short stable name, ``message`` says where."""
+
+    rule: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.rule}: {self.message}"
+
+
+@dataclass(frozen=True, slots=True)
+class RouteSchedule:
+    """A robot's visits evaluated: timed stops, totals, cost and broken rules.
+
+    ``last_*`` is the robot's state after its last stop (where the next job would
+    start from); travel and distance include the final leg to ``robot.end``.
+    """
+
+    robot_id: str
+    stops: tuple[Stop, ...]
+    #: State of charge on leaving each stop.
+    soc_after: tuple[float, ...]
+    travel_s: float
+    distance_m: float
+    lateness_s: Mapping[str, float]
+    cost: float
+    last_node: str
+    last_time: float
+    last_soc: float
+    violations: tuple[Violation, ...]
+
+    @property
+    def feasible(self) -> bool:
+        return not self.violations
+
+
+def can_serve(robot: Robot, job: Job) -> bool:
+    """Whether the robot has every capability the job needs."""
+    if job.kind is JobKind.GUIDANCE and GUIDE_CAPABILITY not in robot.capabilities:
+        return False
+    return job.requires <= robot.capabilities
+
+
+def start_time(problem: DispatchProblem, robot: Robot) -> float:
+    """When the robot can leave its start: not before now, not before it is free."""
+    return max(problem.now, robot.available_at)
+
+
+def leg_time(
+    problem: DispatchProblem, robot: Robot, a: str, b: str, on_board: Iterable[Job]
+) -> float:
+    """Seconds from ``a`` to ``b`` for this robot carrying ``on_board``.
+
+    ``inf`` when there is no legal route or a node is not in the matrix.
+    """
+    travel = problem.travel
+    classes: set[str] = set()
+    walking = 1.0
+    for job in on_board:
+        if job.load_class != STANDARD:
+            classes.add(job.load_class)
+        if job.kind is JobKind.GUIDANCE:
+            walking = max(walking, job.walking_factor)
+    try:
+        if classes:
+            base = max(travel.time(a, b, load) for load in sorted(classes))
+        else:
+            base = travel.time(a, b)
+    except KeyError:
+        return math.inf
+    return base / robot.speed_factor * walking
+
+
+def leg_distance(problem: DispatchProblem, a: str, b: str) -> float:
+    """Metres from ``a`` to ``b`` (``inf`` when a node is not in the matrix)."""
+    try:
+        return problem.travel.distance(a, b)
+    except KeyError:
+        return math.inf
+
+
+def jobs_by_id(problem: DispatchProblem) -> dict[str, Job]:
+    return {job.id: job for job in problem.jobs}
+
+
+def chargers_by_node(problem: DispatchProblem) -> dict[str, Charger]:
+    return {charger.node: charger for charger in problem.chargers}
+
+
+def schedule(
+    problem: DispatchProblem,
+    robot: Robot,
+    visits: Sequence[Visit],
+    *,
+    jobs: Mapping[str, Job] | None = None,
+) -> RouteSchedule:
+    """Evaluate ``visits`` in order for ``robot``: earliest times, no idling.
+
+    ``jobs`` is ``jobs_by_id(problem)``, passed by callers that evaluate many
+    routes of one problem. Never raises on a bad route: it reports violations.
+    """
+    walk = _Walk(problem, robot, jobs if jobs is not None else jobs_by_id(problem))
+    for kind, key in visits:
+        walk.visit(kind, key)
+    return walk.finish(bool(visits))
+
+
+class _Walk:
+    """The state of a robot moving along its visits (private to :func:`schedule`)."""
+
+    def __init__(
+        self, problem: DispatchProblem, robot: Robot, jobs: Mapping[str, Job]
+    ) -> None:
+        self.problem, self.robot, self.jobs = problem, robot, jobs
+        self.chargers = chargers_by_node(problem)
+        self.node = robot.start
+        self.time = start_time(problem, robot)
+        self.soc = robot.battery_soc
+        self.on_board = {jid: jobs[jid] for jid in robot.onboard if jid in jobs}
+        self.picked: set[str] = set()
+        self.dropped: set[str] = set()
+        self.stops: list[Stop] = []
+        self.soc_after: list[float] = []
+        self.travel_s = 0.0
+        self.distance_m = 0.0
+        self.lateness: dict[str, float] = {}
+        self.violations: list[Violation] = []
+        for jid in robot.onboard:
+            if jid not in jobs:
+                self._flag("unknown", f"robot {robot.id} carries unknown job {jid}")
+
+    def _flag(self, rule: str, message: str) -> None:
+        self.violations.append(Violation(rule, message))
+
+    def _drive(self, target: str, to_charger: bool) -> float:
+        """Move to ``target``; return the arrival time."""
+        dt = leg_time(
+            self.problem, self.robot, self.node, target, self.on_board.values()
+        )
+        dist = leg_distance(self.problem, self.node, target)
+        if not math.isfinite(dt):
+            self._flag(
+                "unreachable", f"robot {self.robot.id}: no route {self.node}->{target}"
+            )
+        self.travel_s += dt
+        self.distance_m += dist
+        self.soc -= self.robot.drain_per_m * dist
+        floor = 0.0 if to_charger else self.robot.reserve_soc
+        if self.soc < floor - EPS:
+            self._flag(
+                "battery",
+                f"robot {self.robot.id} reaches {target} at {self.soc:.3f} "
+                f"state of charge, below {floor:.3f}",
+            )
+        self.node = target
+        return self.time + dt
+
+    def visit(self, kind: StopKind, key: str) -> None:
+        if kind is StopKind.CHARGE:
+            self._charge(key)
+            return
+        job = self.jobs.get(key)
+        if job is None:
+            self._flag("unknown", f"robot {self.robot.id} visits unknown job {key}")
+            return
+        if kind is StopKind.PICKUP:
+            self._pickup(job)
+        else:
+            self._dropoff(job)
+
+    def _record(
+        self,
+        kind: StopKind,
+        job_id: str | None,
+        arrival: float,
+        start: float,
+        departure: float,
+    ) -> None:
+        load = sum(job.size for job in self.on_board.values())
+        self.stops.append(
+            Stop(kind, self.node, job_id, arrival, start, departure, load)
+        )
+        self.soc_after.append(self.soc)
+        self.time = departure
+
+    def _pickup(self, job: Job) -> None:
+        rid = self.robot.id
+        if job.id in self.on_board or job.id in self.picked or job.id in self.dropped:
+            self._flag("precedence", f"robot {rid} picks up {job.id} twice")
+        if not can_serve(self.robot, job):
+            self._flag("capability", f"robot {rid} lacks what job {job.id} requires")
+        arrival = self._drive(job.pickup, to_charger=False)
+        start = max(arrival, job.ready_at)
+        if job.pickup_latest is not None and start > job.pickup_latest + EPS:
+            self._flag(
+                "pickup_latest",
+                f"job {job.id} picked up at {start:.1f} after {job.pickup_latest:.1f}",
+            )
+        guiding = [j for j in self.on_board.values() if j.kind is JobKind.GUIDANCE]
+        if self.on_board and (guiding or job.kind is JobKind.GUIDANCE):
+            self._flag("guidance", f"robot {rid} mixes a guidance with {job.id}")
+        self.on_board[job.id] = job
+        self.picked.add(job.id)
+        load = sum(j.size for j in self.on_board.values())
+        if load > self.robot.capacity:
+            self._flag(
+                "capacity",
+                f"robot {rid} carries {load} > {self.robot.capacity} after {job.id}",
+            )
+        self._record(
+            StopKind.PICKUP, job.id, arrival, start, start + job.pickup_service_s
+        )
+
+    def _dropoff(self, job: Job) -> None:
+        if job.id not in self.on_board:
+            self._flag(
+                "precedence", f"robot {self.robot.id} drops {job.id} not on board"
+            )
+        arrival = self._drive(job.dropoff, to_charger=False)
+        self.on_board.pop(job.id, None)
+        self.dropped.add(job.id)
+        if job.due_at is not None:
+            late = max(0.0, arrival - job.due_at)
+            self.lateness[job.id] = late
+            if job.due_is_hard and late > EPS:
+                self._flag("hard_due", f"job {job.id} is {late:.1f} s late (hard)")
+        departure = arrival + job.dropoff_service_s
+        self._record(StopKind.DROPOFF, job.id, arrival, arrival, departure)
+
+    def _charge(self, node: str) -> None:
+        charger = self.chargers.get(node)
+        arrival = self._drive(node, to_charger=True)
+        if charger is None:
+            self._flag(
+                "unknown", f"robot {self.robot.id} charges at {node}: no charger"
+            )
+            self._record(StopKind.CHARGE, None, arrival, arrival, arrival)
+            return
+        needed = max(0.0, 1.0 - self.soc)
+        self.soc = max(self.soc, 1.0)
+        self._record(
+            StopKind.CHARGE,
+            None,
+            arrival,
+            arrival,
+            arrival + needed / charger.rate_per_s,
+        )
+
+    def finish(self, used: bool) -> RouteSchedule:
+        rid = self.robot.id
+        for jid in sorted(self.on_board):
+            self._flag("precedence", f"robot {rid} never drops off {jid}")
+        last = (self.node, self.time, self.soc)
+        if used and self.robot.end is not None:
+            self._drive(self.robot.end, to_charger=self.robot.end in self.chargers)
+        costs = self.problem.costs
+        cost = costs.travel_per_s * self.travel_s
+        for jid, late in self.lateness.items():
+            cost += costs.lateness_per_s.get(self.jobs[jid].priority, 0.0) * late
+        if used:
+            cost += costs.per_robot
+        return RouteSchedule(
+            robot_id=rid,
+            stops=tuple(self.stops),
+            soc_after=tuple(self.soc_after),
+            travel_s=self.travel_s,
+            distance_m=self.distance_m,
+            lateness_s=self.lateness,
+            cost=cost,
+            last_node=last[0],
+            last_time=last[1],
+            last_soc=last[2],
+            violations=tuple(self.violations),
+        )
+
+
+def plan_cost(
+    problem: DispatchProblem,
+    schedules: Iterable[RouteSchedule],
+    unassigned: Mapping[str, UnassignedReason],
+    reassigned: int = 0,
+) -> float:
+    """The objective of a plan: routes, unassigned penalties and reassignments."""
+    jobs = jobs_by_id(problem)
+    costs = problem.costs
+    total = sum(route.cost for route in schedules if route.stops)
+    for jid in unassigned:
+        job = jobs.get(jid)
+        if job is not None:
+            total += costs.unassigned.get(job.priority, 0.0)
+    return total + costs.reassignment * reassigned
