@@ -137,6 +137,7 @@ def level_doors(graph: LevelGraph, report: Reporter) -> list[Door]:
         w.id: (w.x, w.y) for w in (*graph.waypoints.values(), *graph.extra_waypoints)
     }
     doors: list[Door] = []
+    uncrossed: list[str] = []
     for edge in graph.level.doors:
         name = str(edge.params.get("name") or f"{graph.name}_door{edge.index}")
         segment = LineString([graph.metres[edge.start], graph.metres[edge.end]])
@@ -148,7 +149,7 @@ def level_doors(graph: LevelGraph, report: Reporter) -> list[Door]:
             or segment.intersects(LineString([points[lane.start], points[lane.end]]))
         ]
         if not crossed:
-            report.note(f"level {graph.name}: door {name} crosses no lane; left out")
+            uncrossed.append(name)
         for number, lane in enumerate(crossed, start=1):
             doors.append(
                 Door(
@@ -160,4 +161,7 @@ def level_doors(graph: LevelGraph, report: Reporter) -> list[Door]:
                     name=name,
                 )
             )
+    if uncrossed:
+        listed = ", ".join(uncrossed)
+        report.note(f"level {graph.name}: doors no lane crosses, left out: {listed}")
     return doors

@@ -7,3 +7,7 @@ import typer
 map_app = typer.Typer(
     help="Building maps: validate, import, route, draw.", no_args_is_help=True
 )
+
+from fleet.cli.map_import_cmd import import_map  # noqa: E402
+
+map_app.command("import")(import_map)
