@@ -1,0 +1,110 @@
+"""Routes in and out of the routing model: warm starts, solutions, plans."""
+
+from __future__ import annotations
+
+from ortools.constraint_solver import pywrapcp
+
+from planners.ortools.model import SCALE, RoutingModel
+from planners.problem import Plan, Stop, StopKind, UnassignedReason
+from planners.timeline import Visit, jobs_by_id, schedule
+
+#: Per robot, the visits between its start and its end: independent of the
+#: routing model's node numbering, so they carry over between models.
+Routes = list[list[Visit]]
+
+
+def solution_routes(model: RoutingModel, assignment: pywrapcp.Assignment) -> Routes:
+    """The visits of each robot, in order."""
+    routing, manager = model.routing, model.manager
+    routes: Routes = []
+    for vehicle in range(len(model.robots)):
+        index = assignment.Value(routing.NextVar(routing.Start(vehicle)))
+        route: list[Visit] = []
+        while not routing.IsEnd(index):
+            visit = model.visits[manager.IndexToNode(index)]
+            assert visit.kind is not None and visit.job is not None
+            route.append((visit.kind, visit.job.id))
+            index = assignment.Value(routing.NextVar(index))
+        routes.append(route)
+    return routes
+
+
+def warm_routes(model: RoutingModel, previous: Plan) -> Routes:
+    """The previous plan's order, kept to the jobs still open and still allowed.
+
+    A pickup is kept only with its drop-off later on the same robot; a drop-off of
+    a job on board that the previous plan lacks goes at the end of its route.
+    """
+    routes: Routes = []
+    for vehicle, robot in enumerate(model.robots):
+        carried: set[str] = set(robot.onboard)
+        route: list[Visit] = []
+        for stop in previous.routes.get(robot.id, ()):
+            job_id = stop.job_id
+            if job_id is None or (stop.kind, job_id) in route:
+                continue
+            if stop.kind is StopKind.PICKUP and job_id in model.pickup:
+                if _allowed(model, model.pickup[job_id], vehicle):
+                    carried.add(job_id)
+                    route.append((stop.kind, job_id))
+            elif stop.kind is StopKind.DROPOFF and job_id in carried:
+                route.append((stop.kind, job_id))
+        dropped = {job_id for kind, job_id in route if kind is StopKind.DROPOFF}
+        route = [v for v in route if v[0] is StopKind.DROPOFF or v[1] in dropped]
+        for job_id in robot.onboard:
+            if (StopKind.DROPOFF, job_id) not in route and job_id in model.dropoff:
+                route.append((StopKind.DROPOFF, job_id))
+        routes.append(route)
+    return routes
+
+
+def _allowed(model: RoutingModel, node: int, vehicle: int) -> bool:
+    return bool(model.routing.VehicleVar(model.index(node)).Contains(vehicle))
+
+
+def read_routes(model: RoutingModel, routes: Routes) -> pywrapcp.Assignment | None:
+    """An assignment from routes (``None`` when they break a constraint)."""
+    indices = []
+    for route in routes:
+        table = {StopKind.PICKUP: model.pickup, StopKind.DROPOFF: model.dropoff}
+        indices.append([model.index(table[kind][job_id]) for kind, job_id in route])
+    return model.routing.ReadAssignmentFromRoutes(indices, True)
+
+
+def to_plan(
+    model: RoutingModel,
+    routes: Routes,
+    objective: int,
+    unassigned: dict[str, UnassignedReason],
+    charges: dict[str, Stop],
+    solver: str,
+    notes: tuple[str, ...] = (),
+) -> Plan:
+    """A :class:`Plan`: stops in route order, timed by :mod:`planners.timeline`.
+
+    ``charges`` are the charge stops decided before the search; ``model.problem``
+    must hold the robots as they were before charging.
+    """
+    problem = model.problem
+    jobs = jobs_by_id(problem)
+    plan_routes: dict[str, tuple[Stop, ...]] = {}
+    served: set[str] = set()
+    for robot, route in zip(model.robots, routes, strict=True):
+        visits: list[Visit] = []
+        if robot.id in charges:
+            visits.append((StopKind.CHARGE, charges[robot.id].node))
+        visits.extend(route)
+        served.update(job_id for _, job_id in route)
+        timed = schedule(problem, robot, visits, jobs=jobs)
+        plan_routes[robot.id] = timed.stops
+    left = dict(unassigned)
+    for job_id in model.dropoff:
+        if job_id not in served:
+            left[job_id] = UnassignedReason.NOT_SCHEDULED
+    return Plan(
+        routes=plan_routes,
+        unassigned=left,
+        objective=objective / SCALE,
+        solver=solver,
+        notes=notes,
+    )
