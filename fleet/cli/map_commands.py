@@ -11,3 +11,7 @@ map_app = typer.Typer(
 from fleet.cli.map_import_cmd import import_map  # noqa: E402
 
 map_app.command("import")(import_map)
+
+from fleet.cli.map_validate_cmd import validate_map  # noqa: E402
+
+map_app.command("validate")(validate_map)
