@@ -36,6 +36,9 @@ from maps.openrmf_graph import (
 from maps.openrmf_lifts import build_lifts
 from maps.openrmf_raw import RawLevel, Reporter, parse_level
 
+#: libyaml's safe loader when present: about 20 times faster on real maps.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 @dataclass(frozen=True, slots=True)
 class OpenRmfImport:
@@ -68,7 +71,7 @@ def read_openrmf(path: str | Path, *, graph: int | None = 0) -> OpenRmfImport:
             [MapProblem(source, "", "", f"cannot read the file: {error}")]
         ) from error
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_LOADER)
     except yaml.YAMLError as error:
         raise MapError(
             [MapProblem(source, "", "", f"not valid YAML: {error}")]
