@@ -1,0 +1,311 @@
+"""The greedy dispatcher: what a simple fleet does, and the optimizer's fallback.
+
+Jobs are taken most urgent first (priority, then age), and each is appended to the
+route of the robot that can finish it earliest: pickup and dropoff at the end of
+the robot's current sequence, after the dropoffs of what it already carries. A
+robot whose battery would fall below its reserve first goes to the nearest charger
+with a free dock (docks are booked in the plan's own accounting). Moving a job away
+from its robot in ``previous`` costs ``costs.reassignment`` seconds in the choice.
+
+Candidate robots are scored all at once with numpy from each robot's cached end
+state (O(robots) per job); the chosen route is then re-evaluated by
+:func:`planners.timeline.schedule`, which has the last word on feasibility.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from planners.feasibility import unassignable_reasons
+from planners.problem import (
+    DispatchProblem,
+    Job,
+    JobKind,
+    Plan,
+    StopKind,
+    UnassignedReason,
+)
+from planners.timeline import (
+    EPS,
+    STANDARD,
+    RouteSchedule,
+    Visit,
+    can_serve,
+    jobs_by_id,
+    plan_cost,
+    schedule,
+)
+
+_P, _D, _C = StopKind.PICKUP, StopKind.DROPOFF, StopKind.CHARGE
+
+
+def dispatch_greedy(problem: DispatchProblem, *, previous: Plan | None = None) -> Plan:
+    """Plan every job greedily; jobs it cannot place come back with a reason."""
+    fleet = _Fleet(problem, previous)
+    reasons = unassignable_reasons(problem)
+    unassigned: dict[str, UnassignedReason] = {}
+    for job in _by_urgency(problem):
+        if job.id in reasons:
+            unassigned[job.id] = reasons[job.id]
+        elif not fleet.place(job):
+            unassigned[job.id] = UnassignedReason.NOT_SCHEDULED
+    return fleet.plan(unassigned)
+
+
+def _by_urgency(problem: DispatchProblem) -> list[Job]:
+    carried = {jid for robot in problem.robots for jid in robot.onboard}
+    waiting = [(job, i) for i, job in enumerate(problem.jobs) if job.id not in carried]
+    waiting.sort(key=lambda item: (item[0].priority, item[0].created_at, item[1]))
+    return [job for job, _ in waiting]
+
+
+def _check_input(problem: DispatchProblem) -> None:
+    """Bad snapshots are errors, named: the greedy plan is never silently wrong."""
+    seen_jobs = {job.id for job in problem.jobs}
+    if len(seen_jobs) != len(problem.jobs):
+        raise ValueError("DispatchProblem.jobs has duplicate job ids")
+    if len({robot.id for robot in problem.robots}) != len(problem.robots):
+        raise ValueError("DispatchProblem.robots has duplicate robot ids")
+    carried: set[str] = set()
+    for robot in problem.robots:
+        if robot.start not in problem.travel.nodes:
+            raise ValueError(f"robot {robot.id} starts at {robot.start!r}, not a node")
+        for jid in robot.onboard:
+            if jid in carried:
+                raise ValueError(f"job {jid} is on board more than one robot")
+            carried.add(jid)
+
+
+def dock_free(
+    booked: list[tuple[float, float]], docks: int, s: float, e: float
+) -> bool:
+    """Whether one more robot fits on a charger over [s, e) given bookings."""
+    if e <= s:
+        return True
+    events = sorted(
+        [(max(a, s), 1) for a, b in booked if a < e and s < b]
+        + [(min(b, e), -1) for a, b in booked if a < e and s < b]
+    )
+    busy = 0
+    for _, step in events:
+        busy += step
+        if busy >= docks:
+            return False
+    return True
+
+
+class _Fleet:
+    """Every robot's visits, cached end state and the charger bookings."""
+
+    def __init__(self, problem: DispatchProblem, previous: Plan | None) -> None:
+        _check_input(problem)
+        self.problem = problem
+        self.jobs = jobs_by_id(problem)
+        travel = problem.travel
+        self.times = {k: np.asarray(v, dtype=float) for k, v in travel.times.items()}
+        self.dist = np.asarray(travel.distances, dtype=float)
+        robots = problem.robots
+        self.speed = np.array([r.speed_factor for r in robots], dtype=float)
+        self.drain = np.array([r.drain_per_m for r in robots], dtype=float)
+        self.reserve = np.array([r.reserve_soc for r in robots], dtype=float)
+        self.capacity = np.array([r.capacity for r in robots])
+        self.chargers = {c.node: c for c in problem.chargers}
+        self.booked: dict[str, list[tuple[float, float]]] = {
+            n: [] for n in self.chargers
+        }
+        self.end_target = np.array(
+            [-1 if r.end is None else travel.index(r.end) for r in robots]
+        )
+        self.end_is_charger = np.array([r.end in self.chargers for r in robots])
+        self._init_chargers()
+        self.previous = _previous_robots(previous)
+        self.robot_index = {r.id: i for i, r in enumerate(robots)}
+        self.masks: dict[tuple[frozenset[str], bool], np.ndarray] = {}
+        self.visits: list[list[Visit]] = [[] for _ in robots]
+        self.routes: list[RouteSchedule] = []
+        self.node = np.zeros(len(robots), dtype=int)
+        self.time = np.zeros(len(robots))
+        self.soc = np.zeros(len(robots))
+        for i in range(len(robots)):
+            self._start_robot(i)
+
+    def _init_chargers(self) -> None:
+        """Per node, the chargers by travel time from it (nearest first)."""
+        idx = np.array([self.problem.travel.index(n) for n in self.chargers], dtype=int)
+        self.charger_idx = idx
+        self.charger_rate = np.array([c.rate_per_s for c in self.chargers.values()])
+        std = self.times[STANDARD]
+        self.charger_order = np.argsort(std[:, idx], axis=1, kind="stable")
+
+    def _start_robot(self, i: int) -> None:
+        """Begin with the dropoffs of what the robot carries, charging first if low."""
+        robot = self.problem.robots[i]
+        carried = [self.jobs[jid] for jid in robot.onboard if jid in self.jobs]
+        carried.sort(
+            key=lambda j: (j.priority, math.inf if j.due_at is None else j.due_at)
+        )
+        visits: list[Visit] = [(_D, job.id) for job in carried]
+        self.visits[i] = []
+        self.routes.append(schedule(self.problem, robot, [], jobs=self.jobs))
+        self._set_end(i, self.routes[i])
+        if not visits:
+            return
+        route = schedule(self.problem, robot, visits, jobs=self.jobs)
+        if any(v.rule == "battery" for v in route.violations):
+            better = self._with_charger(i, [], visits, len(route.violations) - 1)
+            if better is not None:
+                route, visits = better
+        self._commit(i, visits, route)
+
+    def _with_charger(
+        self, i: int, head: list[Visit], tail: list[Visit], limit: int
+    ) -> tuple[RouteSchedule, list[Visit]] | None:
+        """``head + charge + tail`` at the nearest charger with a free dock.
+
+        Only a route with at most ``limit`` violations will do; ``None`` if none.
+        """
+        robot = self.problem.robots[i]
+        order = self.charger_order[self.node[i]] if len(self.charger_idx) else ()
+        for k in order:
+            node = self.problem.travel.nodes[self.charger_idx[k]]
+            visits = [*head, (_C, node), *tail]
+            route = schedule(self.problem, robot, visits, jobs=self.jobs)
+            if len(route.violations) <= limit and self._docks_ok(route, len(head)):
+                return route, visits
+        return None
+
+    def _docks_ok(self, route: RouteSchedule, at: int) -> bool:
+        stop = route.stops[at]
+        docks = self.chargers[stop.node].docks
+        return dock_free(self.booked[stop.node], docks, stop.start, stop.departure)
+
+    def _set_end(self, i: int, route: RouteSchedule) -> None:
+        self.node[i] = self.problem.travel.index(route.last_node)
+        self.time[i] = route.last_time
+        self.soc[i] = route.last_soc
+
+    def _commit(self, i: int, visits: list[Visit], route: RouteSchedule) -> None:
+        for stop in route.stops[len(self.visits[i]) :]:
+            if stop.kind is _C and stop.departure > stop.start:
+                self.booked[stop.node].append((stop.start, stop.departure))
+        self.visits[i] = visits
+        self.routes[i] = route
+        self._set_end(i, route)
+
+    def place(self, job: Job) -> bool:
+        """Append ``job`` to the robot finishing it earliest; False if none can."""
+        score, charge = self._scores(job)
+        while True:
+            i = int(np.argmin(score))
+            if not math.isfinite(score[i]):
+                return False
+            if self._try(i, job, bool(charge[i])):
+                return True
+            score[i] = math.inf
+
+    def _try(self, i: int, job: Job, charge: bool) -> bool:
+        head = self.visits[i]
+        tail: list[Visit] = [(_P, job.id), (_D, job.id)]
+        limit = len(self.routes[i].violations)
+        if charge:
+            found = self._with_charger(i, head, tail, limit)
+            if found is None:
+                return False
+            route, visits = found
+        else:
+            visits = [*head, *tail]
+            route = schedule(
+                self.problem, self.problem.robots[i], visits, jobs=self.jobs
+            )
+            if len(route.violations) > limit:
+                return False
+        self._commit(i, visits, route)
+        return True
+
+    def _scores(self, job: Job) -> tuple[np.ndarray, np.ndarray]:
+        """Per robot: dropoff departure (+ reassignment), inf if it cannot; and
+        whether it must charge first."""
+        direct = self._finish(job, self.node, self.time, self.soc)
+        charged = np.full(len(self.node), math.inf)
+        if len(self.charger_idx):
+            k = self.charger_order[self.node, 0]
+            c = self.charger_idx[k]
+            legs = self.times[STANDARD][self.node, c] / self.speed
+            soc = self.soc - self.drain * self.dist[self.node, c]
+            needed = np.maximum(0.0, 1.0 - soc) / self.charger_rate[k]
+            ready = self.time + legs + needed
+            charged = self._finish(job, c, ready, np.maximum(soc, 1.0))
+            charged[~(soc >= -EPS)] = math.inf
+        charge = ~np.isfinite(direct) & np.isfinite(charged)
+        score = np.where(charge, charged, direct)
+        score[~self._mask(job)] = math.inf
+        previous = self.previous.get(job.id)
+        if previous in self.robot_index:
+            score = score + self.problem.costs.reassignment
+            score[self.robot_index[previous]] -= self.problem.costs.reassignment
+        return score, charge
+
+    def _finish(
+        self, job: Job, node: np.ndarray, time: np.ndarray, soc: np.ndarray
+    ) -> np.ndarray:
+        """Dropoff departure from each robot's (node, time, soc); inf if infeasible."""
+        travel = self.problem.travel
+        p, d = travel.index(job.pickup), travel.index(job.dropoff)
+        loaded = self.times.get(job.load_class, self.times[STANDARD])
+        walk = max(1.0, job.walking_factor) if job.kind is JobKind.GUIDANCE else 1.0
+        arrival = time + self.times[STANDARD][node, p] / self.speed
+        start = np.maximum(arrival, job.ready_at)
+        drop = start + job.pickup_service_s + loaded[p, d] / self.speed * walk
+        soc_p = soc - self.drain * self.dist[node, p]
+        soc_d = soc_p - self.drain * self.dist[p, d]
+        ok = (soc_p >= self.reserve - EPS) & (soc_d >= self.reserve - EPS)
+        ends = self.end_target >= 0
+        end = np.where(ends, self.end_target, d)
+        soc_end = soc_d - self.drain * self.dist[d, end]
+        floor = np.where(self.end_is_charger, -EPS, self.reserve - EPS)
+        ok &= ~ends | ((soc_end >= floor) & np.isfinite(self.times[STANDARD][d, end]))
+        if job.pickup_latest is not None:
+            ok &= start <= job.pickup_latest + EPS
+        if job.due_is_hard and job.due_at is not None:
+            ok &= drop <= job.due_at + EPS
+        return np.where(ok & np.isfinite(drop), drop + job.dropoff_service_s, math.inf)
+
+    def _mask(self, job: Job) -> np.ndarray:
+        key = (job.requires, job.kind is JobKind.GUIDANCE)
+        if key not in self.masks:
+            self.masks[key] = np.array(
+                [can_serve(robot, job) for robot in self.problem.robots], dtype=bool
+            )
+        return self.masks[key] & (self.capacity >= job.size)
+
+    def plan(self, unassigned: dict[str, UnassignedReason]) -> Plan:
+        now_on = {
+            key: self.problem.robots[i].id
+            for i, visits in enumerate(self.visits)
+            for kind, key in visits
+            if kind is not _C
+        }
+        moved = sum(
+            1
+            for jid, rid in self.previous.items()
+            if rid in self.robot_index and now_on.get(jid, rid) != rid
+        )
+        return Plan(
+            routes={route.robot_id: route.stops for route in self.routes},
+            unassigned=unassigned,
+            objective=plan_cost(self.problem, self.routes, unassigned, moved),
+            solver="greedy",
+        )
+
+
+def _previous_robots(previous: Plan | None) -> dict[str, str]:
+    if previous is None:
+        return {}
+    return {
+        stop.job_id: robot_id
+        for robot_id, stops in previous.routes.items()
+        for stop in stops
+        if stop.job_id is not None
+    }

@@ -1,0 +1,39 @@
+"""Random small problems: greedy plans always pass the independent validator."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+
+from planners.greedy import dispatch_greedy
+from planners.problem import DispatchProblem
+from planners.timeline import jobs_by_id, schedule
+from planners.validate import validate
+from tests.planners.strategies import dispatch_problems
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(dispatch_problems())
+def test_greedy_plans_pass_validate_and_cover_every_job(problem: DispatchProblem):
+    """Every greedy plan breaks no rule and holds each job exactly once."""
+    plan = dispatch_greedy(problem)
+    assert [str(v) for v in validate(problem, plan)] == []
+    for job in problem.jobs:
+        robots = [
+            rid
+            for rid, stops in plan.routes.items()
+            if any(s.job_id == job.id for s in stops)
+        ]
+        assert len(robots) + (job.id in plan.unassigned) == 1
+    jobs = jobs_by_id(problem)
+    for robot in problem.robots:
+        visits = [(s.kind, s.job_id or s.node) for s in plan.routes[robot.id]]
+        assert (
+            schedule(problem, robot, visits, jobs=jobs).stops == plan.routes[robot.id]
+        )
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(dispatch_problems())
+def test_greedy_is_deterministic(problem: DispatchProblem):
+    """The same problem gives the same plan."""
+    assert dispatch_greedy(problem) == dispatch_greedy(problem)
