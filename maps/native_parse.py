@@ -281,10 +281,14 @@ def _lift(f: Fields) -> Lift:
 
 def _check_place_levels(parts: _Parts, log: ProblemLog) -> None:
     """A place is listed under the level of its waypoint (else the file misleads)."""
-    level_of = {w.id: w.level for w in parts.waypoints}
+    levels_of: dict[str, set[str]] = {}
+    for waypoint in parts.waypoints:
+        levels_of.setdefault(waypoint.id, set()).add(waypoint.level)
     for place, listed_under in parts.places:
-        actual = level_of.get(place.waypoint)
-        if actual is not None and actual != listed_under:
+        # A waypoint id used on several levels is validation's to report.
+        levels = levels_of.get(place.waypoint, set())
+        if len(levels) == 1 and listed_under not in levels:
+            (actual,) = levels
             log.add(
                 listed_under,
                 f"place {place.id}",

@@ -13,7 +13,11 @@ from collections.abc import Iterable, Iterator
 
 from maps.errors import MapError, MapProblem
 from maps.model import Building, PlaceKind
-from maps.validate_space import reachability_problems, zone_problems
+from maps.validate_space import (
+    reachability_problems,
+    waypoint_levels,
+    zone_problems,
+)
 
 
 def validate(building: Building) -> list[MapProblem]:
@@ -104,7 +108,7 @@ def _positive(
 
 def _lanes(building: Building) -> Iterator[MapProblem]:
     levels = {level.id for level in building.levels}
-    level_of = {w.id: w.level for w in building.waypoints}
+    level_of = waypoint_levels(building)
     for lane in building.lanes:
         element = f"lane {lane.id}"
         if lane.level not in levels:
@@ -112,13 +116,13 @@ def _lanes(building: Building) -> Iterator[MapProblem]:
                 building, lane.level, element, f"level '{lane.level}' does not exist"
             )
         for end, waypoint in (("start", lane.start), ("end", lane.end)):
-            actual = level_of.get(waypoint)
-            if actual is None:
+            if waypoint not in level_of:
                 message = f"{end} waypoint '{waypoint}' does not exist"
                 yield _problem(building, lane.level, element, message)
-            elif actual != lane.level:
+            elif level_of[waypoint] not in (None, lane.level):
                 message = (
-                    f"{end} waypoint '{waypoint}' is on level {actual}: a lane joins "
+                    f"{end} waypoint '{waypoint}' is on level {level_of[waypoint]}: "
+                    "a lane joins "
                     "waypoints of one level (levels are joined by lifts)"
                 )
                 yield _problem(building, lane.level, element, message)
@@ -136,7 +140,7 @@ def _lanes(building: Building) -> Iterator[MapProblem]:
 
 def _doors(building: Building) -> Iterator[MapProblem]:
     lanes = {(x.level, frozenset((x.start, x.end))) for x in building.lanes}
-    level_of = {w.id: w.level for w in building.waypoints}
+    level_of = waypoint_levels(building)
     for door in building.doors:
         element = f"door {door.id}"
         missing = [w for w in (door.start, door.end) if w not in level_of]
@@ -153,10 +157,10 @@ def _doors(building: Building) -> Iterator[MapProblem]:
 
 
 def _places(building: Building) -> Iterator[MapProblem]:
-    level_of = {w.id: w.level for w in building.waypoints}
+    level_of = waypoint_levels(building)
     kinds = {place.id: place.kind for place in building.places}
     for place in building.places:
-        level = level_of.get(place.waypoint, "")
+        level = level_of.get(place.waypoint) or ""
         element = f"place {place.id}"
         if place.waypoint not in level_of:
             message = f"waypoint '{place.waypoint}' does not exist"
@@ -181,7 +185,7 @@ def _places(building: Building) -> Iterator[MapProblem]:
 
 def _lifts(building: Building) -> Iterator[MapProblem]:
     levels = {level.id for level in building.levels}
-    level_of = {w.id: w.level for w in building.waypoints}
+    level_of = waypoint_levels(building)
     for lift in building.lifts:
         element = f"lift {lift.id}"
         if len(lift.stops) < 2:
@@ -194,7 +198,7 @@ def _lifts(building: Building) -> Iterator[MapProblem]:
             elif waypoint not in level_of:
                 message = f"car waypoint '{waypoint}' does not exist"
                 yield _problem(building, level, element, message)
-            elif level_of[waypoint] != level:
+            elif level_of[waypoint] not in (None, level):
                 message = f"car waypoint '{waypoint}' is on level {level_of[waypoint]}"
                 yield _problem(building, level, element, message)
         yield from _positive(

@@ -58,6 +58,19 @@ def _rule_messages(zone: Zone) -> Iterator[str]:
             )
 
 
+def waypoint_levels(building: Building) -> dict[str, str | None]:
+    """The level of each waypoint id; ``None`` for an id used on several levels.
+
+    Such an id is reported as a duplicate; checks that need its level skip it
+    rather than report a confusing second problem.
+    """
+    levels: dict[str, str | None] = {}
+    for waypoint in building.waypoints:
+        seen = waypoint.id in levels and levels[waypoint.id] != waypoint.level
+        levels[waypoint.id] = None if seen else waypoint.level
+    return levels
+
+
 def topology(building: Building) -> nx.DiGraph:
     """Waypoints joined by lanes (in their directions) and in-service lifts.
 
@@ -94,7 +107,7 @@ def reachability_problems(building: Building) -> Iterator[MapProblem]:
     anchor = next(p for p in places if component_of[p.waypoint] == main)
     reached = nx.descendants(graph, anchor.waypoint) | {anchor.waypoint}
     reaching = nx.ancestors(graph, anchor.waypoint) | {anchor.waypoint}
-    level_of = {w.id: w.level for w in building.waypoints}
+    level_of = waypoint_levels(building)
     for place in places:
         if component_of[place.waypoint] == main:
             continue
@@ -102,7 +115,10 @@ def reachability_problems(building: Building) -> Iterator[MapProblem]:
             place, anchor, place.waypoint in reached, place.waypoint in reaching
         )
         yield MapProblem(
-            building.source, level_of[place.waypoint], f"place {place.id}", message
+            building.source,
+            level_of[place.waypoint] or "",
+            f"place {place.id}",
+            message,
         )
 
 

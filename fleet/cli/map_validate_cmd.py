@@ -33,7 +33,7 @@ def validate_map(
         path = file if file is not None else sample_path(str(sample))
         building = load_building(path)
     except LookupError as error:
-        typer.echo(str(error).strip("'\""), err=True)
+        typer.echo(str(error), err=True)
         raise typer.Exit(2) from None
     except MapError as error:
         for problem in error.problems:
