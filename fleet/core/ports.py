@@ -220,9 +220,15 @@ class TokenStore(Protocol):
         label: str = "",
     ) -> None: ...
 
-    def principal_for(self, token_hash: str) -> Principal | None: ...
+    def principal_for(self, token: str) -> Principal | None:
+        """Who presents ``token``: the full ``prt_<id>_<secret>`` string as the
+        client sent it (the store splits it, finds the row by id and checks the
+        secret against its slow hash); ``None`` if unknown, wrong or revoked."""
+        ...
 
-    def revoke(self, principal_id: str) -> None: ...
+    def revoke(self, principal_id: str, *, revoked_at: float | None = None) -> None:
+        """Revoke the token whose id is ``principal_id``."""
+        ...
 
 
 class Clock(Protocol):
