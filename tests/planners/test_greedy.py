@@ -1,0 +1,230 @@
+"""The greedy dispatcher: urgency order, earliest finish, and each rule binding."""
+
+from __future__ import annotations
+
+import pytest
+
+from planners.greedy import dispatch_greedy, dock_free
+from planners.problem import (
+    Charger,
+    Job,
+    JobKind,
+    Plan,
+    Priority,
+    Robot,
+    StopKind,
+    UnassignedReason,
+)
+from planners.validate import validate
+from tests.planners.conftest import WING
+from tests.planners.strategies import corridor
+
+SECURE = frozenset({"secure_drawer"})
+
+
+def _jobs_of(plan: Plan, robot_id: str) -> list[str]:
+    return [s.job_id for s in plan.routes[robot_id] if s.kind is StopKind.PICKUP]
+
+
+def _solve(problem):
+    plan = dispatch_greedy(problem)
+    assert [str(v) for v in validate(problem, plan)] == []
+    return plan
+
+
+def test_two_robots_share_the_pharmacy_run(wing_two_robots):
+    """Each job goes to the robot finishing it earliest; ties go to the first."""
+    plan = _solve(wing_two_robots)
+    assert _jobs_of(plan, "r1") == ["j1", "j2"] and plan.routes["r2"] == ()
+    assert plan.solver == "greedy" and plan.unassigned == {}
+    assert plan.objective == 100.0
+
+
+def test_stat_before_routine_even_if_younger():
+    """A STAT job is served before an older routine one."""
+    jobs = [
+        Job("routine", "pharmacy", "ward_b", created_at=0.0),
+        Job("stat", "pharmacy", "lab", priority=Priority.STAT, created_at=50.0),
+    ]
+    plan = _solve(corridor(WING, [Robot("r", "ward_a", 0.0)], jobs))
+    assert _jobs_of(plan, "r") == ["stat", "routine"]
+
+
+def test_older_first_within_a_priority():
+    """Among equal priorities the older request goes first."""
+    jobs = [
+        Job("young", "pharmacy", "lab", created_at=9.0),
+        Job("old", "pharmacy", "ward_b", created_at=1.0),
+    ]
+    plan = _solve(corridor(WING, [Robot("r", "ward_a", 0.0)], jobs))
+    assert _jobs_of(plan, "r") == ["old", "young"]
+
+
+def test_earliest_finish_beats_nearest_robot():
+    """A robot next door but busy until later loses to one further away."""
+    robots = [Robot("near", "pharmacy", 500.0), Robot("far", "lab", 0.0)]
+    plan = _solve(corridor(WING, robots, [Job("j", "pharmacy", "ward_b")]))
+    assert _jobs_of(plan, "far") == ["j"]
+
+
+def test_capacity_binds():
+    """A job larger than the nearest robot's compartments goes to a bigger one."""
+    robots = [Robot("small", "pharmacy", 0.0, capacity=2), Robot("big", "lab", 0.0, 4)]
+    plan = _solve(corridor(WING, robots, [Job("j", "pharmacy", "ward_b", size=3)]))
+    assert _jobs_of(plan, "big") == ["j"]
+
+
+def test_capabilities_bind():
+    """Controlled substances ride in a secure drawer; guidance needs a guide."""
+    robots = [
+        Robot("plain", "pharmacy", 0.0),
+        Robot("secure", "lab", 0.0, capabilities=SECURE),
+        Robot("guide", "lab", 0.0, capabilities=frozenset({"can_guide"})),
+    ]
+    jobs = [
+        Job("opioid", "pharmacy", "ward_b", requires=SECURE),
+        Job("visitor", "pharmacy", "ward_b", kind=JobKind.GUIDANCE),
+    ]
+    plan = _solve(corridor(WING, robots, jobs))
+    assert _jobs_of(plan, "secure") == ["opioid"]
+    assert _jobs_of(plan, "guide") == ["visitor"]
+
+
+def test_ready_time_makes_the_robot_wait():
+    """A pickup before its ready time waits for it."""
+    job = Job("j", "pharmacy", "ward_b", ready_at=100.0)
+    plan = _solve(corridor(WING, [Robot("r", "ward_a", 0.0)], [job]))
+    assert plan.routes["r"][0].start == 100.0
+
+
+def test_hard_due_leaves_out_what_comes_too_late():
+    """A hard due time that only a free robot could meet is not scheduled."""
+    jobs = [
+        Job("first", "pharmacy", "lab", priority=Priority.STAT),
+        Job("hard", "pharmacy", "ward_b", due_at=40.0, due_is_hard=True),
+    ]
+    plan = _solve(corridor(WING, [Robot("r", "ward_a", 0.0)], jobs))
+    assert plan.unassigned == {"hard": UnassignedReason.NOT_SCHEDULED}
+    soft = [jobs[0], Job("hard", "pharmacy", "ward_b", due_at=40.0)]
+    assert _solve(corridor(WING, [Robot("r", "ward_a", 0.0)], soft)).unassigned == {}
+
+
+def test_pickup_latest_binds():
+    """A pickup deadline only a robot busy with a STAT job could meet: left out."""
+    robots = [Robot("r1", "ward_a", 0.0), Robot("r2", "lab", 0.0)]
+    first = Job("first", "pharmacy", "lab", priority=Priority.STAT)
+    tight = Job("tight", "ward_a", "ward_b", pickup_latest=30.0)
+    plan = _solve(corridor(WING, robots, [first, tight]))
+    assert plan.unassigned == {"tight": UnassignedReason.NOT_SCHEDULED}
+    loose = Job("tight", "ward_a", "ward_b")
+    assert _jobs_of(_solve(corridor(WING, robots, [first, loose])), "r2") == ["tight"]
+
+
+def test_onboard_dropoffs_come_first():
+    """What a robot carries is dropped before it takes anything new."""
+    jobs = [Job("new", "ward_a", "ward_b"), Job("carried", "pharmacy", "lab")]
+    robot = Robot("r", "ward_a", 0.0, capacity=2, onboard=("carried",))
+    plan = _solve(corridor(WING, [robot], jobs))
+    kinds = [(s.kind, s.job_id) for s in plan.routes["r"]]
+    assert kinds == [
+        (StopKind.DROPOFF, "carried"),
+        (StopKind.PICKUP, "new"),
+        (StopKind.DROPOFF, "new"),
+    ]
+
+
+def test_low_battery_goes_to_a_charger_first():
+    """A job that would break the reserve is preceded by a charge stop."""
+    robot = Robot(
+        "r", "ward_a", 0.0, battery_soc=0.5, drain_per_m=0.01, reserve_soc=0.2
+    )
+    problem = corridor(
+        WING,
+        [robot],
+        [Job("j", "pharmacy", "lab")],
+        chargers=[Charger("charger", rate_per_s=0.01)],
+    )
+    plan = _solve(problem)
+    assert [s.kind for s in plan.routes["r"]] == [
+        StopKind.CHARGE,
+        StopKind.PICKUP,
+        StopKind.DROPOFF,
+    ]
+
+
+def test_charger_docks_are_booked():
+    """Two low robots charging at once do not share a one-dock charger."""
+    robots = [
+        Robot(
+            f"r{i}", "ward_a", 0.0, battery_soc=0.5, drain_per_m=0.01, reserve_soc=0.2
+        )
+        for i in range(2)
+    ]
+    positions = {**WING, "far_charger": 12.0}
+    jobs = [Job("j0", "pharmacy", "lab"), Job("j1", "pharmacy", "lab")]
+    chargers = [Charger("charger", 1, 0.01), Charger("far_charger", 1, 0.01)]
+    plan = _solve(corridor(positions, robots, jobs, chargers=chargers))
+    nodes = {plan.routes[r][0].node for r in ("r0", "r1")}
+    assert nodes == {"charger", "far_charger"}
+
+
+def test_feasibility_reasons():
+    """Impossible jobs come back with the reason, never as an exception."""
+    robot = Robot(
+        "r",
+        "ward_a",
+        0.0,
+        capacity=2,
+        battery_soc=1.0,
+        drain_per_m=0.02,
+        reserve_soc=0.2,
+    )
+    jobs = [
+        Job("secure", "pharmacy", "ward_b", requires=SECURE),
+        Job("huge", "pharmacy", "ward_b", size=3),
+        Job("walled", "pharmacy", "lab"),
+        Job("rushed", "ward_b", "pharmacy", due_at=10.0, due_is_hard=True),
+        Job("long", "ward_a", "lab"),
+        Job("visit", "pharmacy", "ward_a", kind=JobKind.GUIDANCE),
+    ]
+    problem = corridor(WING, [robot], jobs, blocked=[("pharmacy", "lab")])
+    assert _solve(problem).unassigned == {
+        "secure": UnassignedReason.NO_CAPABLE_ROBOT,
+        "huge": UnassignedReason.TOO_LARGE,
+        "walled": UnassignedReason.UNREACHABLE,
+        "rushed": UnassignedReason.WINDOW_IMPOSSIBLE,
+        "long": UnassignedReason.BATTERY,
+        "visit": UnassignedReason.NO_CAPABLE_ROBOT,
+    }
+
+
+def test_previous_assignment_is_kept_unless_change_pays():
+    """Moving a job to another robot costs the reassignment weight."""
+    robots = [Robot("r1", "ward_a", 0.0), Robot("r2", "ward_b", 0.0)]
+    problem = corridor(WING, robots, [Job("j", "pharmacy", "lab")])
+    assert _jobs_of(_solve(problem), "r1") == ["j"]
+    previous = dispatch_greedy(
+        corridor(WING, robots[1:], [Job("j", "pharmacy", "lab")])
+    )
+    plan = dispatch_greedy(problem, previous=previous)
+    assert _jobs_of(plan, "r2") == ["j"]
+    assert validate(problem, plan) == []
+
+
+def test_bad_snapshot_is_a_named_error():
+    """Duplicate ids or a job on two robots is a ValueError naming it."""
+    robots = [
+        Robot("r1", "ward_a", 0.0, onboard=("j",)),
+        Robot("r2", "ward_b", 0.0, onboard=("j",)),
+    ]
+    problem = corridor(WING, robots, [Job("j", "pharmacy", "lab")])
+    with pytest.raises(ValueError, match="job j is on board"):
+        dispatch_greedy(problem)
+
+
+def test_dock_free_counts_overlaps():
+    """A dock is free over [s, e) unless all docks are busy at some instant."""
+    assert dock_free([(0.0, 10.0)], 1, 10.0, 20.0)
+    assert not dock_free([(0.0, 10.0)], 1, 5.0, 20.0)
+    assert dock_free([(0.0, 10.0), (10.0, 20.0)], 2, 0.0, 20.0)
+    assert not dock_free([(0.0, 10.0), (5.0, 20.0)], 2, 6.0, 7.0)
