@@ -29,6 +29,7 @@ from maps.openrmf_frames import level_frames
 from maps.openrmf_graph import (
     LevelGraph,
     build_level_graph,
+    graph_widths,
     graphs_present,
     level_doors,
     level_places,
@@ -90,8 +91,9 @@ def convert_openrmf(data: Any, source: str, *, graph: int | None = 0) -> OpenRmf
         reference = next(iter(levels))
     system = str(data.get("coordinate_system") or "reference_image")
     frames = level_frames(system, levels, reference, report)
+    widths = graph_widths(data.get("graphs"))
     graphs = {
-        name: build_level_graph(level, frames[name], graph)
+        name: build_level_graph(level, frames[name], graph, widths)
         for name, level in levels.items()
         if name in frames
     }
@@ -102,6 +104,8 @@ def convert_openrmf(data: Any, source: str, *, graph: int | None = 0) -> OpenRmf
     )
     places = _places(graphs, report)
     doors = _unique_doors([d for g in graphs.values() for d in level_doors(g, report)])
+    if data.get("zones"):
+        report.note("zones left out: Open-RMF zones are traffic areas, not rules")
     if report.problems:
         raise MapError(report.problems)
     building = Building(

@@ -18,12 +18,15 @@ Rules (the same as the traffic editor's nav-graph export, where it has one):
   segment (the editor's own rule for ``door_name`` in nav graphs), and on the lane
   between the door's two vertices if there is one. A door no kept lane crosses
   cannot delay a robot and is left out (noted).
-- Open-RMF has no zones; lanes have no width (Porter's default applies).
+- A lane's width is its graph's ``default_lane_width`` (top-level ``graphs``), else
+  Porter's default. Open-RMF has no rule zones (restricted, quiet, clean): the
+  newer editors' ``zones`` are reservation rectangles for traffic, not rules.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from shapely.geometry import LineString
 
@@ -62,7 +65,10 @@ class LevelGraph:
 
 
 def build_level_graph(
-    level: RawLevel, frame: LevelFrame, graph: int | None
+    level: RawLevel,
+    frame: LevelFrame,
+    graph: int | None,
+    widths: dict[int, float] | None = None,
 ) -> LevelGraph:
     metres = [frame.to_metres(v.x, v.y) for v in level.vertices]
     result = LevelGraph(level, metres)
@@ -82,6 +88,7 @@ def build_level_graph(
             )
         else:
             merged[key] = [edge.start, edge.end, two_way, limit, edge.index]
+    width_of = {e.index: (widths or {}).get(lane_graph(e)) for e in level.lanes}
     for start, end, two_way, limit, index in merged.values():
         result.lanes.append(
             Lane(
@@ -91,6 +98,7 @@ def build_level_graph(
                 result.add_waypoint(end),
                 bidirectional=two_way,
                 speed_limit_mps=limit,
+                **({"width_m": width_of[index]} if width_of[index] else {}),
             )
         )
     return result
@@ -99,6 +107,24 @@ def build_level_graph(
 def lane_graph(edge: RawEdge) -> int:
     value = as_number(edge.params.get("graph_idx", 0))
     return int(value) if value is not None else 0
+
+
+def graph_widths(graphs: Any) -> dict[int, float]:
+    """``default_lane_width`` per graph index from the top-level ``graphs``."""
+    widths = {}
+    for key, node in (graphs if isinstance(graphs, dict) else {}).items():
+        width = (
+            as_number(node.get("default_lane_width"))
+            if isinstance(node, dict)
+            else None
+        )
+        try:
+            index = int(key)
+        except (TypeError, ValueError):
+            continue
+        if width is not None and width > 0:
+            widths[index] = width
+    return widths
 
 
 def graphs_present(levels: list[RawLevel]) -> list[int]:

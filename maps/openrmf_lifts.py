@@ -144,11 +144,13 @@ def _cabin(
 def _door_points(
     node: dict, level: str, centre: tuple[float, float], yaw: float
 ) -> list[tuple[float, float]]:
-    doors = node.get("doors") or {}
-    names = (node.get("level_doors") or {}).get(level) or list(doors)
+    doors = node.get("doors") if isinstance(node.get("doors"), dict) else {}
+    level_doors = node.get("level_doors")
+    names = level_doors.get(level) if isinstance(level_doors, dict) else None
+    names = names if isinstance(names, list) else list(doors)
     points = []
     for door_name in names:
-        door = doors.get(door_name) if isinstance(doors, dict) else None
+        door = doors.get(door_name) if isinstance(door_name, str) else None
         dx = as_number(door.get("x")) if isinstance(door, dict) else None
         dy = as_number(door.get("y")) if isinstance(door, dict) else None
         if dx is None or dy is None:

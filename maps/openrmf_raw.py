@@ -69,7 +69,8 @@ class RawLevel:
 
 def param_value(raw: Any) -> Any:
     """The value of a typed parameter ``[type, value]``; a bare value is accepted."""
-    if isinstance(raw, list | tuple) and len(raw) == 2 and raw[0] in _PARAM_TYPES:
+    typed = isinstance(raw, list | tuple) and len(raw) == 2
+    if typed and isinstance(raw[0], int) and raw[0] in _PARAM_TYPES:
         return raw[1]
     return raw
 
@@ -100,14 +101,16 @@ def parse_level(name: str, node: Any, report: Reporter) -> RawLevel | None:
         elevation = 0.0
     vertices = _parse_vertices(name, node.get("vertices"), report)
     count = len(vertices)
+    # Edges on a malformed vertex are dropped: the vertex is already reported.
+    usable = {v.index for v in vertices if math.isfinite(v.x + v.y)}
     return RawLevel(
         name=name,
         elevation=elevation,
         vertices=vertices,
-        lanes=_parse_edges(name, "lane", node.get("lanes"), count, report),
-        doors=_parse_edges(name, "door", node.get("doors"), count, report),
+        lanes=_parse_edges(name, "lane", node.get("lanes"), usable, count, report),
+        doors=_parse_edges(name, "door", node.get("doors"), usable, count, report),
         measurements=_parse_edges(
-            name, "measurement", node.get("measurements"), count, report
+            name, "measurement", node.get("measurements"), usable, count, report
         ),
         fiducials=_parse_fiducials(name, node.get("fiducials"), report),
     )
@@ -133,7 +136,12 @@ def _parse_vertices(level: str, items: Any, report: Reporter) -> tuple[RawVertex
 
 
 def _parse_edges(
-    level: str, kind: str, items: Any, vertex_count: int, report: Reporter
+    level: str,
+    kind: str,
+    items: Any,
+    usable: set[int],
+    vertex_count: int,
+    report: Reporter,
 ) -> tuple[RawEdge, ...]:
     edges: list[RawEdge] = []
     for index, item in enumerate(_sequence(level, f"{kind}s", items, report)):
@@ -154,7 +162,7 @@ def _parse_edges(
                 f"refers to vertex {vertex} which does not exist "
                 f"(the level has {vertex_count} vertices)",
             )
-        if missing:
+        if missing or not {start, end} <= usable:
             continue
         params = params_of(item[2]) if len(item) > 2 else {}
         edges.append(RawEdge(index, start, end, params))

@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from maps.errors import MapError
 from maps.model import Building, PlaceKind
@@ -373,3 +375,91 @@ def test_bad_yaml_names_the_file(tmp_path: Path) -> None:
     path.write_text("levels: {L1: [unclosed\n", encoding="utf-8")
     with pytest.raises(MapError, match=r"broken\.building\.yaml: not valid YAML"):
         import_openrmf(path)
+
+
+def test_lane_width_from_the_graph() -> None:
+    """A graph's ``default_lane_width`` becomes its lanes' width."""
+    data = _minimal(graphs={0: {"name": "porters", "default_lane_width": 1.4}})
+    assert {lane.width_m for lane in parse_openrmf(data, "c").lanes} == {1.4}
+
+
+# --- properties -------------------------------------------------------------------
+
+_JUNK = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-5, 500),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=4),
+    st.lists(st.integers(-2, 9), max_size=4),
+    st.dictionaries(st.text(max_size=3), st.integers(), max_size=2),
+)
+
+
+def _paths(node: Any, prefix: tuple = ()) -> list[tuple]:
+    found = [prefix]
+    if isinstance(node, dict):
+        for key, value in node.items():
+            found += _paths(value, (*prefix, key))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            found += _paths(value, (*prefix, index))
+    return found
+
+
+def _lift_map() -> dict[str, Any]:
+    data = _minimal()
+    level = data["levels"]["L1"]
+    level["vertices"].append([200, 140, 0, "", {"lift_cabin": [1, "Lift1"]}])
+    level["lanes"].append(_lane(2, 3))
+    level["doors"] = [[0, 1, {"name": [1, "d"], "type": [1, "hinged"]}]]
+    data["levels"]["L2"] = copy.deepcopy(level)
+    data["levels"]["L2"]["elevation"] = 4
+    lift = {"x": 200, "y": 140, "yaw": 0, "width": 2, "depth": 2}
+    lift["doors"] = {"door": {"x": 0, "y": 1.0}}
+    lift["level_doors"] = {"L1": ["door"], "L2": ["door"]}
+    data["lifts"] = {"Lift1": lift}
+    return data
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.data())
+def test_any_corruption_is_a_map_error_or_a_building(data: st.DataObject) -> None:
+    """Replacing any part of a valid map with junk never crashes the importer."""
+    building_map = _lift_map()
+    path = data.draw(st.sampled_from(_paths(building_map)[1:]))
+    parent = building_map
+    for key in path[:-1]:
+        parent = parent[key]
+    parent[path[-1]] = data.draw(_JUNK)
+    try:
+        parse_openrmf(building_map, "fuzz.building.yaml")
+    except MapError as error:
+        assert error.problems
+        assert all(p.source == "fuzz.building.yaml" for p in error.problems)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    turn=st.floats(-math.pi, math.pi),
+    zoom=st.floats(0.25, 4.0),
+    shift=st.tuples(st.floats(-500, 500), st.floats(-500, 500)),
+)
+def test_fiducials_undo_any_drawing_transform(
+    turn: float, zoom: float, shift: tuple[float, float]
+) -> None:
+    """L2 drawn turned, zoomed and shifted: its points land where L1's are."""
+
+    def drawn(x: float, y: float) -> list[float]:
+        c, s = math.cos(turn), math.sin(turn)
+        return [zoom * (c * x - s * y) + shift[0], zoom * (s * x + c * y) + shift[1]]
+
+    l1_points = [(0, 0), (200, 0), (200, 100)]
+    fiducials = [
+        [*drawn(x, y), name]
+        for (x, y), name in zip([(0, 0), (200, 0), (0, 100)], "abc", strict=True)
+    ]
+    vertices = [[*drawn(x, y), 0, ""] for x, y in l1_points[1:]]
+    building = parse_openrmf(_two_levels(vertices, fiducials), "c")
+    assert _xy(building, "L2_v0") == pytest.approx(_xy(building, "L1_v1"), abs=1e-3)
+    assert _xy(building, "L2_v1") == pytest.approx(_xy(building, "L1_v2"), abs=1e-3)
