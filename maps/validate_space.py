@@ -45,8 +45,13 @@ def _polygon_messages(zone: Zone) -> Iterator[str]:
 
 def _rule_messages(zone: Zone) -> Iterator[str]:
     cap = zone.speed_cap_mps
-    if zone.kind == ZoneKind.QUIET and cap is None:
-        yield "a quiet zone needs a speed_cap_mps (use a small one to slow robots)"
+    if zone.kind == ZoneKind.QUIET and cap is None and zone.hours is None:
+        # Without a cap a quiet zone is closed while in force ("no passage at
+        # night"); without hours too, it would be closed for good.
+        yield (
+            "a quiet zone needs a speed_cap_mps, or hours when it is closed to "
+            "robots (without either it is closed for good: use a restricted zone)"
+        )
     if cap is not None and cap <= 0:
         yield f"speed_cap_mps must be positive, got {cap:g}"
     if zone.hours is not None:

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from pathlib import Path
 
 import networkx as nx
 import pytest
+import yaml
 from shapely.geometry import LineString, Point, Polygon
 
 from maps.loading import load_building, load_sample, sample_names, sample_path
 from maps.model import Building, PlaceKind, ZoneKind
+from maps.native import parse_native
 from maps.validate import validate
 from maps.validate_space import topology
 
@@ -150,3 +153,11 @@ def _without_clean_zones(building: Building) -> nx.DiGraph:
         ):
             graph.remove_edge(a, b)
     return graph
+
+
+def test_format_page_example_is_the_small_clinic() -> None:
+    """docs/map-format.md shows the small clinic exactly as shipped."""
+    page = (Path(__file__).resolve().parents[2] / "docs" / "map-format.md").read_text()
+    example = page.split("```yaml\n", 1)[1].split("```", 1)[0]
+    assert example == sample_path("small_clinic").read_text()
+    assert validate(parse_native(yaml.safe_load(example), "docs")) == []

@@ -292,11 +292,25 @@ def test_zone_without_area(tmp_path: Path) -> None:
     assert [p.element for p in problems] == ["zone z1"]
 
 
-def test_quiet_zone_without_speed_cap(tmp_path: Path) -> None:
-    """A quiet zone must say how slow."""
+def test_quiet_zone_without_speed_cap_or_hours(tmp_path: Path) -> None:
+    """A quiet zone must say how slow, or when it is closed."""
     data = _base()
     _level(data, 0)["zones"][0]["kind"] = "quiet"
-    _only(tmp_path, data, "L1", "zone z1", "needs a speed_cap_mps")
+    _only(tmp_path, data, "L1", "zone z1", "needs a speed_cap_mps, or hours")
+
+
+def test_quiet_zone_closed_at_night_is_valid(tmp_path: Path) -> None:
+    """No cap but hours: no passage during those hours (DESIGN.md), not a mistake."""
+    data = _base()
+    _level(data, 0)["zones"][0].update(kind="quiet", hours=[22, 6])
+    assert _validate(tmp_path, data)[1] == []
+
+
+def test_non_positive_speed_cap(tmp_path: Path) -> None:
+    """A speed cap of zero is not a cap."""
+    data = _base()
+    _level(data, 0)["zones"][0].update(kind="quiet", speed_cap_mps=0)
+    _only(tmp_path, data, "L1", "zone z1", "speed_cap_mps must be positive, got 0")
 
 
 @pytest.mark.parametrize("hours", [[25, 6], [6, 6], [-1, 3]])
