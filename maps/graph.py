@@ -24,7 +24,7 @@ along its edge does not count). Quiet zones also record the length inside them.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import networkx as nx
 import numpy as np
@@ -109,77 +109,93 @@ def edge_table(building: Building) -> EdgeTable:
     """
     nodes = tuple(w.id for w in building.waypoints)
     index = {node: i for i, node in enumerate(nodes)}
-    rows = _lane_rows(building, index) + _lift_rows(building, index)
-    rows = _unique_quickest(rows, building.default_speed_mps)
-    count = len(rows)
-    column = list(zip(*rows, strict=True)) if rows else [()] * 10
-    src, dst, length, limit, door_s, lift_s, in_service, lane, door, lift = column
-    lane_ids = tuple(lane)
-    table_geo = _lane_geometry(building, lane_ids, np.asarray(src, dtype=np.int64))
+    xy = np.asarray([(w.x, w.y) for w in building.waypoints], dtype=float)
+    xy = xy.reshape(len(nodes), 2)
+    columns = _Columns()
+    _add_lanes(columns, building, index)
+    _add_lifts(columns, building, index)
+    src = np.asarray(columns.src, dtype=np.int32)
+    dst = np.asarray(columns.dst, dtype=np.int32)
+    is_lift = np.asarray([x is not None for x in columns.lift], dtype=bool)
+    length = np.where(is_lift, 0.0, np.hypot(*(xy[dst] - xy[src]).T))
+    limit = np.asarray(columns.limit, dtype=float)
+    door_s = np.asarray(columns.door_s, dtype=float)
+    lift_s = np.asarray(columns.lift_s, dtype=float)
+    in_service = np.asarray(columns.in_service, dtype=bool)
+    speed = np.where(np.isnan(limit), building.default_speed_mps, limit)
+    cost = length / speed + door_s + lift_s
+    keep = _quickest_per_pair(src.astype(np.int64) * len(nodes) + dst, cost, in_service)
+    levels = np.asarray([w.level for w in building.waypoints])
+    geometry = _lane_geometry(xy, levels, src[keep], dst[keep], is_lift[keep])
     return EdgeTable(
         nodes=nodes,
         node_index=index,
-        src=np.asarray(src, dtype=np.int32).reshape(count),
-        dst=np.asarray(dst, dtype=np.int32).reshape(count),
-        length_m=np.asarray(length, dtype=float).reshape(count),
-        speed_limit_mps=np.asarray(limit, dtype=float).reshape(count),
-        door_s=np.asarray(door_s, dtype=float).reshape(count),
-        lift_s=np.asarray(lift_s, dtype=float).reshape(count),
-        is_lift=np.asarray([x is not None for x in lift], dtype=bool).reshape(count),
-        lift_in_service=np.asarray(in_service, dtype=bool).reshape(count),
-        lane=lane_ids,
-        door=tuple(door),
-        lift=tuple(lift),
-        clean=_crossings(building, table_geo, ZoneKind.CLEAN),
-        restricted=_crossings(building, table_geo, ZoneKind.RESTRICTED),
-        quiet=_crossings(building, table_geo, ZoneKind.QUIET),
+        src=src[keep],
+        dst=dst[keep],
+        length_m=length[keep],
+        speed_limit_mps=limit[keep],
+        door_s=door_s[keep],
+        lift_s=lift_s[keep],
+        is_lift=is_lift[keep],
+        lift_in_service=in_service[keep],
+        lane=tuple(columns.lane[e] for e in keep),
+        door=tuple(columns.door[e] for e in keep),
+        lift=tuple(columns.lift[e] for e in keep),
+        clean=_crossings(building, geometry, ZoneKind.CLEAN),
+        restricted=_crossings(building, geometry, ZoneKind.RESTRICTED),
+        quiet=_crossings(building, geometry, ZoneKind.QUIET),
         default_speed_mps=building.default_speed_mps,
     )
 
 
-_Row = tuple[
-    int, int, float, float, float, float, bool, str | None, str | None, str | None
-]
+@dataclass(slots=True)
+class _Columns:
+    """Directed edges as they are gathered, one list per column."""
+
+    src: list[int] = field(default_factory=list)
+    dst: list[int] = field(default_factory=list)
+    limit: list[float] = field(default_factory=list)
+    door_s: list[float] = field(default_factory=list)
+    lift_s: list[float] = field(default_factory=list)
+    in_service: list[bool] = field(default_factory=list)
+    lane: list[str | None] = field(default_factory=list)
+    door: list[str | None] = field(default_factory=list)
+    lift: list[str | None] = field(default_factory=list)
+
+    def add(
+        self, u: int, v: int, limit: float, door_s: float, lift_s: float,
+        in_service: bool, lane: str | None, door: str | None, lift: str | None,
+    ) -> None:  # fmt: skip
+        self.src.append(u)
+        self.dst.append(v)
+        self.limit.append(limit)
+        self.door_s.append(door_s)
+        self.lift_s.append(lift_s)
+        self.in_service.append(in_service)
+        self.lane.append(lane)
+        self.door.append(door)
+        self.lift.append(lift)
 
 
-def _lane_rows(building: Building, index: dict[str, int]) -> list[_Row]:
+def _add_lanes(columns: _Columns, building: Building, index: dict[str, int]) -> None:
     doors = {}
     for door in building.doors:
         doors[(door.start, door.end)] = door
         doors[(door.end, door.start)] = door
-    rows: list[_Row] = []
     for lane in building.lanes:
         if lane.start not in index or lane.end not in index:
             continue
-        a, b = building.waypoint(lane.start), building.waypoint(lane.end)
-        length = math.hypot(b.x - a.x, b.y - a.y)
         limit = lane.speed_limit_mps if lane.speed_limit_mps else math.nan
         door = doors.get((lane.start, lane.end))
         door_id, door_s = (door.id, door.opening_s) if door else (None, 0.0)
-        ends = [(lane.start, lane.end)]
+        u, v = index[lane.start], index[lane.end]
+        columns.add(u, v, limit, door_s, 0.0, True, lane.id, door_id, None)
         if lane.bidirectional:
-            ends.append((lane.end, lane.start))
-        for u, v in ends:
-            rows.append(
-                (
-                    index[u],
-                    index[v],
-                    length,
-                    limit,
-                    door_s,
-                    0.0,
-                    True,
-                    lane.id,
-                    door_id,
-                    None,
-                )
-            )
-    return rows
+            columns.add(v, u, limit, door_s, 0.0, True, lane.id, door_id, None)
 
 
-def _lift_rows(building: Building, index: dict[str, int]) -> list[_Row]:
+def _add_lifts(columns: _Columns, building: Building, index: dict[str, int]) -> None:
     ranks = level_ranks(building)
-    rows: list[_Row] = []
     for lift in building.lifts:
         stops = [
             (level, wp)
@@ -193,27 +209,23 @@ def _lift_rows(building: Building, index: dict[str, int]) -> list[_Row]:
                     continue
                 travelled = abs(ranks[from_level] - ranks[to_level])
                 cost = fixed + lift.seconds_per_level * travelled
-                rows.append(
-                    (index[u], index[v], 0.0, math.nan, 0.0, cost, lift.in_service,
-                     None, None, lift.id)
+                columns.add(
+                    index[u], index[v], math.nan, 0.0, cost, lift.in_service,
+                    None, None, lift.id,
                 )  # fmt: skip
-    return rows
 
 
-def _unique_quickest(rows: list[_Row], default_speed: float) -> list[_Row]:
-    """One edge per ordered pair: in service first, then quickest at default speed."""
+def _quickest_per_pair(
+    key: np.ndarray, cost: np.ndarray, in_service: np.ndarray
+) -> np.ndarray:
+    """One edge per ordered pair: in service first, then quickest at default speed.
 
-    def cost(row: _Row) -> tuple[bool, float]:
-        _, _, length, limit, door_s, lift_s, in_service, *_ = row
-        speed = default_speed if math.isnan(limit) else limit
-        return (not in_service, length / speed + door_s + lift_s)
-
-    best: dict[tuple[int, int], _Row] = {}
-    for row in rows:
-        key = (row[0], row[1])
-        if key not in best or cost(row) < cost(best[key]):
-            best[key] = row
-    return list(best.values())
+    Returns the kept edge numbers in their original order.
+    """
+    order = np.lexsort((cost, ~in_service, key))
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = key[order][1:] != key[order][:-1]
+    return np.sort(order[first])
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,21 +236,17 @@ class _LaneGeometry:
 
 
 def _lane_geometry(
-    building: Building, lanes: tuple[str | None, ...], src: np.ndarray
+    xy: np.ndarray,
+    node_levels: np.ndarray,
+    src: np.ndarray,
+    dst: np.ndarray,
+    is_lift: np.ndarray,
 ) -> _LaneGeometry:
     """One segment per lane edge (lift edges have none), with its level."""
-    lane_by_id = {lane.id: lane for lane in building.lanes}
-    edges, levels, coords = [], [], []
-    for e, lane_id in enumerate(lanes):
-        if lane_id is None:
-            continue
-        lane = lane_by_id[lane_id]
-        a, b = building.waypoint(lane.start), building.waypoint(lane.end)
-        edges.append(e)
-        levels.append(lane.level)
-        coords.append(((a.x, a.y), (b.x, b.y)))
-    lines = shapely.linestrings(np.asarray(coords, dtype=float).reshape(-1, 2, 2))
-    return _LaneGeometry(np.asarray(edges, dtype=np.int64), np.asarray(levels), lines)
+    edges = np.flatnonzero(~is_lift)
+    coords = np.stack([xy[src[edges]], xy[dst[edges]]], axis=1)
+    lines = shapely.linestrings(coords.reshape(-1, 2, 2))
+    return _LaneGeometry(edges, node_levels[src[edges]], lines)
 
 
 def _crossings(building: Building, geo: _LaneGeometry, kind: ZoneKind) -> ZoneCrossings:

@@ -1,0 +1,155 @@
+"""Travel-time matrices between places: what the dispatcher reads.
+
+``TravelTimes(building).matrix(nodes, load=..., capabilities=..., hour=...)`` gives
+the quickest legal travel time (s) and the distance driven along that route (m)
+between every ordered pair of ``nodes`` (place or waypoint ids), ``inf`` where the
+rules leave no route. One multi-source Dijkstra (scipy) per matrix; the result is
+cached per nodes and rules, and its arrays are read-only because they are shared.
+
+``maps`` knows nothing of the planners: the fleet core and the simulator turn a
+:class:`PlaceMatrix` into the planners' own ``TravelMatrix``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy.sparse.csgraph import dijkstra
+
+from maps.model import Building, LoadClass
+from maps.routing import Router, router_for
+from maps.rules import RobotProfile, Rules, rules_for
+
+#: Sources per Dijkstra batch: bounds memory to a few (batch × waypoints) arrays.
+_BATCH = 64
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceMatrix:
+    """Travel ``times`` (s) and ``distances`` (m) from row node to column node."""
+
+    nodes: tuple[str, ...]
+    times: np.ndarray
+    distances: np.ndarray
+    _index: dict[str, int] = field(default_factory=dict, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._index.update({node: i for i, node in enumerate(self.nodes)})
+
+    def index(self, node: str) -> int:
+        return self._index[node]
+
+    def time(self, origin: str, destination: str) -> float:
+        return float(self.times[self._index[origin], self._index[destination]])
+
+    def distance(self, origin: str, destination: str) -> float:
+        return float(self.distances[self._index[origin], self._index[destination]])
+
+
+class TravelTimes:
+    """Cached travel-time matrices of one building, per nodes and routing rules."""
+
+    def __init__(self, building: Building) -> None:
+        self.router: Router = router_for(building)
+        self._cache: dict[tuple[tuple[str, ...], Rules, bool], PlaceMatrix] = {}
+
+    def matrix(
+        self,
+        nodes: tuple[str, ...] | list[str] | None = None,
+        *,
+        load: str | LoadClass | None = None,
+        capabilities: frozenset[str] = frozenset(),
+        hour: float | None = None,
+        robot: RobotProfile | None = None,
+        distances: bool = True,
+    ) -> PlaceMatrix:
+        """Times and distances between ``nodes`` (default: every place).
+
+        ``capabilities`` is a shorthand for a robot profile with them; pass
+        ``robot`` instead to set speed or lift access too. ``distances=False``
+        skips the distances (left ``nan``), which cost about as much as the times.
+        """
+        building = self.router.building
+        nodes = tuple(p.id for p in building.places) if nodes is None else tuple(nodes)
+        robot = robot or RobotProfile(capabilities=frozenset(capabilities))
+        rules = rules_for(building, load, robot, hour)
+        # A matrix with distances also answers a request without them.
+        for with_distances in (True, distances):
+            if (nodes, rules, with_distances) in self._cache:
+                return self._cache[(nodes, rules, with_distances)]
+        found = self._compute(nodes, rules, distances)
+        self._cache[(nodes, rules, distances)] = found
+        return found
+
+    def _compute(
+        self, nodes: tuple[str, ...], rules: Rules, with_distances: bool
+    ) -> PlaceMatrix:
+        router, table = self.router, self.router.table
+        columns = np.asarray(
+            [table.node_index[router.waypoint_of(n)] for n in nodes], dtype=np.int64
+        )
+        sources, rows_of = np.unique(columns, return_inverse=True)
+        graph = router.graph(rules)
+        lengths = _lengths_by_pair(
+            table.src, table.dst, table.length_m, len(table.nodes)
+        )
+        times = np.empty((len(sources), len(nodes)))
+        distances = np.full((len(sources), len(nodes)), np.nan)
+        for lo in range(0, len(sources), _BATCH):
+            batch = sources[lo : lo + _BATCH]
+            seconds, predecessors = dijkstra(
+                graph, indices=batch, return_predecessors=True
+            )
+            times[lo : lo + _BATCH] = seconds[:, columns]
+            if with_distances:
+                metres = _distances_to(predecessors, columns, lengths)
+                distances[lo : lo + _BATCH] = metres
+        times, distances = times[rows_of], distances[rows_of]
+        distances[np.isinf(times)] = np.inf
+        times.setflags(write=False)
+        distances.setflags(write=False)
+        return PlaceMatrix(nodes, times, distances)
+
+
+@dataclass(frozen=True, slots=True)
+class _PairLengths:
+    """Edge lengths looked up by ``src * n + dst`` (sorted keys)."""
+
+    keys: np.ndarray
+    length_m: np.ndarray
+
+
+def _lengths_by_pair(
+    src: np.ndarray, dst: np.ndarray, length: np.ndarray, n: int
+) -> _PairLengths:
+    keys = src.astype(np.int64) * n + dst
+    order = np.argsort(keys)
+    return _PairLengths(keys[order], length[order])
+
+
+def _distances_to(
+    predecessors: np.ndarray, columns: np.ndarray, lengths: _PairLengths
+) -> np.ndarray:
+    """Metres from each tree's root to each node of ``columns``, along the tree.
+
+    All the (root, column) walks step back to their predecessors together, one
+    vectorised step per edge of the longest path, dropping walks that are done.
+    """
+    count, n = predecessors.shape
+    parent = predecessors.astype(np.int64)
+    root = parent < 0
+    keys = np.where(root, 0, parent) * n + np.arange(n)
+    at = np.minimum(np.searchsorted(lengths.keys, keys), len(lengths.keys) - 1)
+    step = np.where(root, 0.0, lengths.length_m[at]).ravel()
+    offset = (np.arange(count, dtype=np.int64) * n)[:, None]
+    parent = np.where(root, -1, parent + offset).ravel()
+    here = (offset + columns[None, :]).ravel()
+    total = np.zeros(here.shape)
+    walking = np.flatnonzero(parent[here] >= 0)
+    while len(walking):
+        at_node = here[walking]
+        total[walking] += step[at_node]
+        here[walking] = parent[at_node]
+        walking = walking[parent[here[walking]] >= 0]
+    return total.reshape(count, len(columns))
