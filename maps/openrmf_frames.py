@@ -28,6 +28,9 @@ from dataclasses import dataclass
 
 from maps.openrmf_raw import RawLevel, Reporter, as_number
 
+#: Closer than this (in drawing units), two points are one: no scale from them.
+_SAME_POINT = 1e-6
+
 
 @dataclass(frozen=True, slots=True)
 class LevelFrame:
@@ -116,7 +119,7 @@ def measurement_scale(level: RawLevel, report: Reporter) -> float | None:
         pixels = math.hypot(b.x - a.x, b.y - a.y)
         if metres is None or metres <= 0:
             report.problem(level.name, element, "distance must be a positive number")
-        elif not pixels > 0:
+        elif not pixels > _SAME_POINT:
             report.problem(level.name, element, "its two vertices are at one point")
         else:
             scales.append(metres / pixels)
@@ -136,7 +139,7 @@ def fiducial_frame(
         for j in range(i + 1, len(names)):
             ref_d = math.dist(ref_points[i], ref_points[j])
             d = math.dist(points[i], points[j])
-            if ref_d == 0 or d == 0:
+            if ref_d <= _SAME_POINT or d <= _SAME_POINT:
                 continue
             delta = _bearing(points[i], points[j]) - _bearing(
                 ref_points[i], ref_points[j]

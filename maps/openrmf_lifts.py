@@ -32,6 +32,9 @@ from maps.openrmf_frames import LevelFrame
 from maps.openrmf_graph import LevelGraph
 from maps.openrmf_raw import Reporter, as_number
 
+#: A cabin side longer than this is a mistake in the map (pixels for metres).
+MAX_CABIN_M = 20.0
+
 #: How far from a cabin door a corridor waypoint may be to be joined to the car.
 DOORWAY_REACH_M = 3.0
 
@@ -78,8 +81,10 @@ def _build_lift(
     }
     for key, value in numbers.items():
         kind = "positive " if key in ("width", "depth") else ""
-        bad = value is None or (bool(kind) and value <= 0)
-        if bad:
+        if kind and value is not None and not 0 < value <= MAX_CABIN_M:
+            value = numbers[key] = None
+            kind = f"positive (at most {MAX_CABIN_M:g} m) "
+        if value is None:
             report.problem(
                 "",
                 element,
