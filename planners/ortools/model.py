@@ -198,7 +198,6 @@ def _add_jobs(model: RoutingModel, allowed: dict[str, list[int]]) -> None:
     """Pairs on one robot, pickup first; capabilities; penalties for leaving out."""
     problem, routing = model.problem, model.routing
     solver = routing.solver()
-    time = routing.GetDimensionOrDie("time")
     owner = {j: v for v, r in enumerate(problem.robots) for j in r.onboard}
     for job_id, drop_node in model.dropoff.items():
         job = problem.job(job_id)
@@ -208,8 +207,6 @@ def _add_jobs(model: RoutingModel, allowed: dict[str, list[int]]) -> None:
             continue
         pick = model.index(model.pickup[job_id])
         routing.AddPickupAndDelivery(pick, drop)
-        solver.Add(routing.VehicleVar(pick) == routing.VehicleVar(drop))
-        solver.Add(time.CumulVar(pick) <= time.CumulVar(drop))
         penalty = round(problem.costs.unassigned.get(job.priority, 1e5) * SCALE)
         routing.AddDisjunction([pick], penalty)
         routing.AddDisjunction([drop], penalty)

@@ -8,6 +8,7 @@ maps its answer onto robot positions.
 
 from __future__ import annotations
 
+from planners.feasibility import unassignable_reasons
 from planners.problem import DispatchProblem, Job, UnassignedReason
 from planners.timeline import can_serve
 
@@ -26,7 +27,7 @@ def split_jobs(
 ) -> tuple[list[Job], dict[str, list[int]], dict[str, UnassignedReason]]:
     """Jobs to plan, their allowed robots, and the jobs left out with a reason."""
     onboard = {job_id for robot in problem.robots for job_id in robot.onboard}
-    reasons = _reasons(problem)
+    reasons = unassignable_reasons(problem)
     keep: list[Job] = []
     allowed: dict[str, list[int]] = {}
     left: dict[str, UnassignedReason] = {}
@@ -49,11 +50,3 @@ def split_jobs(
         keep.append(job)
         allowed[job.id] = robots
     return keep, allowed, left
-
-
-def _reasons(problem: DispatchProblem) -> dict[str, UnassignedReason]:
-    try:
-        from planners.feasibility import unassignable
-    except ImportError:  # pragma: no cover - until feasibility.py lands
-        return {}
-    return dict(unassignable(problem))

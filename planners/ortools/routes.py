@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from ortools.constraint_solver import pywrapcp
 
-from planners.ortools.model import SCALE, RoutingModel
+from planners.ortools.model import RoutingModel
 from planners.problem import Plan, Stop, StopKind, UnassignedReason
-from planners.timeline import Visit, jobs_by_id, schedule
+from planners.timeline import RouteSchedule, Visit, jobs_by_id, plan_cost, schedule
 
 #: Per robot, the visits between its start and its end: independent of the
 #: routing model's node numbering, so they carry over between models.
@@ -74,13 +74,14 @@ def read_routes(model: RoutingModel, routes: Routes) -> pywrapcp.Assignment | No
 def to_plan(
     model: RoutingModel,
     routes: Routes,
-    objective: int,
     unassigned: dict[str, UnassignedReason],
     charges: dict[str, Stop],
     solver: str,
     notes: tuple[str, ...] = (),
+    previous: Plan | None = None,
 ) -> Plan:
-    """A :class:`Plan`: stops in route order, timed by :mod:`planners.timeline`.
+    """A :class:`Plan`: stops in route order, timed and costed by
+    :mod:`planners.timeline` (the objective counts moves away from ``previous``).
 
     ``charges`` are the charge stops decided before the search; ``model.problem``
     must hold the robots as they were before charging.
@@ -88,6 +89,7 @@ def to_plan(
     problem = model.problem
     jobs = jobs_by_id(problem)
     plan_routes: dict[str, tuple[Stop, ...]] = {}
+    timed_routes: list[RouteSchedule] = []
     served: set[str] = set()
     for robot, route in zip(model.robots, routes, strict=True):
         visits: list[Visit] = []
@@ -97,14 +99,24 @@ def to_plan(
         served.update(job_id for _, job_id in route)
         timed = schedule(problem, robot, visits, jobs=jobs)
         plan_routes[robot.id] = timed.stops
+        timed_routes.append(timed)
     left = dict(unassigned)
     for job_id in model.dropoff:
         if job_id not in served:
             left[job_id] = UnassignedReason.NOT_SCHEDULED
+    moved = 0
+    if previous is not None:
+        moved = sum(
+            1
+            for robot_id, stops in plan_routes.items()
+            for stop in stops
+            if stop.kind is StopKind.PICKUP
+            and previous.robot_of(stop.job_id or "") not in (None, robot_id)
+        )
     return Plan(
         routes=plan_routes,
         unassigned=left,
-        objective=objective / SCALE,
+        objective=plan_cost(problem, timed_routes, left, moved),
         solver=solver,
         notes=notes,
     )

@@ -28,6 +28,11 @@ class SearchConfig:
     attempt_share: float = 0.15
     #: Victims tried (the routes with fewest jobs) after a failed attempt.
     victims: int = 2
+    #: Iterated local search with ruin-and-recreate instead of the metaheuristic:
+    #: "" (off), "sisr" (slack induction by string removals) or "default".
+    ils: str = ""
+    #: Simulated-annealing start temperature of the ILS acceptance (cost units).
+    ils_temperature: float = 100.0
     name: str = "ortools"
 
 
@@ -45,6 +50,16 @@ def parameters(
     params.first_solution_strategy = getattr(FIRST, config.first_solution)
     params.local_search_metaheuristic = getattr(META, config.metaheuristic)
     params.time_limit.FromMilliseconds(max(1, int(seconds * 1000)))
+    if config.ils:
+        params.use_iterated_local_search = True
+        ils = params.iterated_local_search_parameters
+        if config.ils == "sisr":
+            ruin = ils.ruin_recreate_parameters.ruin_strategies.add()
+            ruin.sisr.max_removed_sequence_size = 10
+            ruin.sisr.avg_num_removed_visits = 10
+            ruin.sisr.bypass_factor = 0.01
+        annealing = ils.reference_solution_acceptance_strategy.simulated_annealing
+        annealing.initial_temperature = config.ils_temperature
     return params
 
 

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import numpy as np
+
 from planners.ortools.charging import plan_charging
 from planners.ortools.model import build
 from planners.ortools.precheck import split_jobs
 from planners.ortools.routes import Routes, to_plan, warm_routes
 from planners.ortools.search import Outcome, SearchConfig, run
-from planners.problem import DispatchProblem, Job, Plan
+from planners.problem import DispatchProblem, Job, Plan, Priority
 
 PORTER = SearchConfig()
 
@@ -46,9 +48,7 @@ def solve_ortools(
         outcome, note = _eliminate(charged, jobs, allowed, outcome, config, rest, seed)
         notes = (note,)
     model.problem = replace(charged, robots=problem.robots)
-    return to_plan(
-        model, outcome.routes, outcome.objective, left, charges, config.name, notes
-    )
+    return to_plan(model, outcome.routes, left, charges, config.name, notes, previous)
 
 
 def _eliminate(
@@ -67,6 +67,18 @@ def _eliminate(
     solution on the robots it uses.
     """
     slice_s = max(0.05, config.attempt_share * (seconds + 1e-9))
+    # The robots are fixed in each re-solve, so their fixed cost is left out: a huge
+    # constant would only blunt guided local search, whose penalties scale with the
+    # objective. For the same reason a left-out job costs just more than any
+    # insertion could (four longest legs), not the business penalty.
+    flat = replace(problem.costs, per_robot=0.0)
+    finite = problem.travel.times["standard"]
+    longest = float(np.max(finite[np.isfinite(finite)], initial=1.0))
+    insertion = 4 * longest * max(problem.costs.travel_per_s, 1e-3) + 1
+    eager = replace(
+        problem, costs=replace(flat, unassigned={p: insertion for p in Priority})
+    )
+    problem = replace(problem, costs=flat)
     removed = failures = 0
     while seconds >= 2 * slice_s and failures < config.victims:
         used = [v for v, route in enumerate(best.routes) if route]
@@ -76,7 +88,7 @@ def _eliminate(
         ranked = sorted(movable, key=lambda v: (len(best.routes[v]), (v + seed) % 97))
         victim = ranked[min(failures, len(ranked) - 1)]
         keep = [v for v in used if v != victim]
-        attempt = _solve_on(problem, jobs, allowed, best, keep, config, slice_s)
+        attempt = _solve_on(eager, jobs, allowed, best, keep, config, slice_s)
         seconds -= slice_s
         if attempt is not None and attempt.performed >= best.performed:
             best, removed, failures = attempt, removed + 1, 0

