@@ -463,3 +463,12 @@ def test_fiducials_undo_any_drawing_transform(
     building = parse_openrmf(_two_levels(vertices, fiducials), "c")
     assert _xy(building, "L2_v0") == pytest.approx(_xy(building, "L1_v1"), abs=1e-3)
     assert _xy(building, "L2_v1") == pytest.approx(_xy(building, "L1_v2"), abs=1e-3)
+
+
+def test_same_vertex_name_on_two_levels_gets_level_prefixes() -> None:
+    """A name used on two levels becomes two places, each prefixed by its level."""
+    data = _minimal()
+    data["levels"]["L2"] = copy.deepcopy(data["levels"]["L1"])
+    building = parse_openrmf(data, "c")
+    assert building.place("L1_reception").waypoint == "L1_v0"
+    assert building.place("L2_reception").waypoint == "L2_v0"
