@@ -157,7 +157,9 @@ def test_route_between_named_places(hotel: Building, office: Building) -> None:
     office_trip = routing.route(office, "tinyRobot1_charger", "hardware_2")
     assert office_trip.length_m > 5
     hotel_trip = routing.route(hotel, "lobby", "L3_room1")
-    assert hotel_trip.lifts
+    assert hotel_trip.levels[0] == "L1" and hotel_trip.levels[-1] == "L3"
+    assert {ride.lift for ride in hotel_trip.lifts} <= {"Lift1", "Lift2"}
+    assert 10 < hotel_trip.length_m < 200
 
 
 # --- small maps written here --------------------------------------------------
