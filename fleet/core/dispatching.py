@@ -1,0 +1,145 @@
+"""The fleet as a :class:`DispatchProblem`, and a :class:`Plan` applied back to it.
+
+The snapshot holds the robots that can take work (idle, busy or charging, online,
+not holding for a lift) with where and when each is next free: its position, or
+the stop it is heading to; the open jobs not yet loaded; the loaded jobs as
+``onboard`` of their robot; travel times between the nodes involved per load
+class (waste and soiled linen are ``dirty``); the building's chargers.
+
+Applying a plan assigns jobs (audited), moves jobs not yet picked up to another
+robot when the plan says so, gives jobs the plan left out back to ``requested``
+with the reason, records ETAs that moved by more than a threshold, and gives each
+robot its ordered stops. A robot between the pickup and drop-off of its loaded
+jobs is never taken off them: the plan can only add stops around them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from fleet.core.model import ItemCategory, Job, JobKind, JobStatus, RobotState
+from fleet.core.state import ON_ROBOT, FleetState
+from maps.matrix import TravelTimes
+from maps.model import PlaceKind
+from planners import problem as p
+
+_DIRTY = frozenset({ItemCategory.WASTE, ItemCategory.SOILED_LINEN})
+DISPATCHABLE = frozenset({RobotState.IDLE, RobotState.BUSY, RobotState.CHARGING})
+
+
+def dispatchable(state: FleetState, robot_id: str) -> bool:
+    robot = state.robots.get(robot_id)
+    return (
+        robot is not None and robot.state in DISPATCHABLE and robot_id not in state.held
+    )
+
+
+def load_class(job: Job) -> str:
+    return "dirty" if job.category in _DIRTY else "standard"
+
+
+def build_problem(
+    state: FleetState, travel: TravelTimes, now: float, previous: p.Plan | None = None
+) -> p.DispatchProblem:
+    """The fleet's snapshot for the planner (see the module docstring)."""
+    robots = [_robot(state, rid, now) for rid in sorted(state.robots)]
+    planned = tuple(r for r in robots if r is not None)
+    eligible = {r.id for r in planned}
+    jobs = tuple(
+        _job(state, job)
+        for job in sorted(state.jobs.values(), key=lambda j: (j.created_at, j.id))
+        if _open(job, eligible)
+    )
+    chargers = tuple(
+        p.Charger(place.waypoint, place.docks)
+        for place in state.building.places_of_kind(PlaceKind.CHARGER)
+    )
+    nodes = tuple(
+        dict.fromkeys(
+            [r.start for r in planned]
+            + [n for j in jobs for n in (j.pickup, j.dropoff)]
+            + [c.node for c in chargers]
+        )
+    )
+    return p.DispatchProblem(
+        now=now,
+        robots=planned,
+        jobs=jobs,
+        travel=_matrix(travel, nodes),
+        chargers=chargers,
+    )
+
+
+def _open(job: Job, eligible: set[str]) -> bool:
+    if job.status in ON_ROBOT:
+        return job.robot_id in eligible
+    return job.status in (JobStatus.REQUESTED, JobStatus.ASSIGNED, JobStatus.TO_PICKUP)
+
+
+def _robot(state: FleetState, robot_id: str, now: float) -> p.Robot | None:
+    if not dispatchable(state, robot_id):
+        return None
+    robot, run = state.robots[robot_id], state.runs.get(robot_id)
+    start, free_at = robot.waypoint, now
+    if run is not None and not run.at_service:
+        start = run.mission.goal
+        free_at = max(now, run.started_at + run.mission.time_s)
+    config = state.config
+    return p.Robot(
+        id=robot_id,
+        start=start,
+        available_at=free_at,
+        capacity=robot.compartments,
+        capabilities=robot.capabilities,
+        battery_soc=robot.battery_soc,
+        drain_per_m=config.battery_drain_per_m,
+        reserve_soc=config.battery_reserve_soc,
+        onboard=tuple(j.id for j in state.jobs_of(robot_id, ON_ROBOT)),
+    )
+
+
+def _job(state: FleetState, job: Job) -> p.Job:
+    place, config = state.building.place, state.config
+    pickup, dropoff = place(job.pickup).waypoint, place(job.dropoff).waypoint
+    if job.status == JobStatus.RETURNING:
+        pickup, dropoff = dropoff, pickup
+    guidance = job.kind == JobKind.GUIDANCE
+    return p.Job(
+        id=job.id,
+        pickup=pickup,
+        dropoff=dropoff,
+        kind=job.kind,
+        size=_guide_size(state) if guidance else job.compartments,
+        requires=job.requires,
+        priority=job.priority,
+        ready_at=job.ready_at or 0.0,
+        due_at=job.due_at,
+        pickup_service_s=config.pickup_service_s,
+        dropoff_service_s=0.0 if guidance else config.dropoff_service_s,
+        load_class=load_class(job),
+        created_at=job.created_at,
+        walking_factor=config.guidance_walking_factor if guidance else 1.0,
+    )
+
+
+def _guide_size(state: FleetState) -> int:
+    """A guidance fills its robot: the capacity of the largest guide robot."""
+    sizes = [
+        r.compartments for r in state.robots.values() if "can_guide" in r.capabilities
+    ]
+    return max(sizes, default=1)
+
+
+def _matrix(travel: TravelTimes, nodes: Sequence[str]) -> p.TravelMatrix:
+    standard = travel.matrix(tuple(nodes))
+    dirty = travel.matrix(tuple(nodes), load="dirty")
+    return p.TravelMatrix(
+        nodes=tuple(nodes),
+        times={"standard": standard.times, "dirty": dirty.times},
+        distances=standard.distances,
+    )
+
+
+from fleet.core.assigning import apply_plan  # noqa: E402  (re-exported here)
+
+__all__ = ["apply_plan", "build_problem", "dispatchable", "load_class"]

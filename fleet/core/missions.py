@@ -1,0 +1,195 @@
+"""Missions: what a robot is told, built from a route's legs.
+
+A mission serves one planned stop (a pickup, a drop-off, a return to the sender,
+a charger, a holding point). Its steps are what the core drives one at a time:
+
+- a drive on one level (a ``Navigate`` command with poses from the waypoints);
+- a door passage: open the door, wait until it reports open, drive the lane
+  through it, release it;
+- a lift ride: call the car to this level, wait until it is here with its doors
+  open for this robot, drive in, send it to the destination level, wait, tell the
+  robot its level changed, drive out, release the car;
+- the service at the stop: wait for loading or unloading (ended by a confirm
+  from the API), or dock at a charger, or hold at a holding point.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from enum import StrEnum
+
+from fleet.core.ports import Pose
+from maps.legs import DoorLeg, DriveLeg, Leg, LiftLeg
+from maps.model import Building
+
+
+class Purpose(StrEnum):
+    PICKUP = "pickup"
+    DROPOFF = "dropoff"
+    #: Items going back to the sender (a cancel after loading, or no recipient).
+    RETURN = "return"
+    CHARGE = "charge"
+    HOLD = "hold"
+
+
+@dataclass(frozen=True, slots=True)
+class DriveStep:
+    level: str
+    waypoints: tuple[str, ...]
+    max_speed_mps: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OpenDoorStep:
+    door: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReleaseDoorStep:
+    door: str
+
+
+@dataclass(frozen=True, slots=True)
+class CallLiftStep:
+    """Call the car to ``level`` and wait until it is there, open, for us."""
+
+    lift: str
+    level: str
+
+
+@dataclass(frozen=True, slots=True)
+class RideLiftStep:
+    """Send the car (with us inside) to ``level`` and wait until it opens there."""
+
+    lift: str
+    level: str
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeLevelStep:
+    level: str
+    waypoint: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReleaseLiftStep:
+    lift: str
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceStep:
+    """Wait at the stop until the API confirms (loading, hand-off, return)."""
+
+    job_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class DockStep:
+    waypoint: str
+
+
+@dataclass(frozen=True, slots=True)
+class HoldStep:
+    """Stand at a holding point until the core sends the robot on."""
+
+    waypoint: str
+
+
+Step = (
+    DriveStep
+    | OpenDoorStep
+    | ReleaseDoorStep
+    | CallLiftStep
+    | RideLiftStep
+    | ChangeLevelStep
+    | ReleaseLiftStep
+    | ServiceStep
+    | DockStep
+    | HoldStep
+)
+
+#: Steps the robot may be taken off without leaving a lift or door held.
+INTERRUPTIBLE = (DriveStep, CallLiftStep, OpenDoorStep, ServiceStep, HoldStep)
+
+
+@dataclass(frozen=True, slots=True)
+class Mission:
+    """The steps that take ``robot_id`` to ``goal`` and serve it."""
+
+    id: str
+    robot_id: str
+    purpose: Purpose
+    goal: str
+    steps: tuple[Step, ...]
+    job_id: str | None = None
+    #: Expected seconds from start to arrival (route time; no service).
+    time_s: float = 0.0
+
+    @property
+    def lifts(self) -> tuple[str, ...]:
+        return tuple(s.lift for s in self.steps if isinstance(s, CallLiftStep))
+
+
+def steps_from_legs(
+    legs: tuple[Leg, ...], *, max_speed_mps: float | None = None
+) -> list[Step]:
+    """Turn a route's legs into mission steps (see the module docstring)."""
+    steps: list[Step] = []
+    release_after_drive: list[str] = []
+    for leg in legs:
+        if isinstance(leg, DriveLeg):
+            steps.append(DriveStep(leg.level, leg.waypoints, max_speed_mps))
+            steps.extend(ReleaseLiftStep(lift) for lift in release_after_drive)
+            release_after_drive.clear()
+        elif isinstance(leg, DoorLeg):
+            steps.append(OpenDoorStep(leg.door))
+            steps.append(DriveStep(leg.level, leg.waypoints, max_speed_mps))
+            steps.append(ReleaseDoorStep(leg.door))
+            steps.extend(ReleaseLiftStep(lift) for lift in release_after_drive)
+            release_after_drive.clear()
+        else:
+            steps.extend(_lift_steps(steps, leg, max_speed_mps))
+            release_after_drive.append(leg.lift)
+    steps.extend(ReleaseLiftStep(lift) for lift in release_after_drive)
+    return steps
+
+
+def _lift_steps(
+    steps: list[Step], leg: LiftLeg, max_speed_mps: float | None
+) -> list[Step]:
+    """Wait outside the car for it; the previous drive stops one waypoint short."""
+    car_here, car_there = leg.waypoints
+    entering: list[Step] = []
+    last = steps[-1] if steps else None
+    if isinstance(last, DriveStep) and last.waypoints[-1] == car_here:
+        outside = last.waypoints[-2]
+        if len(last.waypoints) > 2:
+            steps[-1] = DriveStep(last.level, last.waypoints[:-1], last.max_speed_mps)
+        else:
+            steps.pop()
+        entering = [DriveStep(leg.from_level, (outside, car_here), max_speed_mps)]
+    return [
+        CallLiftStep(leg.lift, leg.from_level),
+        *entering,
+        RideLiftStep(leg.lift, leg.to_level),
+        ChangeLevelStep(leg.to_level, car_there),
+    ]
+
+
+def poses(building: Building, waypoints: tuple[str, ...]) -> tuple[Pose, ...]:
+    """Poses along ``waypoints``, each facing the next (the last keeps heading)."""
+    points = [building.waypoint(w) for w in waypoints]
+    result: list[Pose] = []
+    yaw = 0.0
+    for i, point in enumerate(points):
+        if i + 1 < len(points):
+            nxt = points[i + 1]
+            yaw = math.atan2(nxt.y - point.y, nxt.x - point.x)
+        result.append(Pose(point.level, point.x, point.y, yaw))
+    return tuple(result)
+
+
+def pose_of(building: Building, waypoint: str) -> Pose:
+    point = building.waypoint(waypoint)
+    return Pose(point.level, point.x, point.y)

@@ -1,0 +1,234 @@
+"""Running a mission: from its current step and what the world reports, what next.
+
+A :class:`Run` is one robot's progress through its :class:`Mission`. The functions
+here take the run and one report (a command finished, a lift or door status, a
+confirm from the API) and return an :class:`Output`: commands to send, lift and
+door requests, and whether the robot arrived at its stop or finished. Nothing
+here touches jobs: the engine turns arrivals into job changes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from fleet.core.decision import DoorRequest, LiftRequest
+from fleet.core.missions import (
+    INTERRUPTIBLE,
+    CallLiftStep,
+    ChangeLevelStep,
+    DockStep,
+    DriveStep,
+    HoldStep,
+    Mission,
+    OpenDoorStep,
+    ReleaseDoorStep,
+    ReleaseLiftStep,
+    RideLiftStep,
+    ServiceStep,
+    Step,
+    pose_of,
+    poses,
+)
+from fleet.core.ports import (
+    ChangeLevel,
+    Dock,
+    DoorStatus,
+    LiftMode,
+    LiftStatus,
+    Navigate,
+    RobotCommand,
+)
+from maps.model import Building
+
+#: Lift modes a robot must not enter a car in.
+LIFT_BLOCKED = frozenset({LiftMode.FIRE, LiftMode.EMERGENCY, LiftMode.OFFLINE})
+
+
+@dataclass
+class Run:
+    """One robot's progress through its mission."""
+
+    mission: Mission
+    started_at: float
+    index: int = 0
+    command_id: str | None = None
+    #: When the robot reached its service step (loading, hand-off, holding).
+    arrived_at: float | None = None
+    lifts_held: set[str] = field(default_factory=set)
+    doors_held: set[str] = field(default_factory=set)
+
+    @property
+    def step(self) -> Step | None:
+        steps = self.mission.steps
+        return steps[self.index] if self.index < len(steps) else None
+
+    @property
+    def at_service(self) -> bool:
+        return isinstance(self.step, ServiceStep | HoldStep)
+
+    @property
+    def interruptible(self) -> bool:
+        """Whether the robot can be sent elsewhere now without stranding a lift."""
+        step = self.step
+        if step is None or self.doors_held:
+            return step is None
+        if self.lifts_held:
+            return isinstance(step, CallLiftStep)
+        return isinstance(step, INTERRUPTIBLE)
+
+
+@dataclass
+class Output:
+    commands: list[RobotCommand] = field(default_factory=list)
+    cancels: list[str] = field(default_factory=list)
+    lift_requests: list[LiftRequest] = field(default_factory=list)
+    door_requests: list[DoorRequest] = field(default_factory=list)
+    arrived: bool = False
+    finished: bool = False
+    #: The lift this robot was about to call is in fire/emergency/offline mode.
+    blocked_lift: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class World:
+    """What the runner reads: the building and the last lift and door reports."""
+
+    building: Building
+    lifts: dict[str, LiftStatus]
+    doors: dict[str, DoorStatus]
+
+
+def lift_ready(status: LiftStatus | None, level: str, robot_id: str) -> bool:
+    return (
+        status is not None
+        and status.mode not in LIFT_BLOCKED
+        and status.level == level
+        and status.doors_open
+        and status.session == robot_id
+        and not status.moving
+    )
+
+
+def advance(run: Run, world: World, now: float, out: Output | None = None) -> Output:
+    """Start the current step, skipping through steps that need no waiting."""
+    out = out or Output()
+    robot = run.mission.robot_id
+    while (step := run.step) is not None:
+        run.command_id = None
+        if isinstance(step, DriveStep | ChangeLevelStep | DockStep):
+            command = _command(run, step, world.building)
+            run.command_id = command.command_id
+            out.commands.append(command)
+            return out
+        if isinstance(step, ServiceStep | HoldStep):
+            run.arrived_at = now
+            out.arrived = True
+            return out
+        if not _instant_step(run, step, world, out, robot):
+            return out
+        run.index += 1
+    out.finished = True
+    return out
+
+
+def _instant_step(run: Run, step: Step, world: World, out: Output, robot: str) -> bool:
+    """Do a lift or door step; return whether it is already complete."""
+    if isinstance(step, OpenDoorStep):
+        run.doors_held.add(step.door)
+        out.door_requests.append(DoorRequest(step.door, True, robot))
+        status = world.doors.get(step.door)
+        return status is not None and status.open
+    if isinstance(step, ReleaseDoorStep):
+        run.doors_held.discard(step.door)
+        out.door_requests.append(DoorRequest(step.door, False, robot))
+        return True
+    if isinstance(step, ReleaseLiftStep):
+        run.lifts_held.discard(step.lift)
+        out.lift_requests.append(LiftRequest(step.lift, None, robot, release=True))
+        return True
+    if isinstance(step, CallLiftStep | RideLiftStep):
+        status = world.lifts.get(step.lift)
+        if isinstance(step, CallLiftStep) and status and status.mode in LIFT_BLOCKED:
+            out.blocked_lift = step.lift
+            return False
+        run.lifts_held.add(step.lift)
+        out.lift_requests.append(LiftRequest(step.lift, step.level, robot))
+        return isinstance(step, CallLiftStep) and lift_ready(status, step.level, robot)
+    raise TypeError(f"not an instant step: {step!r}")
+
+
+def _command(run: Run, step: Step, building: Building) -> RobotCommand:
+    command_id = f"{run.mission.id}.{run.index}"
+    if isinstance(step, DriveStep):
+        return Navigate(
+            command_id,
+            step.level,
+            step.waypoints,
+            poses(building, step.waypoints),
+            step.max_speed_mps,
+        )
+    if isinstance(step, ChangeLevelStep):
+        return ChangeLevel(command_id, step.level, pose_of(building, step.waypoint))
+    assert isinstance(step, DockStep)
+    return Dock(command_id, step.waypoint, pose_of(building, step.waypoint))
+
+
+def position_after(step: Step | None) -> str | None:
+    """The waypoint a robot stands on once ``step`` succeeded (if it moves it)."""
+    if isinstance(step, DriveStep):
+        return step.waypoints[-1]
+    if isinstance(step, ChangeLevelStep | DockStep):
+        return step.waypoint
+    return None
+
+
+def command_succeeded(run: Run, world: World, now: float) -> Output:
+    run.index += 1
+    return advance(run, world, now)
+
+
+def lift_changed(run: Run, status: LiftStatus, world: World, now: float) -> Output:
+    step, robot = run.step, run.mission.robot_id
+    if isinstance(step, CallLiftStep) and step.lift == status.lift_id:
+        if status.mode in LIFT_BLOCKED:
+            return Output(blocked_lift=step.lift)
+        if lift_ready(status, step.level, robot):
+            run.index += 1
+            return advance(run, world, now)
+    riding = isinstance(step, RideLiftStep) and step.lift == status.lift_id
+    if riding and lift_ready(status, step.level, robot):
+        run.index += 1
+        return advance(run, world, now)
+    return Output()
+
+
+def door_changed(run: Run, status: DoorStatus, world: World, now: float) -> Output:
+    step = run.step
+    if isinstance(step, OpenDoorStep) and step.door == status.door_id and status.open:
+        run.index += 1
+        return advance(run, world, now)
+    return Output()
+
+
+def service_done(run: Run, world: World, now: float) -> Output:
+    """The confirm the robot waited for came: go on (usually: the mission ends)."""
+    if run.at_service:
+        run.index += 1
+        run.arrived_at = None
+        return advance(run, world, now)
+    return Output()
+
+
+def abort(run: Run) -> Output:
+    """Stop the run where it is: cancel its command, release its lifts and doors."""
+    out, robot = Output(), run.mission.robot_id
+    if run.command_id is not None:
+        out.cancels.append(run.command_id)
+        run.command_id = None
+    for lift in sorted(run.lifts_held):
+        out.lift_requests.append(LiftRequest(lift, None, robot, release=True))
+    for door in sorted(run.doors_held):
+        out.door_requests.append(DoorRequest(door, False, robot))
+    run.lifts_held.clear()
+    run.doors_held.clear()
+    return out

@@ -1,0 +1,153 @@
+"""The core's in-memory state and the audited ways to change it.
+
+:class:`FleetState` is what :class:`~fleet.core.engine.FleetCore` owns: the jobs and
+robots (immutable values, replaced on change), each robot's mission run and
+planned stops, the last lift and door reports, and the timers. The helpers move a
+job or robot through its lifecycle and record the change and its audit event in
+the call's :class:`~fleet.core.decision.Effects`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any
+
+from fleet.core.config import CoreConfig
+from fleet.core.decision import Effects
+from fleet.core.lifecycle import amend_job, move_job, move_robot
+from fleet.core.model import Job, JobStatus, Robot, RobotState
+from fleet.core.ports import DoorStatus, LiftStatus
+from fleet.core.runner import Run, World
+from maps.model import Building
+from planners.problem import Plan, Stop
+
+#: The core's own name in audit events.
+CORE = "core"
+
+#: Job statuses in which a robot holds the job for itself (not re-plannable).
+ON_ROBOT = frozenset(
+    {JobStatus.LOADING, JobStatus.TO_DROPOFF, JobStatus.UNLOADING, JobStatus.RETURNING}
+)
+#: Assigned but not yet loaded: a re-plan may move these.
+NOT_LOADED = frozenset({JobStatus.ASSIGNED, JobStatus.TO_PICKUP})
+
+
+@dataclass
+class FleetState:
+    building: Building
+    config: CoreConfig
+    jobs: dict[str, Job] = field(default_factory=dict)
+    robots: dict[str, Robot] = field(default_factory=dict)
+    runs: dict[str, Run] = field(default_factory=dict)
+    #: Planned stops each robot serves after its current mission, in order.
+    queues: dict[str, list[Stop]] = field(default_factory=dict)
+    lifts: dict[str, LiftStatus] = field(default_factory=dict)
+    doors: dict[str, DoorStatus] = field(default_factory=dict)
+    #: Robots standing at a holding point because a lift is in fire/emergency.
+    held: dict[str, str] = field(default_factory=dict)
+    #: Jobs whose hand-off timed out and were escalated (alert once).
+    escalated: set[str] = field(default_factory=set)
+    #: Docked robots stay until this time (or until charged).
+    charge_until: dict[str, float] = field(default_factory=dict)
+    plan: Plan | None = None
+    replan_due: float | None = None
+    #: First ``now`` the core saw: offline timers start no earlier than this.
+    started_at: float | None = None
+    id_prefix: str = ""
+    missions_made: int = 0
+
+    @property
+    def world(self) -> World:
+        return World(self.building, self.lifts, self.doors)
+
+    def mission_id(self, robot_id: str) -> str:
+        self.missions_made += 1
+        return f"{self.id_prefix}{robot_id}-m{self.missions_made}"
+
+    def jobs_of(self, robot_id: str, statuses: frozenset[JobStatus]) -> list[Job]:
+        return [
+            j
+            for j in self.jobs.values()
+            if j.robot_id == robot_id and j.status in statuses
+        ]
+
+    def schedule_replan(self, now: float) -> None:
+        if self.replan_due is None:
+            self.replan_due = now + self.config.replan_debounce_s
+
+
+def change_job(
+    state: FleetState,
+    fx: Effects,
+    job_id: str,
+    after: JobStatus,
+    *,
+    now: float,
+    reason: str,
+    actor: str = CORE,
+    data: dict[str, Any] | None = None,
+    **changes: Any,
+) -> Job:
+    """Move a job through its lifecycle, audited, and record it in ``fx``."""
+    before = state.jobs[job_id]
+    moved, event = move_job(
+        before, after, at=now, actor=actor, reason=reason, data=data, **changes
+    )
+    state.jobs[job_id] = moved
+    fx.job(before, moved, event)
+    return moved
+
+
+def amend(
+    state: FleetState,
+    fx: Effects,
+    job_id: str,
+    *,
+    now: float,
+    reason: str,
+    actor: str = CORE,
+    data: dict[str, Any] | None = None,
+    **changes: Any,
+) -> Job:
+    """Change a job without changing its status, audited."""
+    before = state.jobs[job_id]
+    amended, event = amend_job(
+        before, at=now, actor=actor, reason=reason, data=data, **changes
+    )
+    state.jobs[job_id] = amended
+    fx.job(before, amended, event)
+    return amended
+
+
+def change_robot(
+    state: FleetState,
+    fx: Effects,
+    robot_id: str,
+    after: RobotState,
+    *,
+    now: float,
+    reason: str,
+    actor: str = CORE,
+    **changes: Any,
+) -> Robot:
+    """Move a robot to another state (no-op if it is already there), audited."""
+    before = state.robots[robot_id]
+    if before.state == after:
+        return update_robot(state, fx, robot_id, **changes) if changes else before
+    moved, event = move_robot(
+        before, after, at=now, actor=actor, reason=reason, **changes
+    )
+    state.robots[robot_id] = moved
+    fx.robot(moved, event)
+    return moved
+
+
+def update_robot(
+    state: FleetState, fx: Effects, robot_id: str, **changes: Any
+) -> Robot:
+    """Change what a robot reports (pose, battery, mission): no audit event."""
+    robot = dataclasses.replace(state.robots[robot_id], **changes)
+    state.robots[robot_id] = robot
+    fx.robot(robot)
+    return robot
