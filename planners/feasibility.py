@@ -2,82 +2,118 @@
 
 Each check is optimistic (it ignores other jobs, jobs on board and queueing at
 chargers), so a job it rejects is truly impossible in this problem; a job it passes
-may still be left out by a solver, as ``NOT_SCHEDULED``.
+may still be left out by a solver, as ``NOT_SCHEDULED``. The checks run over all
+robots at once with numpy: screening 2,000 jobs against 200 robots is cheap.
 """
 
 from __future__ import annotations
 
 import math
 
-from planners.problem import DispatchProblem, Job, Robot, UnassignedReason
-from planners.timeline import EPS, can_serve, leg_distance, leg_time, start_time
+import numpy as np
+
+from planners.problem import DispatchProblem, Job, JobKind, UnassignedReason
+from planners.timeline import EPS, STANDARD, can_serve, start_time
 
 
 def unassignable_reason(problem: DispatchProblem, job: Job) -> UnassignedReason | None:
     """The first reason no robot can serve ``job``, or ``None`` if one might."""
-    capable = [robot for robot in problem.robots if can_serve(robot, job)]
-    if not capable:
-        return UnassignedReason.NO_CAPABLE_ROBOT
-    sized = [robot for robot in capable if job.size <= robot.capacity]
-    if not sized:
-        return UnassignedReason.TOO_LARGE
-    reachable = [robot for robot in sized if _reachable(problem, robot, job)]
-    if not reachable:
-        return UnassignedReason.UNREACHABLE
-    in_time = [robot for robot in reachable if _direct_in_time(problem, robot, job)]
-    if not in_time:
-        return UnassignedReason.WINDOW_IMPOSSIBLE
-    if not any(_enough_battery(problem, robot, job) for robot in in_time):
-        return UnassignedReason.BATTERY
-    return None
+    return _Screen(problem).reason(job)
 
 
 def unassignable_reasons(problem: DispatchProblem) -> dict[str, UnassignedReason]:
-    """For every job no robot can serve, why (robots' own onboard jobs excluded)."""
+    """For every job no robot can serve, why (jobs already on board excluded)."""
+    screen = _Screen(problem)
     onboard = {jid for robot in problem.robots for jid in robot.onboard}
     reasons = {}
     for job in problem.jobs:
-        if job.id in onboard:
-            continue
-        reason = unassignable_reason(problem, job)
-        if reason is not None:
-            reasons[job.id] = reason
+        if job.id not in onboard:
+            reason = screen.reason(job)
+            if reason is not None:
+                reasons[job.id] = reason
     return reasons
 
 
-def _reachable(problem: DispatchProblem, robot: Robot, job: Job) -> bool:
-    to_pickup = leg_time(problem, robot, robot.start, job.pickup, ())
-    escorted = leg_time(problem, robot, job.pickup, job.dropoff, (job,))
-    return math.isfinite(to_pickup) and math.isfinite(escorted)
+class _Screen:
+    """The fleet as arrays, to screen jobs against every robot at once."""
 
-
-def _direct_in_time(problem: DispatchProblem, robot: Robot, job: Job) -> bool:
-    """Whether the robot meets the job's hard times going straight to it now."""
-    arrival = start_time(problem, robot) + leg_time(
-        problem, robot, robot.start, job.pickup, ()
-    )
-    start = max(arrival, job.ready_at)
-    if job.pickup_latest is not None and start > job.pickup_latest + EPS:
-        return False
-    drop = (
-        start
-        + job.pickup_service_s
-        + leg_time(problem, robot, job.pickup, job.dropoff, (job,))
-    )
-    return not (job.due_is_hard and job.due_at is not None and drop > job.due_at + EPS)
-
-
-def _enough_battery(problem: DispatchProblem, robot: Robot, job: Job) -> bool:
-    """Whether the robot, as it is or fully charged at a charger, can do the job."""
-    escort = leg_distance(problem, job.pickup, job.dropoff)
-    best = robot.battery_soc - robot.drain_per_m * leg_distance(
-        problem, robot.start, job.pickup
-    )
-    for charger in problem.chargers:
-        on_arrival = robot.battery_soc - robot.drain_per_m * leg_distance(
-            problem, robot.start, charger.node
+    def __init__(self, problem: DispatchProblem) -> None:
+        self.problem = problem
+        travel = problem.travel
+        self.index = {node: i for i, node in enumerate(travel.nodes)}
+        self.times = {k: np.asarray(v, dtype=float) for k, v in travel.times.items()}
+        self.dist = np.asarray(travel.distances, dtype=float)
+        robots = problem.robots
+        self.start = np.array([self.index.get(r.start, -1) for r in robots], dtype=int)
+        self.t0 = np.array([start_time(problem, r) for r in robots], dtype=float)
+        self.speed = np.array([r.speed_factor for r in robots], dtype=float)
+        self.capacity = np.array([r.capacity for r in robots])
+        self.soc = np.array([r.battery_soc for r in robots], dtype=float)
+        self.drain = np.array([r.drain_per_m for r in robots], dtype=float)
+        self.reserve = np.array([r.reserve_soc for r in robots], dtype=float)
+        self.chargers = np.array(
+            [self.index[c.node] for c in problem.chargers if c.node in self.index],
+            dtype=int,
         )
-        if on_arrival >= -EPS:
-            to_pickup = leg_distance(problem, charger.node, job.pickup)
-            best = max(best, 1.0 - robot.drain_per_m * to_pickup)
-    return best - robot.drain_per_m * escort >= robot.reserve_soc - EPS
+        to_charger = self.dist[np.ix_(self.start, self.chargers)]
+        with np.errstate(invalid="ignore"):
+            on_arrival = self.soc[:, None] - self.drain[:, None] * to_charger
+        self.can_charge = on_arrival >= -EPS
+        self.masks: dict[tuple[frozenset[str], bool], np.ndarray] = {}
+
+    def _capable(self, job: Job) -> np.ndarray:
+        key = (job.requires, job.kind is JobKind.GUIDANCE)
+        if key not in self.masks:
+            robots = self.problem.robots
+            self.masks[key] = np.array([can_serve(r, job) for r in robots], dtype=bool)
+        return self.masks[key] & (self.start >= 0)
+
+    def reason(self, job: Job) -> UnassignedReason | None:
+        capable = self._capable(job)
+        if not capable.any():
+            return UnassignedReason.NO_CAPABLE_ROBOT
+        sized = capable & (self.capacity >= job.size)
+        if not sized.any():
+            return UnassignedReason.TOO_LARGE
+        p, d = self.index.get(job.pickup), self.index.get(job.dropoff)
+        if p is None or d is None:
+            return UnassignedReason.UNREACHABLE
+        walk = max(1.0, job.walking_factor) if job.kind is JobKind.GUIDANCE else 1.0
+        loaded = self.times.get(job.load_class, self.times[STANDARD])
+        to_pickup = self.times[STANDARD][self.start, p] / self.speed
+        escort = loaded[p, d] / self.speed * walk
+        reachable = sized & np.isfinite(to_pickup) & np.isfinite(escort)
+        if not reachable.any():
+            return UnassignedReason.UNREACHABLE
+        in_time = reachable & self._direct_in_time(job, to_pickup, escort)
+        if not in_time.any():
+            return UnassignedReason.WINDOW_IMPOSSIBLE
+        if not (in_time & self._enough_battery(p, d)).any():
+            return UnassignedReason.BATTERY
+        return None
+
+    def _direct_in_time(
+        self, job: Job, to_pickup: np.ndarray, escort: np.ndarray
+    ) -> np.ndarray:
+        """Whether each robot meets the job's hard times going straight to it."""
+        start = np.maximum(self.t0 + to_pickup, job.ready_at)
+        ok = np.ones(len(start), dtype=bool)
+        if job.pickup_latest is not None:
+            ok &= start <= job.pickup_latest + EPS
+        if job.due_is_hard and job.due_at is not None:
+            ok &= start + job.pickup_service_s + escort <= job.due_at + EPS
+        return ok
+
+    def _enough_battery(self, p: int, d: int) -> np.ndarray:
+        """Whether each robot, as it is or fully charged at a charger, can do it."""
+        best = self.soc - self.drain * self.dist[self.start, p]
+        if len(self.chargers):
+            from_charger = np.where(
+                self.can_charge, self.dist[self.chargers, p][None, :], math.inf
+            ).min(axis=1)
+            with np.errstate(invalid="ignore"):
+                charged = 1.0 - self.drain * from_charger
+            best = np.maximum(best, np.nan_to_num(charged, nan=-math.inf))
+        with np.errstate(invalid="ignore"):
+            after = best - self.drain * self.dist[p, d]
+        return after >= self.reserve - EPS

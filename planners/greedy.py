@@ -15,6 +15,7 @@ state (O(robots) per job); the chosen route is then re-evaluated by
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import numpy as np
 
@@ -24,6 +25,8 @@ from planners.problem import (
     Job,
     JobKind,
     Plan,
+    Robot,
+    Stop,
     StopKind,
     UnassignedReason,
 )
@@ -119,12 +122,15 @@ class _Fleet:
             [-1 if r.end is None else travel.index(r.end) for r in robots]
         )
         self.end_is_charger = np.array([r.end in self.chargers for r in robots])
+        self.any_drain = bool((self.drain > 0).any())
+        self.any_end = bool((self.end_target >= 0).any())
         self._init_chargers()
         self.previous = _previous_robots(previous)
         self.robot_index = {r.id: i for i, r in enumerate(robots)}
         self.masks: dict[tuple[frozenset[str], bool], np.ndarray] = {}
         self.visits: list[list[Visit]] = [[] for _ in robots]
-        self.routes: list[RouteSchedule] = []
+        #: Each robot as it will be after its last planned stop.
+        self.here: list[Robot] = []
         self.node = np.zeros(len(robots), dtype=int)
         self.time = np.zeros(len(robots))
         self.soc = np.zeros(len(robots))
@@ -142,42 +148,37 @@ class _Fleet:
     def _start_robot(self, i: int) -> None:
         """Begin with the dropoffs of what the robot carries, charging first if low."""
         robot = self.problem.robots[i]
+        self.here.append(robot)
+        self._set_end(i, schedule(self.problem, robot, [], jobs=self.jobs))
         carried = [self.jobs[jid] for jid in robot.onboard if jid in self.jobs]
+        if not carried:
+            return
         carried.sort(
             key=lambda j: (j.priority, math.inf if j.due_at is None else j.due_at)
         )
         visits: list[Visit] = [(_D, job.id) for job in carried]
-        self.visits[i] = []
-        self.routes.append(schedule(self.problem, robot, [], jobs=self.jobs))
-        self._set_end(i, self.routes[i])
-        if not visits:
-            return
         route = schedule(self.problem, robot, visits, jobs=self.jobs)
         if any(v.rule == "battery" for v in route.violations):
-            better = self._with_charger(i, [], visits, len(route.violations) - 1)
+            better = self._with_charger(i, visits, len(route.violations) - 1)
             if better is not None:
                 route, visits = better
         self._commit(i, visits, route)
 
     def _with_charger(
-        self, i: int, head: list[Visit], tail: list[Visit], limit: int
+        self, i: int, tail: list[Visit], limit: int
     ) -> tuple[RouteSchedule, list[Visit]] | None:
-        """``head + charge + tail`` at the nearest charger with a free dock.
-
-        Only a route with at most ``limit`` violations will do; ``None`` if none.
-        """
-        robot = self.problem.robots[i]
+        """Charge, then ``tail``, from where robot ``i`` is now, at the nearest
+        charger with a free dock; only with at most ``limit`` violations."""
         order = self.charger_order[self.node[i]] if len(self.charger_idx) else ()
         for k in order:
             node = self.problem.travel.nodes[self.charger_idx[k]]
-            visits = [*head, (_C, node), *tail]
-            route = schedule(self.problem, robot, visits, jobs=self.jobs)
-            if len(route.violations) <= limit and self._docks_ok(route, len(head)):
+            visits = [(_C, node), *tail]
+            route = schedule(self.problem, self.here[i], visits, jobs=self.jobs)
+            if len(route.violations) <= limit and self._docks_ok(route.stops[0]):
                 return route, visits
         return None
 
-    def _docks_ok(self, route: RouteSchedule, at: int) -> bool:
-        stop = route.stops[at]
+    def _docks_ok(self, stop: Stop) -> bool:
         docks = self.chargers[stop.node].docks
         return dock_free(self.booked[stop.node], docks, stop.start, stop.departure)
 
@@ -185,14 +186,23 @@ class _Fleet:
         self.node[i] = self.problem.travel.index(route.last_node)
         self.time[i] = route.last_time
         self.soc[i] = route.last_soc
+        if route.stops:
+            # Later jobs are planned from here: a robot with nothing on board.
+            self.here[i] = replace(
+                self.here[i],
+                start=route.last_node,
+                available_at=route.last_time,
+                battery_soc=route.last_soc,
+                onboard=(),
+            )
 
-    def _commit(self, i: int, visits: list[Visit], route: RouteSchedule) -> None:
-        for stop in route.stops[len(self.visits[i]) :]:
+    def _commit(self, i: int, visits: list[Visit], tail: RouteSchedule) -> None:
+        """Append ``visits`` (scheduled as ``tail`` from where robot ``i`` is)."""
+        for stop in tail.stops:
             if stop.kind is _C and stop.departure > stop.start:
                 self.booked[stop.node].append((stop.start, stop.departure))
-        self.visits[i] = visits
-        self.routes[i] = route
-        self._set_end(i, route)
+        self.visits[i].extend(visits)
+        self._set_end(i, tail)
 
     def place(self, job: Job) -> bool:
         """Append ``job`` to the robot finishing it earliest; False if none can."""
@@ -206,20 +216,17 @@ class _Fleet:
             score[i] = math.inf
 
     def _try(self, i: int, job: Job, charge: bool) -> bool:
-        head = self.visits[i]
+        """Append ``job`` to robot ``i`` if the timeline finds no fault in it."""
         tail: list[Visit] = [(_P, job.id), (_D, job.id)]
-        limit = len(self.routes[i].violations)
         if charge:
-            found = self._with_charger(i, head, tail, limit)
+            found = self._with_charger(i, tail, 0)
             if found is None:
                 return False
             route, visits = found
         else:
-            visits = [*head, *tail]
-            route = schedule(
-                self.problem, self.problem.robots[i], visits, jobs=self.jobs
-            )
-            if len(route.violations) > limit:
+            visits = tail
+            route = schedule(self.problem, self.here[i], visits, jobs=self.jobs)
+            if route.violations:
                 return False
         self._commit(i, visits, route)
         return True
@@ -227,20 +234,22 @@ class _Fleet:
     def _scores(self, job: Job) -> tuple[np.ndarray, np.ndarray]:
         """Per robot: dropoff departure (+ reassignment), inf if it cannot; and
         whether it must charge first."""
-        direct = self._finish(job, self.node, self.time, self.soc)
-        charged = np.full(len(self.node), math.inf)
-        if len(self.charger_idx):
-            k = self.charger_order[self.node, 0]
+        mask = self._mask(job)
+        score = self._finish(job, slice(None), self.node, self.time, self.soc)
+        score[~mask] = math.inf
+        charge = np.zeros(len(score), dtype=bool)
+        low = np.flatnonzero(mask & ~np.isfinite(score) & (self.drain > 0))
+        if len(self.charger_idx) and len(low):
+            k = self.charger_order[self.node[low], 0]
             c = self.charger_idx[k]
-            legs = self.times[STANDARD][self.node, c] / self.speed
-            soc = self.soc - self.drain * self.dist[self.node, c]
+            legs = self.times[STANDARD][self.node[low], c] / self.speed[low]
+            soc = self.soc[low] - self.drain[low] * self.dist[self.node[low], c]
             needed = np.maximum(0.0, 1.0 - soc) / self.charger_rate[k]
-            ready = self.time + legs + needed
-            charged = self._finish(job, c, ready, np.maximum(soc, 1.0))
+            ready = self.time[low] + legs + needed
+            charged = self._finish(job, low, c, ready, np.maximum(soc, 1.0))
             charged[~(soc >= -EPS)] = math.inf
-        charge = ~np.isfinite(direct) & np.isfinite(charged)
-        score = np.where(charge, charged, direct)
-        score[~self._mask(job)] = math.inf
+            score[low] = charged
+            charge[low] = np.isfinite(charged)
         previous = self.previous.get(job.id)
         if previous in self.robot_index:
             score = score + self.problem.costs.reassignment
@@ -248,29 +257,50 @@ class _Fleet:
         return score, charge
 
     def _finish(
-        self, job: Job, node: np.ndarray, time: np.ndarray, soc: np.ndarray
+        self,
+        job: Job,
+        rows: np.ndarray | slice,
+        node: np.ndarray,
+        time: np.ndarray,
+        soc: np.ndarray,
     ) -> np.ndarray:
-        """Dropoff departure from each robot's (node, time, soc); inf if infeasible."""
+        """Dropoff departure of robots ``rows`` from (node, time, soc); inf if they
+        cannot do it."""
         travel = self.problem.travel
         p, d = travel.index(job.pickup), travel.index(job.dropoff)
         loaded = self.times.get(job.load_class, self.times[STANDARD])
         walk = max(1.0, job.walking_factor) if job.kind is JobKind.GUIDANCE else 1.0
-        arrival = time + self.times[STANDARD][node, p] / self.speed
-        start = np.maximum(arrival, job.ready_at)
-        drop = start + job.pickup_service_s + loaded[p, d] / self.speed * walk
-        soc_p = soc - self.drain * self.dist[node, p]
-        soc_d = soc_p - self.drain * self.dist[p, d]
-        ok = (soc_p >= self.reserve - EPS) & (soc_d >= self.reserve - EPS)
-        ends = self.end_target >= 0
-        end = np.where(ends, self.end_target, d)
-        soc_end = soc_d - self.drain * self.dist[d, end]
-        floor = np.where(self.end_is_charger, -EPS, self.reserve - EPS)
-        ok &= ~ends | ((soc_end >= floor) & np.isfinite(self.times[STANDARD][d, end]))
+        speed, drain, reserve = self.speed[rows], self.drain[rows], self.reserve[rows]
+        start = np.maximum(time + self.times[STANDARD][node, p] / speed, job.ready_at)
+        drop = start + job.pickup_service_s + loaded[p, d] / speed * walk
+        ok = np.isfinite(drop)
         if job.pickup_latest is not None:
             ok &= start <= job.pickup_latest + EPS
         if job.due_is_hard and job.due_at is not None:
             ok &= drop <= job.due_at + EPS
-        return np.where(ok & np.isfinite(drop), drop + job.dropoff_service_s, math.inf)
+        if self.any_drain:
+            soc_p = soc - drain * self.dist[node, p]
+            soc_d = soc_p - drain * self.dist[p, d]
+            ok &= (soc_p >= reserve - EPS) & (soc_d >= reserve - EPS)
+        if self.any_end:
+            ok &= self._end_ok(
+                rows, d, soc - drain * (self.dist[node, p] + self.dist[p, d])
+            )
+        return np.where(ok, drop + job.dropoff_service_s, math.inf)
+
+    def _end_ok(
+        self, rows: np.ndarray | slice, d: int, soc_d: np.ndarray
+    ) -> np.ndarray:
+        """Whether robots that must end somewhere can still get there from ``d``."""
+        target = self.end_target[rows]
+        ends = target >= 0
+        end = np.where(ends, target, d)
+        soc_end = soc_d - self.drain[rows] * self.dist[d, end]
+        floor = np.where(self.end_is_charger[rows], -EPS, self.reserve[rows] - EPS)
+        reachable = np.isfinite(self.times[STANDARD][d, end])
+        if self.any_drain:
+            reachable &= soc_end >= floor
+        return ~ends | reachable
 
     def _mask(self, job: Job) -> np.ndarray:
         key = (job.requires, job.kind is JobKind.GUIDANCE)
@@ -281,8 +311,14 @@ class _Fleet:
         return self.masks[key] & (self.capacity >= job.size)
 
     def plan(self, unassigned: dict[str, UnassignedReason]) -> Plan:
+        """The final plan: every route re-timed from its robot's start."""
+        robots = self.problem.robots
+        routes = [
+            schedule(self.problem, robot, visits, jobs=self.jobs)
+            for robot, visits in zip(robots, self.visits, strict=True)
+        ]
         now_on = {
-            key: self.problem.robots[i].id
+            key: robots[i].id
             for i, visits in enumerate(self.visits)
             for kind, key in visits
             if kind is not _C
@@ -293,9 +329,9 @@ class _Fleet:
             if rid in self.robot_index and now_on.get(jid, rid) != rid
         )
         return Plan(
-            routes={route.robot_id: route.stops for route in self.routes},
+            routes={route.robot_id: route.stops for route in routes},
             unassigned=unassigned,
-            objective=plan_cost(self.problem, self.routes, unassigned, moved),
+            objective=plan_cost(self.problem, routes, unassigned, moved),
             solver="greedy",
         )
 
