@@ -53,9 +53,6 @@ def validate_new_job(building: Building, new: NewJob, robots: Iterable[Robot]) -
     if new.pickup == new.dropoff:
         raise InvalidRequest("dropoff", "same place as the pickup")
     _check_kind(building, new)
-    if new.compartments < 1:
-        raise InvalidRequest("compartments", "must be at least 1")
-    _check_size(new, robots)
     ready, due = new.ready_at, new.due_at
     if ready is not None and due is not None and due < ready:
         raise InvalidRequest("due_at", "before ready_at")
@@ -63,6 +60,9 @@ def validate_new_job(building: Building, new: NewJob, robots: Iterable[Robot]) -
         raise InvalidRequest("pin", f"{new.category.value} needs the recipient's PIN")
     if new.pin is not None and not (4 <= len(new.pin) <= 12 and new.pin.isdigit()):
         raise InvalidRequest("pin", "must be 4 to 12 digits")
+    if new.compartments < 1:
+        raise InvalidRequest("compartments", "must be at least 1")
+    _check_size(new, robots)
 
 
 def _check_kind(building: Building, new: NewJob) -> None:
