@@ -226,3 +226,26 @@ def test_router_is_cached_per_building() -> None:
     assert router_for(b) is router_for(b)
     assert router_for(clinic()) is not router_for(b)
     assert isinstance(router_for(b), Router)
+
+
+def test_demo_hospital_ward_to_ward_across_levels() -> None:
+    """Two wards on different floors of the demo hospital are joined by a lift."""
+    from maps.loading import load_sample
+
+    b = load_sample("demo_hospital")
+    r = route(b, "ward_2a", "ward_3c")
+    assert r.levels == ("L2", "L3")
+    assert len(r.lifts) == 1
+    assert r.time_s > r.length_m / 1.0
+
+
+def test_demo_hospital_waste_route_stays_out_of_clean_zones() -> None:
+    """Waste from a ward reaches the waste hold by the service side."""
+    from maps.loading import load_sample
+
+    b = load_sample("demo_hospital")
+    r = route(b, "ward_2a", "waste_hold", load="waste")
+    assert r.waypoints[-1] == b.place("waste_hold").waypoint
+    assert r.levels[0] == "L2" and r.levels[-1] == "L0"
+    clean = route(b, "ward_2a", "waste_hold")
+    assert clean.time_s <= r.time_s
