@@ -178,7 +178,9 @@ def _car_waypoint(
     inside = cabin.buffer(0.05)
     candidates = {i for i in graph.waypoints if inside.contains(Point(graph.metres[i]))}
     candidates |= {
-        v.index for v in graph.level.vertices if v.params.get("lift_cabin") == lift
+        v.index
+        for v in graph.level.vertices
+        if v.params.get("lift_cabin") == lift and math.isfinite(v.x + v.y)
     }
     for edge in graph.level.lanes:
         if edge.params.get("demo_mock_lift_name") == lift:

@@ -17,6 +17,9 @@ from typing import Any
 
 from maps.errors import MapProblem
 
+#: Larger drawing coordinates are a broken file, not a building (1e9 px or m).
+MAX_COORDINATE = 1e9
+
 #: The typed-parameter tags of the traffic editor (``ParamValue``).
 _PARAM_TYPES = frozenset({0, 1, 2, 3, 4})
 
@@ -127,6 +130,11 @@ def _parse_vertices(level: str, items: Any, report: Reporter) -> tuple[RawVertex
                 level,
                 f"vertex {index}",
                 f"expected [x, y, z, name, {{params}}], got {item!r}",
+            )
+            x, y = math.nan, math.nan
+        elif max(abs(x), abs(y)) > MAX_COORDINATE:
+            report.problem(
+                level, f"vertex {index}", f"({x:g}, {y:g}) is beyond {MAX_COORDINATE:g}"
             )
             x, y = math.nan, math.nan
         name = item[3] if isinstance(item, list) and len(item) > 3 else ""
