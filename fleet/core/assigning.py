@@ -8,7 +8,7 @@ current state and stale ones are skipped.
 from __future__ import annotations
 
 from fleet.core.decision import Effects
-from fleet.core.driving import start_next, stop_run
+from fleet.core.driving import redirect, start_next
 from fleet.core.faults import release_job
 from fleet.core.missions import Purpose
 from fleet.core.model import Job, JobStatus
@@ -119,9 +119,8 @@ def _give_stops(
     ]
     rest = [s for s in stops if s not in current]
     purpose = run.mission.purpose
-    settled = run.at_service or not run.interruptible
     keep = (
-        settled
+        run.at_service
         or purpose in (Purpose.HOLD, Purpose.CHARGE)
         or bool(stops and current and stops[0] is current[0])
         # Loaded jobs are never dropped from their robot, whatever the plan says.
@@ -130,9 +129,8 @@ def _give_stops(
     if keep:
         state.queues[robot_id] = rest
     else:
-        stop_run(state, fx, robot_id)
         state.queues[robot_id] = stops
-        start_next(state, fx, robot_id, now)
+        redirect(state, fx, robot_id, now)
 
 
 def _still_ours(state: FleetState, robot_id: str, stop: Stop) -> bool:

@@ -9,11 +9,11 @@ when the sender confirms taking them back.
 from __future__ import annotations
 
 from fleet.core.decision import Effects
-from fleet.core.driving import finish_service, start_next, stop_run
+from fleet.core.driving import redirect
 from fleet.core.errors import Conflict
 from fleet.core.handoff import send_back
 from fleet.core.model import JobStatus
-from fleet.core.state import NOT_LOADED, FleetState, change_job
+from fleet.core.state import FleetState, change_job
 
 
 def cancel(
@@ -35,9 +35,5 @@ def cancel(
     queue[:] = [s for s in queue if s.job_id != job_id]
     run = state.runs.get(robot_id)
     if run is not None and run.mission.job_id == job_id:
-        if status == JobStatus.LOADING:
-            finish_service(state, fx, robot_id, now)
-        elif status in NOT_LOADED and run.interruptible:
-            stop_run(state, fx, robot_id)
-            start_next(state, fx, robot_id, now)
+        redirect(state, fx, robot_id, now)
     state.schedule_replan(now)

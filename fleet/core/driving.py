@@ -54,6 +54,10 @@ def emit(
         _arrived(state, fx, robot_id, now)
     elif out.finished:
         _finished(state, fx, robot_id, now)
+    run = state.runs.get(robot_id)
+    if run is not None and run.redirect and run.interruptible and not run.at_service:
+        stop_run(state, fx, robot_id)
+        start_next(state, fx, robot_id, now)
 
 
 def start_next(state: FleetState, fx: Effects, robot_id: str, now: float) -> None:
@@ -252,6 +256,20 @@ def _finished(state: FleetState, fx: Effects, robot_id: str, now: float) -> None
         )  # fmt: skip
         return
     start_next(state, fx, robot_id, now)
+
+
+def redirect(state: FleetState, fx: Effects, robot_id: str, now: float) -> None:
+    """Send the robot on to its next stop now, or at its first safe moment."""
+    run = state.runs.get(robot_id)
+    if run is None:
+        start_next(state, fx, robot_id, now)
+    elif run.at_service:
+        finish_service(state, fx, robot_id, now)
+    elif run.interruptible:
+        stop_run(state, fx, robot_id)
+        start_next(state, fx, robot_id, now)
+    else:
+        run.redirect = True
 
 
 def stop_run(state: FleetState, fx: Effects, robot_id: str) -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from fleet.core.config import HandoffEscalation
 from fleet.core.credentials import verify_secret
 from fleet.core.decision import Alert, AlertKind, Effects
-from fleet.core.driving import finish_service
+from fleet.core.driving import finish_service, redirect
 from fleet.core.errors import Conflict, Forbidden, HandoffLocked
 from fleet.core.missions import Purpose
 from fleet.core.model import Job, JobStatus
@@ -148,11 +148,5 @@ def send_back(
     queue.insert(0, Stop(StopKind.DROPOFF, node, job_id, now, now, now))
     run = state.runs.get(robot_id)
     if run is not None and run.mission.job_id == job_id:
-        if run.at_service:
-            finish_service(state, fx, robot_id, now)
-        elif run.interruptible:
-            from fleet.core.driving import start_next, stop_run
-
-            stop_run(state, fx, robot_id)
-            start_next(state, fx, robot_id, now)
+        redirect(state, fx, robot_id, now)
     state.schedule_replan(now)

@@ -56,6 +56,9 @@ class Run:
     arrived_at: float | None = None
     lifts_held: set[str] = field(default_factory=set)
     doors_held: set[str] = field(default_factory=set)
+    #: Send the robot on to its next stop at the first safe moment (out of the
+    #: lift, through the door): its current stop no longer matters.
+    redirect: bool = False
 
     @property
     def step(self) -> Step | None:

@@ -100,6 +100,19 @@ class World:
         status = DoorStatus(request.door_id, self.now, request.open)  # type: ignore[attr-defined]
         return self.core.door_status(status, now=self.now)
 
+    def wait(self, seconds: float, every: float = 10.0) -> list[Decision]:
+        """Let time pass: robots not silent report in, the core ticks."""
+        ticks = []
+        end = self.now + seconds
+        while self.now < end:
+            self.now = min(end, self.now + every)
+            for robot in self.core.robots():
+                if robot.id not in self.silent:
+                    update = RobotUpdate(robot.id, self.now, battery_soc=0.9)
+                    self.take(self.core.robot_update(update, now=self.now))
+            ticks.append(self.take(self.core.tick(now=self.now)))
+        return ticks
+
     def settle(self, limit: int = 300) -> None:
         """Answer everything until the core asks nothing more."""
         for _ in range(limit):
