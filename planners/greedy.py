@@ -42,6 +42,8 @@ from planners.timeline import (
 )
 
 _P, _D, _C = StopKind.PICKUP, StopKind.DROPOFF, StopKind.CHARGE
+#: Chargers with a free dock tried (nearest first) before giving up on a robot.
+CHARGERS_TRIED = 3
 
 
 def dispatch_greedy(problem: DispatchProblem, *, previous: Plan | None = None) -> Plan:
@@ -131,6 +133,8 @@ class _Fleet:
         self.visits: list[list[Visit]] = [[] for _ in robots]
         #: Each robot as it will be after its last planned stop.
         self.here: list[Robot] = []
+        #: Robots that found every charger's docks booked from where they are.
+        self.dockless = np.zeros(len(robots), dtype=bool)
         self.node = np.zeros(len(robots), dtype=int)
         self.time = np.zeros(len(robots))
         self.soc = np.zeros(len(robots))
@@ -167,22 +171,43 @@ class _Fleet:
     def _with_charger(
         self, i: int, tail: list[Visit], limit: int
     ) -> tuple[RouteSchedule, list[Visit]] | None:
-        """Charge, then ``tail``, from where robot ``i`` is now, at the nearest
-        charger with a free dock; only with at most ``limit`` violations."""
+        """Charge, then ``tail``, from where robot ``i`` is now, at one of the
+        nearest chargers with a free dock; only with at most ``limit`` violations."""
         order = self.charger_order[self.node[i]] if len(self.charger_idx) else ()
+        tried = 0
         for k in order:
             node = self.problem.travel.nodes[self.charger_idx[k]]
+            if not self._dock_free_on_arrival(i, k):
+                continue
+            tried += 1
             visits = [(_C, node), *tail]
             route = schedule(self.problem, self.here[i], visits, jobs=self.jobs)
             if len(route.violations) <= limit and self._docks_ok(route.stops[0]):
                 return route, visits
+            if tried == CHARGERS_TRIED:
+                break
+        if not tried:
+            # Bookings only grow: no dock will free up for this robot's state.
+            self.dockless[i] = True
         return None
+
+    def _dock_free_on_arrival(self, i: int, k: int) -> bool:
+        """Whether charger ``k`` has a dock for robot ``i`` going there now."""
+        c = self.charger_idx[k]
+        arrival = self.time[i] + self.times[STANDARD][self.node[i], c] / self.speed[i]
+        soc = self.soc[i] - self.drain[i] * self.dist[self.node[i], c]
+        departure = arrival + max(0.0, 1.0 - soc) / self.charger_rate[k]
+        node = self.problem.travel.nodes[c]
+        return dock_free(
+            self.booked[node], self.chargers[node].docks, arrival, departure
+        )
 
     def _docks_ok(self, stop: Stop) -> bool:
         docks = self.chargers[stop.node].docks
         return dock_free(self.booked[stop.node], docks, stop.start, stop.departure)
 
     def _set_end(self, i: int, route: RouteSchedule) -> None:
+        self.dockless[i] = False
         self.node[i] = self.problem.travel.index(route.last_node)
         self.time[i] = route.last_time
         self.soc[i] = route.last_soc
@@ -238,7 +263,8 @@ class _Fleet:
         score = self._finish(job, slice(None), self.node, self.time, self.soc)
         score[~mask] = math.inf
         charge = np.zeros(len(score), dtype=bool)
-        low = np.flatnonzero(mask & ~np.isfinite(score) & (self.drain > 0))
+        low = mask & ~np.isfinite(score) & (self.drain > 0) & ~self.dockless
+        low = np.flatnonzero(low)
         if len(self.charger_idx) and len(low):
             k = self.charger_order[self.node[low], 0]
             c = self.charger_idx[k]
