@@ -84,11 +84,9 @@ def topology(building: Building) -> nx.DiGraph:
     graph = nx.DiGraph()
     known = {w.id for w in building.waypoints}
     graph.add_nodes_from(known)
-    for lane in building.lanes:
-        if lane.start in known and lane.end in known:
-            graph.add_edge(lane.start, lane.end)
-            if lane.bidirectional:
-                graph.add_edge(lane.end, lane.start)
+    lanes = [x for x in building.lanes if x.start in known and x.end in known]
+    graph.add_edges_from((x.start, x.end) for x in lanes)
+    graph.add_edges_from((x.end, x.start) for x in lanes if x.bidirectional)
     for lift in building.lifts:
         if not lift.in_service:
             continue
@@ -97,34 +95,50 @@ def topology(building: Building) -> nx.DiGraph:
     return graph
 
 
-def reachability_problems(building: Building) -> Iterator[MapProblem]:
+def reachability_problems(
+    building: Building, level_of: dict[str, str | None] | None = None
+) -> Iterator[MapProblem]:
     """Places that cannot reach, or be reached from, the best-connected places."""
     graph = topology(building)
     places = [p for p in building.places if p.waypoint in graph]
     if len(places) < 2:
         return
+    anchor = places[0]
+    reached, reaching = _reach(graph, anchor.waypoint)
+    if not all(p.waypoint in reached and p.waypoint in reaching for p in places):
+        # Anchor on the part holding most places, so one isolated place is
+        # reported rather than all the others.
+        anchor = _best_connected(graph, places)
+        reached, reaching = _reach(graph, anchor.waypoint)
+    level_of = level_of if level_of is not None else waypoint_levels(building)
+    for place in places:
+        there, back = place.waypoint in reached, place.waypoint in reaching
+        if there and back:
+            continue
+        yield MapProblem(
+            building.source,
+            level_of.get(place.waypoint) or "",
+            f"place {place.id}",
+            _cut_off_message(anchor, there, back),
+        )
+
+
+def _reach(graph: nx.DiGraph, waypoint: str) -> tuple[set[str], set[str]]:
+    """The waypoints reachable from ``waypoint``, and those that reach it."""
+    reached = nx.descendants(graph, waypoint) | {waypoint}
+    reaching = nx.ancestors(graph, waypoint) | {waypoint}
+    return reached, reaching
+
+
+def _best_connected(graph: nx.DiGraph, places: list[Place]) -> Place:
+    """A place of the strongly connected part that holds most places."""
     component_of: dict[str, int] = {}
     for index, members in enumerate(nx.strongly_connected_components(graph)):
         component_of.update(dict.fromkeys(members, index))
     counts = Counter(component_of[p.waypoint] for p in places)
-    # The component with most places is "the building"; ties go to the first place.
+    # Ties go to the part of the earliest place.
     main = max(counts, key=lambda c: (counts[c], -_first(places, component_of, c)))
-    anchor = next(p for p in places if component_of[p.waypoint] == main)
-    reached = nx.descendants(graph, anchor.waypoint) | {anchor.waypoint}
-    reaching = nx.ancestors(graph, anchor.waypoint) | {anchor.waypoint}
-    level_of = waypoint_levels(building)
-    for place in places:
-        if component_of[place.waypoint] == main:
-            continue
-        message = _cut_off_message(
-            place, anchor, place.waypoint in reached, place.waypoint in reaching
-        )
-        yield MapProblem(
-            building.source,
-            level_of[place.waypoint] or "",
-            f"place {place.id}",
-            message,
-        )
+    return next(p for p in places if component_of[p.waypoint] == main)
 
 
 def _first(places: list[Place], component_of: dict[str, int], component: int) -> int:
@@ -133,7 +147,7 @@ def _first(places: list[Place], component_of: dict[str, int], component: int) ->
     )
 
 
-def _cut_off_message(place: Place, anchor: Place, reached: bool, reaching: bool) -> str:
+def _cut_off_message(anchor: Place, reached: bool, reaching: bool) -> str:
     via = "by lanes and lifts in service"
     if not reached and not reaching:
         return f"cannot reach place '{anchor.id}' nor be reached from it {via}"

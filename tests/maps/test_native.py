@@ -10,8 +10,24 @@ import yaml
 
 from maps.errors import MapError, MapProblem
 from maps.loading import load_sample
-from maps.model import Building, DoorKind, PlaceKind, ZoneKind
-from maps.native import dump_native, load_native, parse_native, save_native
+from maps.model import (
+    Building,
+    DoorKind,
+    Lane,
+    Level,
+    Lift,
+    Place,
+    PlaceKind,
+    Waypoint,
+    ZoneKind,
+)
+from maps.native import (
+    canonical,
+    dump_native,
+    load_native,
+    parse_native,
+    save_native,
+)
 
 
 def _clinic() -> dict[str, object]:
@@ -224,3 +240,45 @@ def test_round_trip_keeps_optional_fields() -> None:
         "lift_s": False,
     }
     assert again.place("charger_0a").docks == 2
+
+
+def test_dump_writes_corridors_and_default_lane_ids_back_compactly() -> None:
+    """Corridor lane chains are written back as corridors, without default lane ids."""
+    clinic = dump_native(load_sample("small_clinic"))
+    ground = clinic["levels"][0]  # type: ignore[index]
+    assert ground["corridors"] == [
+        {
+            "id": "G-main",
+            "path": ["G_entrance", "G_c1", "G_c2", "G_c3", "G_lobby"],
+            "width_m": 2.5,
+            "speed_limit_mps": 1.2,
+        }
+    ]
+    assert ground["lanes"][0] == {"from": "G_lobby", "to": "G_lift"}
+
+
+def test_canonical_orders_elements_by_level_for_round_trips() -> None:
+    """A building listing a later level's elements first round-trips to canonical()."""
+    waypoints = (
+        Waypoint("up_a", "L2", 0, 0),
+        Waypoint("a", "L1", 0, 0),
+        Waypoint("b", "L1", 5, 0),
+        Waypoint("up_b", "L2", 5, 0),
+    )
+    building = Building(
+        name="Out of order",
+        levels=(Level("L1"), Level("L2", 4.0)),
+        waypoints=waypoints,
+        lanes=(Lane("u", "L2", "up_a", "up_b"), Lane("g", "L1", "a", "b", False)),
+        places=(
+            Place("lab", PlaceKind.LAB, "up_b"),
+            Place("stores", PlaceKind.STORES, "b"),
+        ),
+        lifts=(Lift("lift", {"L1": "a", "L2": "up_a"}),),
+        source="memory",
+    )
+    again = parse_native(dump_native(building), "memory")
+    assert again != building
+    assert again == canonical(building)
+    assert [w.id for w in again.waypoints] == ["a", "b", "up_a", "up_b"]
+    assert canonical(again) == again
