@@ -13,16 +13,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Select, insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Engine, Select, select
 from sqlalchemy.exc import IntegrityError
 
 from fleet.core.errors import Conflict, NotFound
 from fleet.core.model import AuditEvent, Job, JobStatus, Robot
 from fleet.core.ports import JobQuery
-from fleet.store import codec
+from fleet.store import codec, writes
 from fleet.store.engine import SQLITE_BEGIN, unavailable_on_failure
-from fleet.store.schema import audit_events, jobs, robots
+from fleet.store.schema import audit_events
+from fleet.store.schema import jobs as job_table
+from fleet.store.schema import robots as robot_table
 
 _FINAL = [status.value for status in JobStatus if status.is_final]
 _READ = {SQLITE_BEGIN: "DEFERRED"}
@@ -45,78 +46,88 @@ class SqlJobStore:
         creates with one key cannot both insert: the loser's insert fails, rolls
         back, and it reads the winner's job.
         """
-        with unavailable_on_failure(self.engine):
-            if idempotency_key is not None:
-                earlier = self._job_by_key(job.requested_by, idempotency_key)
-                if earlier is not None:
-                    return earlier
-            try:
-                with self.engine.begin() as connection:
-                    row = codec.job_row(job, idempotency_key=idempotency_key)
-                    connection.execute(insert(jobs), [row])
-                    _insert_events(connection, [event])
-            except IntegrityError as error:
-                if idempotency_key is not None:
-                    earlier = self._job_by_key(job.requested_by, idempotency_key)
-                    if earlier is not None:
-                        return earlier
-                raise Conflict(f"job {job.id!r} already exists") from error
-        return job
+        earlier = self.save_decision(
+            [(job, None, [event])], idempotency_key=idempotency_key
+        )
+        return job if earlier is None else earlier
 
     def save_job(
         self, job: Job, events: Sequence[AuditEvent], *, expected_version: int
     ) -> None:
         """Write ``job`` if the stored one is still at ``expected_version``.
 
-        Raises :class:`Conflict` when another writer got there first (or the
-        job is unknown: saving is for jobs that exist; create them first).
+        Raises :class:`Conflict` when another writer got there first, and
+        :class:`NotFound` for a job never created.
         """
-        row = codec.job_row(job)
-        del row["id"], row["idempotency_key"]
-        with unavailable_on_failure(self.engine), self.engine.begin() as connection:
-            result = connection.execute(
-                update(jobs)
-                .where(jobs.c.id == job.id, jobs.c.version == expected_version)
-                .values(row)
-            )
-            if result.rowcount != 1:
-                current = connection.execute(
-                    select(jobs.c.version).where(jobs.c.id == job.id)
-                ).scalar_one_or_none()
-                if current is None:
-                    raise NotFound("job", job.id)
-                raise Conflict(
-                    f"job {job.id!r} is at version {current}, not "
-                    f"{expected_version}: it changed since it was read"
-                )
-            _insert_events(connection, events)
+        self.save_decision([(job, expected_version, events)])
+
+    def save_decision(
+        self,
+        jobs: Sequence[tuple[Job, int | None, Sequence[AuditEvent]]] = (),
+        robots: Sequence[tuple[Robot, Sequence[AuditEvent]]] = (),
+        *,
+        idempotency_key: str | None = None,
+    ) -> Job | None:
+        """Write a whole decision in one transaction: all of it or none of it.
+
+        ``jobs`` are ``(job, expected_version, events)``: ``None`` inserts a new
+        job (its events start its history), a number updates one guarded by its
+        version. ``robots`` are upserted with their events. ``idempotency_key``
+        belongs to the new job(s): if the requester used it before, nothing is
+        written and the earlier job is returned; otherwise ``None``.
+        Raises :class:`Conflict` (stale version, job id taken) or
+        :class:`NotFound` (update of an unknown job) with nothing written.
+        """
+        new = [job for job, version, _ in jobs if version is None]
+        with unavailable_on_failure(self.engine):
+            if idempotency_key is not None and new:
+                earlier = self._job_by_key(new[0].requested_by, idempotency_key)
+                if earlier is not None:
+                    return earlier
+            try:
+                with self.engine.begin() as connection:
+                    for job, version, events in jobs:
+                        if version is None:
+                            writes.insert_job(connection, job, events, idempotency_key)
+                        else:
+                            writes.update_job(connection, job, events, version)
+                    for robot, events in robots:
+                        writes.upsert_robot(connection, robot, events)
+            except IntegrityError as error:
+                if idempotency_key is not None and new:
+                    earlier = self._job_by_key(new[0].requested_by, idempotency_key)
+                    if earlier is not None:
+                        return earlier
+                ids = ", ".join(repr(job.id) for job in new)
+                raise Conflict(f"job {ids} already exists") from error
+        return None
 
     def get_job(self, job_id: str) -> Job:
         """The job ``job_id``; :class:`NotFound` if there is none."""
-        found = self._one_job(select(jobs).where(jobs.c.id == job_id))
+        found = self._one_job(select(job_table).where(job_table.c.id == job_id))
         if found is None:
             raise NotFound("job", job_id)
         return found
 
     def list_jobs(self, query: JobQuery) -> list[Job]:
         """Jobs matching ``query``, oldest first (ties broken by id)."""
-        statement = select(jobs)
+        statement = select(job_table)
         if query.statuses is not None:
             statement = statement.where(
-                jobs.c.status.in_(sorted(s.value for s in query.statuses))
+                job_table.c.status.in_(sorted(s.value for s in query.statuses))
             )
         if query.wards is not None:
-            statement = statement.where(jobs.c.ward.in_(sorted(query.wards)))
+            statement = statement.where(job_table.c.ward.in_(sorted(query.wards)))
         if query.requested_by is not None:
-            statement = statement.where(jobs.c.requested_by == query.requested_by)
+            statement = statement.where(job_table.c.requested_by == query.requested_by)
         if query.robot_id is not None:
-            statement = statement.where(jobs.c.robot_id == query.robot_id)
+            statement = statement.where(job_table.c.robot_id == query.robot_id)
         if query.created_from is not None:
-            statement = statement.where(jobs.c.created_at >= query.created_from)
+            statement = statement.where(job_table.c.created_at >= query.created_from)
         if query.created_until is not None:
-            statement = statement.where(jobs.c.created_at < query.created_until)
+            statement = statement.where(job_table.c.created_at < query.created_until)
         statement = (
-            statement.order_by(jobs.c.created_at, jobs.c.id)
+            statement.order_by(job_table.c.created_at, job_table.c.id)
             .limit(query.limit)
             .offset(query.offset)
         )
@@ -125,9 +136,9 @@ class SqlJobStore:
     def open_jobs(self) -> list[Job]:
         """Every job not yet completed, cancelled or failed, oldest first."""
         return self._jobs(
-            select(jobs)
-            .where(jobs.c.status.not_in(_FINAL))
-            .order_by(jobs.c.created_at, jobs.c.id)
+            select(job_table)
+            .where(job_table.c.status.not_in(_FINAL))
+            .order_by(job_table.c.created_at, job_table.c.id)
         )
 
     # --- audit trail --------------------------------------------------------------
@@ -149,27 +160,24 @@ class SqlJobStore:
         if not events:
             return
         with unavailable_on_failure(self.engine), self.engine.begin() as connection:
-            _insert_events(connection, events)
+            writes.insert_events(connection, events)
 
     # --- robots -------------------------------------------------------------------
 
     def save_robot(self, robot: Robot, events: Sequence[AuditEvent] = ()) -> None:
         """Insert or replace ``robot``, with its events, in one transaction."""
-        row = codec.robot_row(robot)
-        with unavailable_on_failure(self.engine), self.engine.begin() as connection:
-            connection.execute(_upsert(connection, row))
-            _insert_events(connection, events)
+        self.save_decision(robots=[(robot, events)])
 
     def get_robot(self, robot_id: str) -> Robot:
         """The robot ``robot_id``; :class:`NotFound` if there is none."""
-        rows = self._rows(select(robots).where(robots.c.id == robot_id))
+        rows = self._rows(select(robot_table).where(robot_table.c.id == robot_id))
         if not rows:
             raise NotFound("robot", robot_id)
         return codec.robot_from_row(rows[0])
 
     def list_robots(self) -> list[Robot]:
         """Every robot, by id."""
-        rows = self._rows(select(robots).order_by(robots.c.id))
+        rows = self._rows(select(robot_table).order_by(robot_table.c.id))
         return [codec.robot_from_row(row) for row in rows]
 
     # --- reading --------------------------------------------------------------------
@@ -190,19 +198,8 @@ class SqlJobStore:
 
     def _job_by_key(self, requested_by: str, key: str) -> Job | None:
         return self._one_job(
-            select(jobs).where(
-                jobs.c.requested_by == requested_by, jobs.c.idempotency_key == key
+            select(job_table).where(
+                job_table.c.requested_by == requested_by,
+                job_table.c.idempotency_key == key,
             )
         )
-
-
-def _insert_events(connection: Connection, events: Sequence[AuditEvent]) -> None:
-    if events:
-        connection.execute(insert(audit_events), [codec.event_row(e) for e in events])
-
-
-def _upsert(connection: Connection, row: dict[str, Any]) -> Any:
-    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(robots).values(row)
-    changes = {name: statement.excluded[name] for name in row if name != "id"}
-    return statement.on_conflict_do_update(index_elements=["id"], set_=changes)

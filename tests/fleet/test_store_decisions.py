@@ -1,0 +1,84 @@
+"""SqlJobStore.save_decision: a whole decision in one transaction, or nothing."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+
+import pytest
+
+from fleet.core.errors import Conflict, NotFound
+from fleet.core.model import AuditEvent, JobStatus, RobotState
+from fleet.core.ports import JobQuery
+from fleet.store import Store, open_store
+from tests.fleet.store_samples import created, full_robot, plain_job
+
+
+@pytest.fixture
+def store(database_url: str) -> Iterator[Store]:
+    opened = open_store(database_url)
+    yield opened
+    opened.close()
+
+
+def _assigned(job_id: str, at: float) -> AuditEvent:
+    return AuditEvent(at, "job", job_id, "dispatcher", "requested", "assigned", "plan")
+
+
+def test_decision_writes_new_and_changed_jobs_and_robots(store: Store) -> None:
+    """New jobs, a version-guarded update and a robot land together, in order."""
+    old = plain_job("j-old")
+    store.jobs.create_job(old, created(old))
+    new = plain_job("j-new", created_at=200.0)
+    moved = dataclasses.replace(old, status=JobStatus.ASSIGNED, version=2)
+    robot = full_robot(state=RobotState.BUSY)
+    busy = AuditEvent(201.0, "robot", robot.id, "dispatcher", "idle", "busy", "plan")
+    extra = AuditEvent(200.5, "job", "j-new", "engine", None, None, "pin set")
+    earlier = store.jobs.save_decision(
+        [(new, None, [created(new), extra]), (moved, 1, [_assigned("j-old", 201.0)])],
+        [(robot, [busy])],
+        idempotency_key="k",
+    )
+    assert earlier is None
+    assert store.jobs.get_job("j-new") == new
+    assert store.jobs.get_job("j-old") == moved
+    assert store.jobs.get_robot(robot.id) == robot
+    assert store.jobs.history("job", "j-new") == [created(new), extra]
+    assert store.jobs.history("robot", robot.id) == [busy]
+
+
+def test_stale_version_rolls_back_the_whole_decision(store: Store) -> None:
+    """One stale job in a decision: no new job, no robot, no event is written."""
+    old = plain_job("j-old")
+    store.jobs.create_job(old, created(old))
+    new = plain_job("j-new")
+    stale = dataclasses.replace(old, status=JobStatus.ASSIGNED, version=3)
+    with pytest.raises(Conflict, match="j-old"):
+        store.jobs.save_decision(
+            [(new, None, [created(new)]), (stale, 2, [_assigned("j-old", 1.0)])],
+            [(full_robot(), [])],
+        )
+    assert [job.id for job in store.jobs.list_jobs(JobQuery())] == ["j-old"]
+    assert store.jobs.list_robots() == []
+    assert store.jobs.history("job", "j-new") == []
+    assert store.jobs.history("job", "j-old") == [created(old)]
+
+
+def test_unknown_job_update_rolls_back(store: Store) -> None:
+    """Updating a job never created is NotFound, and the robot is not written."""
+    with pytest.raises(NotFound, match="ghost"):
+        store.jobs.save_decision([(plain_job("ghost"), 1, [])], [(full_robot(), [])])
+    assert store.jobs.list_robots() == []
+
+
+def test_repeated_key_returns_earlier_job_and_writes_nothing(store: Store) -> None:
+    """A decision whose new job reuses a key writes nothing and names the first."""
+    first = plain_job("j-1")
+    store.jobs.create_job(first, created(first), idempotency_key="k")
+    again = plain_job("j-2")
+    earlier = store.jobs.save_decision(
+        [(again, None, [created(again)])], [(full_robot(), [])], idempotency_key="k"
+    )
+    assert earlier == first
+    assert store.jobs.list_robots() == []
+    assert [job.id for job in store.jobs.list_jobs(JobQuery())] == ["j-1"]
