@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from fleet.cli.map_commands import map_app
+from fleet.cli.serve_cmds import serve, token_app
 
 app = typer.Typer(
     name="porter",
@@ -13,6 +14,8 @@ app = typer.Typer(
     add_completion=False,
 )
 app.add_typer(map_app, name="map")
+app.command("serve")(serve)
+app.add_typer(token_app, name="token")
 
 
 if __name__ == "__main__":

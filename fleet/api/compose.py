@@ -1,0 +1,135 @@
+"""The composition root: settings -> store, core, virtual robots, service.
+
+The only place that names concrete adapters: the SQL store, the dispatcher, the
+virtual robots, lifts and doors of ``sim``. A real site would swap the virtual
+robots for ``robot_adapters`` here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import functools
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from fleet.core.config import CoreConfig
+from fleet.core.engine import FleetCore
+from fleet.core.model import Job, Robot
+from fleet.service.service import FleetService
+from fleet.store import Store, open_store
+from maps.loading import load_building, load_sample
+from maps.matrix import TravelTimes
+from maps.model import Building
+from planners.dispatch import Solver, dispatch
+from planners.problem import DispatchProblem, Plan
+from sim.demo_fleet import demo_robots, start_pose
+from sim.virtual_lifts import VirtualDoors, VirtualLifts
+from sim.virtual_robots import VirtualRobot
+
+__all__ = ["Assembly", "ServeSettings", "assemble", "site_building"]
+
+
+@dataclass(frozen=True, slots=True)
+class ServeSettings:
+    """What ``porter serve`` was asked for."""
+
+    #: A map file, or the name of a sample building.
+    building: str = "demo_hospital"
+    #: SQLAlchemy URL; ``None``: ``PORTER_DATABASE_URL`` or ``porter.db`` here.
+    database_url: str | None = None
+    robots: int = 6
+    #: Virtual robots, lifts and doors run this many times faster than life.
+    speed: float = 10.0
+    robot_speed_mps: float = 1.0
+    solver: Solver = "ortools"
+    tick_s: float = 0.5
+    #: Send a trickle of demo requests (and confirm their hand-offs).
+    demo_traffic: bool = False
+    core: CoreConfig = field(default_factory=CoreConfig)
+
+
+@dataclass
+class Assembly:
+    """A wired service and what must be closed after it stops."""
+
+    service: FleetService
+    store: Store
+    robots: dict[str, VirtualRobot]
+
+    def close(self) -> None:
+        self.store.close()
+
+
+def site_building(spec: str) -> Building:
+    """A map file if ``spec`` names one, else the sample building of that name."""
+    path = Path(spec)
+    if path.suffix in {".yaml", ".yml"} or path.exists():
+        return load_building(path)
+    return load_sample(spec)
+
+
+def _plan(
+    problem: DispatchProblem,
+    previous: Plan | None,
+    *,
+    time_limit_s: float,
+    solver: Solver,
+) -> Plan:
+    return dispatch(
+        problem, time_limit_s=time_limit_s, previous=previous, solver=solver
+    )
+
+
+def assemble(settings: ServeSettings, *, building: Building | None = None) -> Assembly:
+    """Open the store and wire a service with virtual robots, lifts and doors."""
+    building = building or site_building(settings.building)
+    store = open_store(settings.database_url)
+    try:
+        fleet = demo_robots(
+            building, settings.robots, speed_mps=settings.robot_speed_mps
+        )
+        stored = {robot.id: robot for robot in store.jobs.list_robots()}
+        ports = {
+            robot.id: _virtual(stored.get(robot.id, robot), settings) for robot in fleet
+        }
+
+        travel = TravelTimes(building)
+
+        def core_factory(jobs: Sequence[Job], robots: Sequence[Robot]) -> FleetCore:
+            # A fresh id prefix per core: command ids never repeat across restarts.
+            prefix = f"{uuid.uuid4().hex[:6]}-"
+            return FleetCore(
+                building, settings.core, jobs, robots, travel=travel, id_prefix=prefix
+            )
+
+        planner = functools.partial(
+            _plan,
+            time_limit_s=settings.core.planner_time_limit_s,
+            solver=settings.solver,
+        )
+        service = FleetService(
+            building=building,
+            store=store.jobs,
+            core_factory=core_factory,
+            planner=planner,
+            robots=ports,
+            fleet=fleet,
+            lifts=VirtualLifts(building, speedup=settings.speed),
+            doors=VirtualDoors(building, speedup=settings.speed),
+            tick_s=settings.tick_s,
+        )
+    except BaseException:
+        store.close()
+        raise
+    return Assembly(service=service, store=store, robots=ports)
+
+
+def _virtual(robot: Robot, settings: ServeSettings) -> VirtualRobot:
+    return VirtualRobot(
+        robot.id,
+        start_pose(robot),
+        speed_mps=robot.speed_mps,
+        speedup=settings.speed,
+        battery_soc=robot.battery_soc,
+    )

@@ -1,0 +1,302 @@
+"""The fleet service: the pure core on the real clock, with a store and robots.
+
+:class:`FleetService` owns one ``FleetCore`` and runs everything that changes it on
+the event loop, one call at a time: API calls, robot updates (funnelled through a
+queue), lift and door statuses, the timer tick, and plans coming back from the
+dispatcher. After each call it persists the returned decision (jobs and robots
+with their audit events), then publishes live events and queues the commands, so
+a request is committed before it is acknowledged and nothing reaches a robot that
+the database does not know. If persisting fails, the core is rebuilt from the
+store, so memory never drifts from the database.
+
+The dispatcher runs in a worker thread (:mod:`fleet.service.replan`); on start the
+whole state is rebuilt from the store and robot state is re-read from the robots.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import uuid
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from fleet.core.errors import FleetError, NotFound, TransitionNotAllowed
+from fleet.core.model import Job, JobStatus, Principal, Robot
+from fleet.core.ports import (
+    Clock,
+    DoorPort,
+    DoorStatus,
+    JobQuery,
+    JobStore,
+    LiftPort,
+    LiftStatus,
+    RobotPort,
+    RobotUpdate,
+)
+from fleet.service.clock import WallClock
+from fleet.service.hub import EventHub
+from fleet.service.ids import job_id_for
+from fleet.service.outbox import Outbox
+from fleet.service.replan import Planner, Replanner
+from maps.model import Building
+from planners.problem import Plan
+
+if TYPE_CHECKING:
+    from fleet.core.decision import Decision
+    from fleet.core.engine import FleetCore
+    from fleet.core.requests import NewJob
+
+__all__ = ["ROBOT_ACTIONS", "CoreFactory", "FleetService"]
+
+log = logging.getLogger(__name__)
+
+CoreFactory = Callable[[Sequence[Job], Sequence[Robot]], "FleetCore"]
+
+#: Operator actions on a robot: the FleetCore method each one calls.
+ROBOT_ACTIONS = frozenset(
+    {
+        "pause_robot",
+        "resume_robot",
+        "send_to_charger",
+        "take_out_of_service",
+        "return_to_service",
+    }
+)
+
+Inbound = RobotUpdate | LiftStatus | DoorStatus
+
+
+class FleetService:
+    """The running fleet: core + store + ports + event hub, on one event loop."""
+
+    def __init__(
+        self,
+        *,
+        building: Building,
+        store: JobStore,
+        core_factory: CoreFactory,
+        planner: Planner,
+        robots: Mapping[str, RobotPort] | None = None,
+        fleet: Sequence[Robot] = (),
+        lifts: LiftPort | None = None,
+        doors: DoorPort | None = None,
+        clock: Clock | None = None,
+        hub: EventHub | None = None,
+        tick_s: float = 0.5,
+        replan_pause_s: float = 0.2,
+    ) -> None:
+        self.building = building
+        self.store = store
+        self.core_factory = core_factory
+        self.robot_ports: Mapping[str, RobotPort] = robots or {}
+        self.fleet = tuple(fleet)
+        self.lifts, self.doors = lifts, doors
+        self.clock: Clock = clock or WallClock()
+        self.hub = hub or EventHub()
+        self.tick_s = tick_s
+        self.outbox = Outbox(self.robot_ports, lifts, doors)
+        self.replanner = Replanner(self, planner, pause_s=replan_pause_s)
+        self.ready = False
+        self._core: FleetCore | None = None
+        self._inbound: asyncio.Queue[Inbound] = asyncio.Queue()
+        self._tasks: list[asyncio.Task[None]] = []
+
+    # --- life -------------------------------------------------------------------
+
+    @property
+    def core(self) -> FleetCore:
+        if self._core is None:
+            raise RuntimeError("FleetService.start() has not run")
+        return self._core
+
+    async def start(self) -> None:
+        """Rebuild from the store, add new robots, connect the ports, start loops."""
+        self._rebuild()
+        known = {robot.id for robot in self.core.robots()}
+        for robot in self.fleet:
+            if robot.id not in known:
+                self.commit(self.core.add_robot(robot, now=self.clock.now()))
+        loops = (self.outbox.run(), self._tick_loop(), self._inbound_loop())
+        self._tasks = [asyncio.create_task(loop) for loop in loops]
+        self._tasks.append(asyncio.create_task(self.replanner.run()))
+        for port in self.robot_ports.values():
+            await port.connect(self._inbound.put_nowait)
+        if self.lifts is not None:
+            await self.lifts.connect(self._inbound.put_nowait)
+        if self.doors is not None:
+            await self.doors.connect(self._inbound.put_nowait)
+        self.replanner.request()
+        self.ready = True
+
+    async def stop(self) -> None:
+        """Stop the loops and close the ports; the database keeps the state."""
+        self.ready = False
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        self._tasks = []
+        await self.replanner.settle()
+        ports: list[Any] = [*self.robot_ports.values(), self.lifts, self.doors]
+        for port in ports:
+            if port is not None:
+                with contextlib.suppress(Exception):
+                    await port.close()
+
+    # --- what the API calls ----------------------------------------------------
+
+    def request_job(
+        self, new: NewJob, principal: Principal, *, idempotency_key: str | None = None
+    ) -> tuple[Job, bool]:
+        """Create a job, committed before this returns: ``(job, created)``.
+
+        A repeated ``idempotency_key`` from the same caller returns the first job
+        and ``created=False``.
+        """
+        job_id = job_id_for(principal.id, idempotency_key) or _fresh_id()
+        if idempotency_key is not None:
+            with contextlib.suppress(NotFound):
+                return self.store.get_job(job_id), False
+        decision = self.core.request_job(
+            new, principal, job_id=job_id, now=self.clock.now()
+        )
+        self.commit(decision, idempotency_key=idempotency_key)
+        return _latest_job(decision, job_id) or self.store.get_job(job_id), True
+
+    def cancel_job(self, job_id: str, principal: Principal, reason: str) -> Job:
+        try:
+            decision = self.core.cancel_job(
+                job_id, principal, now=self.clock.now(), reason=reason
+            )
+        except NotFound:
+            ended = self.store.get_job(job_id)  # NotFound here: no such job at all
+            raise TransitionNotAllowed(
+                "job", job_id, ended.status, JobStatus.CANCELLED
+            ) from None
+        self.commit(decision)
+        return _latest_job(decision, job_id) or self.store.get_job(job_id)
+
+    def confirm_handoff(
+        self, job_id: str, pin: str | None, principal: Principal
+    ) -> Job:
+        decision = self.core.confirm_handoff(
+            job_id, pin, principal, now=self.clock.now()
+        )
+        self.commit(decision)
+        return _latest_job(decision, job_id) or self.store.get_job(job_id)
+
+    def robot_action(self, action: str, robot_id: str, principal: Principal) -> Robot:
+        if action not in ROBOT_ACTIONS:
+            raise ValueError(f"unknown robot action {action!r}")
+        method = getattr(self.core, action)
+        self.commit(method(robot_id, principal, now=self.clock.now()))
+        return self.robot(robot_id)
+
+    def job(self, job_id: str) -> Job:
+        return self.store.get_job(job_id)
+
+    def jobs(self, query: JobQuery) -> list[Job]:
+        return self.store.list_jobs(query)
+
+    def job_history(self, job_id: str) -> list[Any]:
+        return self.store.history("job", job_id)
+
+    def robots(self) -> list[Robot]:
+        return sorted(self.core.robots(), key=lambda robot: robot.id)
+
+    def robot(self, robot_id: str) -> Robot:
+        for robot in self.core.robots():
+            if robot.id == robot_id:
+                return robot
+        raise NotFound("robot", robot_id)
+
+    def plan(self) -> Plan | None:
+        """The plan the robots are following (``None`` before the first)."""
+        return self.core.plan()
+
+    # --- persisting decisions ---------------------------------------------------
+
+    def commit(self, decision: Decision, *, idempotency_key: str | None = None) -> None:
+        """Persist ``decision``, then publish it and queue its effects.
+
+        On a store error the core is rebuilt from the store and the error raised,
+        so the caller sees the failure and memory matches the database again. A
+        refused call (a wrong PIN) is persisted first (the attempt counts), then
+        its error is raised.
+        """
+        try:
+            self._persist(decision, idempotency_key)
+        except FleetError:
+            self._rebuild()
+            raise
+        self._publish(decision)
+        self.outbox.queue_decision(decision)
+        if decision.replan_needed:
+            self.replanner.request()
+        if decision.refused is not None:
+            raise decision.refused
+
+    def _persist(self, decision: Decision, idempotency_key: str | None) -> None:
+        for job, expected_version, events in decision.jobs:
+            if expected_version is None:
+                first, *rest = events
+                self.store.create_job(job, first, idempotency_key=idempotency_key)
+                if rest:
+                    self.store.append_events(rest)
+            else:
+                self.store.save_job(job, events, expected_version=expected_version)
+        for robot, events in decision.robots:
+            self.store.save_robot(robot, events)
+
+    def _publish(self, decision: Decision) -> None:
+        for job, _, events in decision.jobs:
+            self.hub.publish("job", {"job": job, "events": tuple(events)})
+        for robot, events in decision.robots:
+            self.hub.publish("robot", {"robot": robot, "events": tuple(events)})
+        for alert in decision.alerts:
+            self.hub.publish("alert", {"alert": alert})
+
+    def _rebuild(self) -> None:
+        self._core = self.core_factory(self.store.open_jobs(), self.store.list_robots())
+
+    # --- the loops ---------------------------------------------------------------
+
+    async def _tick_loop(self) -> None:
+        while True:
+            await asyncio.sleep(self.tick_s)
+            self._guarded("tick", lambda: self.core.tick(now=self.clock.now()))
+
+    async def _inbound_loop(self) -> None:
+        while True:
+            message = await self._inbound.get()
+            self._guarded(type(message).__name__, lambda m=message: self._route(m))
+
+    def _route(self, message: Inbound) -> Decision:
+        now = self.clock.now()
+        if isinstance(message, RobotUpdate):
+            return self.core.robot_update(message, now=now)
+        if isinstance(message, LiftStatus):
+            return self.core.lift_status(message, now=now)
+        return self.core.door_status(message, now=now)
+
+    def _guarded(self, what: str, decide: Callable[[], Decision]) -> None:
+        """Decide and commit; a failure is logged, never kills a loop."""
+        try:
+            self.commit(decide())
+        except Exception:
+            log.exception("fleet service: %s failed", what)
+
+
+def _fresh_id() -> str:
+    return f"job-{uuid.uuid4().hex[:16]}"
+
+
+def _latest_job(decision: Decision, job_id: str) -> Job | None:
+    latest = None
+    for job, _, _ in decision.jobs:
+        if job.id == job_id:
+            latest = job
+    return latest

@@ -1,0 +1,63 @@
+"""What must survive: a server restart mid-delivery, a robot lost mid-mission."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.flow import complete, delivery, job, wait_for_status
+from tests.e2e.server import (
+    client,
+    make_tokens,
+    running,
+    settings_for,
+    sqlite_url,
+    wait_until,
+)
+
+pytestmark = pytest.mark.slow
+
+
+def test_restart_mid_delivery_keeps_the_job_and_completes_it(tmp_path: Path) -> None:
+    """Stop the server with items on board, start again: history intact, delivered."""
+    database = sqlite_url(tmp_path)
+    tokens = make_tokens(database)
+    settings = settings_for(database, speed=20.0)
+    with running(settings) as server, client(server, tokens["pharmacy"]) as api:
+        job_id = api.post("/api/v1/requests", json=delivery()).json()["id"]
+        wait_for_status(api, job_id, {"loading"})
+        api.post(f"/api/v1/requests/{job_id}/handoff", json={})
+        wait_for_status(api, job_id, {"to_dropoff"})
+        before = job(api, job_id)
+    with running(settings) as server, client(server, tokens["pharmacy"]) as api:
+        after = job(api, job_id)
+        assert after["history"][: len(before["history"])] == before["history"]
+        assert after["robot_id"] == before["robot_id"]
+        done = complete(api, job_id)
+    assert done["status"] == "completed"
+
+
+def test_robot_offline_mid_mission_its_job_goes_to_another(tmp_path: Path) -> None:
+    """A robot that drops off the network loses its unloaded job to another robot."""
+    database = sqlite_url(tmp_path)
+    tokens = make_tokens(database)
+    with (
+        running(settings_for(database, speed=30.0)) as server,
+        client(server, tokens["operator"]) as api,
+    ):
+        body = delivery(pickup="ward_2a", dropoff="lab")
+        job_id = api.post("/api/v1/requests", json=body).json()["id"]
+        first = wait_for_status(api, job_id, {"to_pickup"})["robot_id"]
+        server.in_loop(server.robot(first).go_offline)
+        wait_for_status(api, job_id, {"requested", "assigned", "to_pickup"})
+
+        def moved() -> bool:
+            current = job(api, job_id)
+            return current["robot_id"] not in (None, first)
+
+        wait_until(moved, what="the job to move to another robot")
+        done = complete(api, job_id)
+        assert done["status"] == "completed" and done["robot_id"] != first
+        lost = api.get(f"/api/v1/robots/{first}").json()
+        assert lost["state"] == "offline"
