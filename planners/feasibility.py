@@ -16,6 +16,36 @@ from planners.problem import DispatchProblem, Job, JobKind, UnassignedReason
 from planners.timeline import EPS, STANDARD, can_serve, start_time
 
 
+def check_problem(problem: DispatchProblem) -> None:
+    """Raise ``ValueError`` naming what makes a snapshot unplannable as a whole.
+
+    Jobs that cannot be served are not errors (they are left out with a reason);
+    a malformed fleet is: duplicate ids, a job on board two robots, a robot or
+    charger off the travel matrix, a robot that does not move.
+    """
+    nodes = set(problem.travel.nodes)
+    if len({job.id for job in problem.jobs}) != len(problem.jobs):
+        raise ValueError("DispatchProblem.jobs has duplicate job ids")
+    if len({robot.id for robot in problem.robots}) != len(problem.robots):
+        raise ValueError("DispatchProblem.robots has duplicate robot ids")
+    carried: set[str] = set()
+    for robot in problem.robots:
+        for field, node in (("start", robot.start), ("end", robot.end)):
+            if node is not None and node not in nodes:
+                raise ValueError(f"robot {robot.id}: {field} {node!r} is not a node")
+        if not robot.speed_factor > 0:
+            raise ValueError(f"robot {robot.id}: speed_factor must be > 0")
+        for jid in robot.onboard:
+            if jid in carried:
+                raise ValueError(f"job {jid} is on board more than one robot")
+            carried.add(jid)
+    for charger in problem.chargers:
+        if charger.node not in nodes:
+            raise ValueError(f"charger at {charger.node!r}: not a node")
+        if not charger.rate_per_s > 0:
+            raise ValueError(f"charger at {charger.node!r}: rate_per_s must be > 0")
+
+
 def unassignable_reason(problem: DispatchProblem, job: Job) -> UnassignedReason | None:
     """The first reason no robot can serve ``job``, or ``None`` if one might."""
     return _Screen(problem).reason(job)

@@ -19,7 +19,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from planners.feasibility import unassignable_reasons
+from planners.feasibility import check_problem, unassignable_reasons
 from planners.problem import (
     DispatchProblem,
     Job,
@@ -66,23 +66,6 @@ def _by_urgency(problem: DispatchProblem) -> list[Job]:
     return [job for job, _ in waiting]
 
 
-def _check_input(problem: DispatchProblem) -> None:
-    """Bad snapshots are errors, named: the greedy plan is never silently wrong."""
-    seen_jobs = {job.id for job in problem.jobs}
-    if len(seen_jobs) != len(problem.jobs):
-        raise ValueError("DispatchProblem.jobs has duplicate job ids")
-    if len({robot.id for robot in problem.robots}) != len(problem.robots):
-        raise ValueError("DispatchProblem.robots has duplicate robot ids")
-    carried: set[str] = set()
-    for robot in problem.robots:
-        if robot.start not in problem.travel.nodes:
-            raise ValueError(f"robot {robot.id} starts at {robot.start!r}, not a node")
-        for jid in robot.onboard:
-            if jid in carried:
-                raise ValueError(f"job {jid} is on board more than one robot")
-            carried.add(jid)
-
-
 def dock_free(
     booked: list[tuple[float, float]], docks: int, s: float, e: float
 ) -> bool:
@@ -105,7 +88,7 @@ class _Fleet:
     """Every robot's visits, cached end state and the charger bookings."""
 
     def __init__(self, problem: DispatchProblem, previous: Plan | None) -> None:
-        _check_input(problem)
+        check_problem(problem)
         self.problem = problem
         self.jobs = jobs_by_id(problem)
         travel = problem.travel

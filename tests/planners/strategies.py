@@ -96,7 +96,7 @@ def dispatch_problems(draw: st.DrawFn, max_nodes: int = 7) -> DispatchProblem:
     jobs = [draw(_jobs(nodes, f"j{i}")) for i in range(draw(st.integers(0, 8)))]
     robots = []
     for r in range(draw(st.integers(1, 4))):
-        robot, carried = draw(_robots(nodes[:-1], f"r{r}", len(jobs), bool(chargers)))
+        robot, carried = draw(_robots(nodes[:-1], f"r{r}", bool(chargers)))
         robots.append(robot)
         jobs.extend(carried)
     return DispatchProblem(
@@ -143,7 +143,6 @@ def _robots(
     draw: st.DrawFn,
     nodes: Sequence[str],
     robot_id: str,
-    n_jobs: int,
     has_chargers: bool,
 ) -> tuple[Robot, list[Job]]:
     capacity = draw(st.integers(1, 4))
@@ -167,7 +166,7 @@ def _robots(
         capacity=capacity,
         capabilities=capabilities,
         battery_soc=draw(st.sampled_from([0.5, 1.0])) if low_battery else 1.0,
-        drain_per_m=0.002 if low_battery else 0.0,
+        drain_per_m=draw(st.sampled_from([0.002, 0.005])) if low_battery else 0.0,
         reserve_soc=0.2 if low_battery else 0.0,
         onboard=tuple(job.id for job in carried),
         speed_factor=draw(st.sampled_from([1.0, 0.5])),

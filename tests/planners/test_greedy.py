@@ -220,6 +220,14 @@ def test_bad_snapshot_is_a_named_error():
     problem = corridor(WING, robots, [Job("j", "pharmacy", "lab")])
     with pytest.raises(ValueError, match="job j is on board"):
         dispatch_greedy(problem)
+    lost = corridor(WING, [Robot("r", "ward_a", 0.0, end="roof")], [])
+    with pytest.raises(ValueError, match="robot r: end 'roof' is not a node"):
+        dispatch_greedy(lost)
+    off_map = corridor(
+        WING, [Robot("r", "ward_a", 0.0)], [], chargers=[Charger("basement")]
+    )
+    with pytest.raises(ValueError, match="charger at 'basement'"):
+        dispatch_greedy(off_map)
 
 
 def test_dock_free_counts_overlaps():

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 
 from planners.greedy import dispatch_greedy
-from planners.problem import DispatchProblem
+from planners.problem import DispatchProblem, StopKind
 from planners.timeline import jobs_by_id, schedule
 from planners.validate import validate
 from tests.planners.strategies import dispatch_problems
@@ -30,6 +30,21 @@ def test_greedy_plans_pass_validate_and_cover_every_job(problem: DispatchProblem
         assert (
             schedule(problem, robot, visits, jobs=jobs).stops == plan.routes[robot.id]
         )
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(dispatch_problems())
+def test_each_robot_takes_jobs_in_urgency_order(problem: DispatchProblem):
+    """On every robot, new pickups follow priority (STAT first), then age."""
+    plan = dispatch_greedy(problem)
+    jobs = jobs_by_id(problem)
+    for stops in plan.routes.values():
+        urgency = [
+            (jobs[s.job_id].priority, jobs[s.job_id].created_at)
+            for s in stops
+            if s.kind is StopKind.PICKUP and s.job_id is not None
+        ]
+        assert urgency == sorted(urgency)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
