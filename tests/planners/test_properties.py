@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from hypothesis import HealthCheck, given, settings
+from dataclasses import replace
+
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 
 from planners.greedy import dispatch_greedy
 from planners.problem import DispatchProblem, StopKind
@@ -52,3 +55,26 @@ def test_each_robot_takes_jobs_in_urgency_order(problem: DispatchProblem):
 def test_greedy_is_deterministic(problem: DispatchProblem):
     """The same problem gives the same plan."""
     assert dispatch_greedy(problem) == dispatch_greedy(problem)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(dispatch_problems(), st.data())
+def test_validator_is_not_fooled_by_a_tampered_plan(problem: DispatchProblem, data):
+    """A stop moved 1 s earlier, or a stop removed, is always flagged."""
+    plan = dispatch_greedy(problem)
+    used = sorted(rid for rid, stops in plan.routes.items() if stops)
+    assume(used)
+    rid = data.draw(st.sampled_from(used))
+    stops = plan.routes[rid]
+    n = data.draw(st.integers(0, len(stops) - 1))
+    s = stops[n]
+    early = replace(
+        s, arrival=s.arrival - 1, start=s.start - 1, departure=s.departure - 1
+    )
+    moved = replace(
+        plan, routes={**plan.routes, rid: (*stops[:n], early, *stops[n + 1 :])}
+    )
+    assert validate(problem, moved)
+    if s.kind is not StopKind.CHARGE:
+        dropped = replace(plan, routes={**plan.routes, rid: stops[:n] + stops[n + 1 :]})
+        assert validate(problem, dropped)
