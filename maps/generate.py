@@ -76,7 +76,7 @@ def corridor_grid_building(
         raise ValueError("need levels >= 1, waypoints_per_level >= 4, lifts >= 0")
     rng = random.Random(seed)
     rows = max(2, round(math.sqrt(waypoints_per_level / 2)))
-    cols = max(2, waypoints_per_level // rows)
+    cols = max(2, math.ceil(waypoints_per_level / rows))
     cells = [(r, c) for r in range(rows) for c in range(cols)]
     lift_cells = rng.sample(cells, min(lifts, len(cells)))
     parts: dict[str, list] = {k: [] for k in ("wp", "lane", "place", "door", "zone")}

@@ -3,8 +3,10 @@
 ``TravelTimes(building).matrix(nodes, load=..., capabilities=..., hour=...)`` gives
 the quickest legal travel time (s) and the distance driven along that route (m)
 between every ordered pair of ``nodes`` (place or waypoint ids), ``inf`` where the
-rules leave no route. One multi-source Dijkstra (scipy) per matrix; the result is
-cached per nodes and rules, and its arrays are read-only because they are shared.
+rules leave no route. One Dijkstra (scipy) per source on its own level, joined to
+the lift portals by :class:`~maps.overlay.LevelOverlay`, exactly as single routes
+are; the result is cached per nodes and rules, and its arrays are read-only
+because they are shared.
 
 ``maps`` knows nothing of the planners: the fleet core and the simulator turn a
 :class:`PlaceMatrix` into the planners' own ``TravelMatrix``.
@@ -13,11 +15,14 @@ cached per nodes and rules, and its arrays are read-only because they are shared
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 import numpy as np
 from scipy.sparse.csgraph import dijkstra
 
+from maps.graph import EdgeTable
 from maps.model import Building, LoadClass
+from maps.overlay import LevelOverlay
 from maps.routing import Router, router_for
 from maps.rules import RobotProfile, Rules, rules_for
 
@@ -90,26 +95,74 @@ class TravelTimes:
             [table.node_index[router.waypoint_of(n)] for n in nodes], dtype=np.int64
         )
         sources, rows_of = np.unique(columns, return_inverse=True)
-        graph = router.graph(rules)
-        lengths = _lengths_by_pair(
-            table.src, table.dst, table.length_m, len(table.nodes)
-        )
+        overlay = router.overlay(rules)
+        legs = _OverlayLengths(overlay, table, columns) if with_distances else None
         times = np.empty((len(sources), len(nodes)))
         distances = np.full((len(sources), len(nodes)), np.nan)
-        for lo in range(0, len(sources), _BATCH):
-            batch = sources[lo : lo + _BATCH]
+        batch_size = _batch_size(len(overlay.portals), len(nodes))
+        for lo in range(0, len(sources), batch_size):
+            batch = slice(lo, lo + batch_size)
             seconds, predecessors = dijkstra(
-                graph, indices=batch, return_predecessors=True
+                overlay.level_graph, indices=sources[batch], return_predecessors=True
             )
-            times[lo : lo + _BATCH] = seconds[:, columns]
-            if with_distances:
-                metres = _distances_to(predecessors, columns, lengths)
-                distances[lo : lo + _BATCH] = metres
+            times[batch], entry, exit_ = overlay.combine(
+                seconds[:, overlay.portals],
+                overlay.portal_time[:, columns],
+                seconds[:, columns],
+            )
+            if legs is not None:
+                distances[batch] = legs.along(predecessors, entry, exit_)
         times, distances = times[rows_of], distances[rows_of]
         distances[np.isinf(times)] = np.inf
         times.setflags(write=False)
         distances.setflags(write=False)
         return PlaceMatrix(nodes, times, distances)
+
+
+def _batch_size(portals: int, targets: int) -> int:
+    """Sources per batch, so the (sources × portals × targets) sums stay small."""
+    return int(
+        max(1, min(_BATCH, 4_000_000 // max(1, portals * max(portals, targets))))
+    )
+
+
+class _OverlayLengths:
+    """Metres along the paths :meth:`LevelOverlay.combine` chooses."""
+
+    def __init__(self, overlay: LevelOverlay, table: EdgeTable, columns: np.ndarray):
+        self.lengths = _lengths_by_pair(
+            table.src, table.dst, table.length_m, len(table.nodes)
+        )
+        self.overlay, self.columns = overlay, columns
+        portals = overlay.portals
+        self.from_portal = _distances_to(overlay.portal_pred, columns, self.lengths)
+        between_levels = _distances_to(overlay.portal_pred, portals, self.lengths)
+        count = len(portals)
+        self.between = np.zeros((count, count))
+        for a in range(count):
+            for b in range(count):
+                if a != b and np.isfinite(overlay.between[a, b]):
+                    hops = pairwise(overlay.portal_path(a, b))
+                    self.between[a, b] = sum(
+                        0.0 if overlay.hop_is_ride[u, v] else between_levels[u, v]
+                        for u, v in hops
+                    )
+
+    def along(
+        self, predecessors: np.ndarray, entry: np.ndarray, exit_: np.ndarray
+    ) -> np.ndarray:
+        """Metres for one batch of sources, from its level trees and choices."""
+        targets = np.concatenate([self.columns, self.overlay.portals])
+        metres = _distances_to(predecessors, targets, self.lengths)
+        count = len(self.columns)
+        direct, to_portal = metres[:, :count], metres[:, count:]
+        if to_portal.shape[1] == 0:
+            return direct
+        e, x = np.maximum(entry, 0), np.maximum(exit_, 0)
+        rows = np.arange(len(direct))[:, None]
+        cols = np.arange(count)[None, :]
+        via = to_portal[rows, e] + self.between[e, x] + self.from_portal[x, cols]
+        return np.where(entry < 0, direct, via)
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,13 +190,15 @@ def _distances_to(
     vectorised step per edge of the longest path, dropping walks that are done.
     """
     count, n = predecessors.shape
-    parent = predecessors.astype(np.int64)
-    root = parent < 0
-    keys = np.where(root, 0, parent) * n + np.arange(n)
-    at = np.minimum(np.searchsorted(lengths.keys, keys), len(lengths.keys) - 1)
-    step = np.where(root, 0.0, lengths.length_m[at]).ravel()
     offset = (np.arange(count, dtype=np.int64) * n)[:, None]
-    parent = np.where(root, -1, parent + offset).ravel()
+    parent = predecessors.astype(np.int64)
+    parent = np.where(parent < 0, -1, parent + offset).ravel()
+    # Only nodes in a tree have a step; trees cover one level, a small share.
+    in_tree = np.flatnonzero(parent >= 0)
+    keys = (parent[in_tree] % n) * n + in_tree % n
+    at = np.minimum(np.searchsorted(lengths.keys, keys), len(lengths.keys) - 1)
+    step = np.zeros(parent.shape)
+    step[in_tree] = lengths.length_m[at]
     here = (offset + columns[None, :]).ravel()
     total = np.zeros(here.shape)
     walking = np.flatnonzero(parent[here] >= 0)

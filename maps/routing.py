@@ -2,7 +2,8 @@
 
 ``route(building, start, goal, load=..., robot=..., hour=...)`` answers one trip.
 A :class:`Router` holds what many queries share: the edge arrays of the
-navigation graph, the edge costs per set of rules, and recent shortest-path trees.
+navigation graph, the edge costs per set of rules, the level-by-level overlay
+(:mod:`maps.overlay`) and recent shortest-path trees.
 :func:`router_for` keeps one router per building, so repeated calls are cheap.
 
 The rules themselves (dirty loads and clean zones, restricted and quiet zones)
@@ -13,14 +14,15 @@ the rule that blocks the trip.
 from __future__ import annotations
 
 from collections import OrderedDict
+from itertools import pairwise
 
 import numpy as np
-from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
 from maps.graph import edge_table
 from maps.legs import Route, build_route
 from maps.model import Building, LoadClass, ZoneKind
+from maps.overlay import LevelOverlay, tree_path
 from maps.rules import RobotProfile, Rules, edge_times, rules_for
 
 __all__ = ["RobotProfile", "Route", "Router", "route", "router_for"]
@@ -32,9 +34,10 @@ _ROUTERS_KEPT = 8
 class Router:
     """Shortest legal routes in one building, with per-rules caches.
 
-    Edge costs for a set of rules are computed once (numpy) and searched with
-    scipy's Dijkstra; the last few shortest-path trees are kept, so a dispatcher
-    asking many trips from the same place pays for one search.
+    Edge costs for a set of rules are computed once (numpy); a query searches the
+    start level with scipy's Dijkstra and joins it to the precomputed portal
+    trees. The last few trees are kept, so a dispatcher asking many trips from the
+    same place pays for one search.
     """
 
     def __init__(self, building: Building) -> None:
@@ -44,8 +47,15 @@ class Router:
         self.quiet_caps = {
             z.id: z.speed_cap_mps for z in building.zones if z.kind == ZoneKind.QUIET
         }
+        levels = {
+            lv: i for i, lv in enumerate(sorted({w.level for w in building.waypoints}))
+        }
+        #: Level number of each waypoint (by index).
+        self.node_level = np.asarray(
+            [levels[w.level] for w in building.waypoints], dtype=np.int32
+        )
         self._times: dict[Rules, np.ndarray] = {}
-        self._graphs: dict[Rules, csr_matrix] = {}
+        self._overlays: dict[Rules, LevelOverlay] = {}
         self._trees: OrderedDict[tuple[Rules, int], tuple[np.ndarray, np.ndarray]]
         self._trees = OrderedDict()
 
@@ -68,26 +78,22 @@ class Router:
             self._times[rules] = times
         return self._times[rules]
 
-    def graph(self, rules: Rules) -> csr_matrix:
-        """The allowed edges under ``rules`` as a sparse matrix of seconds."""
-        if rules not in self._graphs:
-            times = self.times(rules)
-            ok = np.isfinite(times)
-            # A zero-length lane still costs a hair, so the edge is not dropped.
-            weights = np.maximum(times[ok], 1e-9)
-            n = len(self.table.nodes)
-            self._graphs[rules] = csr_matrix(
-                (weights, (self.table.src[ok], self.table.dst[ok])), shape=(n, n)
+    def overlay(self, rules: Rules) -> LevelOverlay:
+        """Level graphs and portal-to-portal times under ``rules`` (cached)."""
+        if rules not in self._overlays:
+            self._overlays[rules] = LevelOverlay(
+                self.table, self.node_level, self.times(rules)
             )
-        return self._graphs[rules]
+        return self._overlays[rules]
 
     def tree(self, rules: Rules, source: int) -> tuple[np.ndarray, np.ndarray]:
-        """Seconds from ``source`` to every waypoint, and the predecessors."""
+        """Seconds from ``source`` to every waypoint of its level, and predecessors."""
         key = (rules, source)
         if key in self._trees:
             self._trees.move_to_end(key)
             return self._trees[key]
-        found = dijkstra(self.graph(rules), indices=source, return_predecessors=True)
+        graph = self.overlay(rules).level_graph
+        found = dijkstra(graph, indices=source, return_predecessors=True)
         self._trees[key] = found
         if len(self._trees) > _TREES_KEPT:
             self._trees.popitem(last=False)
@@ -96,14 +102,30 @@ class Router:
     def path(self, rules: Rules, start: str, goal: str) -> list[int] | None:
         """The quickest legal waypoint path (indices), or ``None``."""
         s, g = self.table.node_index[start], self.table.node_index[goal]
+        overlay = self.overlay(rules)
         times, predecessors = self.tree(rules, s)
-        if not np.isfinite(times[g]):
+        best, entries, exits = overlay.combine(
+            times[overlay.portals][None, :],
+            overlay.portal_time[:, [g]],
+            np.asarray([[times[g]]]),
+        )
+        if not np.isfinite(best[0, 0]):
             return None
-        path = [g]
-        while path[-1] != s:
-            path.append(int(predecessors[path[-1]]))
-        path.reverse()
-        return path
+        entry, exit_ = int(entries[0, 0]), int(exits[0, 0])
+        if entry < 0:
+            return tree_path(predecessors, s, g)
+        portals = overlay.portals
+        path = tree_path(predecessors, s, int(portals[entry]))
+        for a, b in pairwise(overlay.portal_path(entry, exit_)):
+            if overlay.hop_is_ride[a, b]:
+                path.append(int(portals[b]))
+            else:
+                hop = tree_path(
+                    overlay.portal_pred[a], int(portals[a]), int(portals[b])
+                )
+                path.extend(hop[1:])
+        last = tree_path(overlay.portal_pred[exit_], int(portals[exit_]), g)
+        return path + last[1:]
 
     def route(
         self,

@@ -8,7 +8,7 @@ import pytest
 
 from maps.errors import NoRouteError
 from maps.legs import DoorLeg, DriveLeg, LiftLeg, LiftRide
-from maps.model import Lane, LoadClass, Zone, ZoneKind
+from maps.model import Lane, Lift, LoadClass, Zone, ZoneKind
 from maps.routing import RobotProfile, Router, route, router_for
 from maps.rules import load_class_of
 from tests.maps.handmade_buildings import (
@@ -57,6 +57,21 @@ def test_lift_ride_between_levels() -> None:
     assert r.legs[1] == LiftLeg(
         "service", "G", "L2", ("g_lift", "l2_lift"), SERVICE_RIDE_G_L2_S
     )
+
+
+def test_same_level_trip_through_another_level() -> None:
+    """With L1's corridor cut, ward 1 reaches ward 1b down one lift and up another."""
+    base = clinic()
+    east = Lift("east", {"G": "g_d", "L1": "l1_b"}, shared_with_people=False)
+    b = without_lanes(replace(base, lifts=(*base.lifts, east)), "l1_ab")
+    r = route(b, "ward_1", "ward_1b")
+    assert r.levels == ("L1", "G", "L1")
+    assert r.lifts == (LiftRide("service", "L1", "G"), LiftRide("east", "G", "L1"))
+    ride_down, ride_up = 8 + 20 + 3, 8 + 20 + 3
+    assert r.time_s == pytest.approx(5 + ride_down + 5 + 30 + ride_up)
+    assert [type(leg) for leg in r.legs] == [
+        DriveLeg, LiftLeg, DriveLeg, LiftLeg
+    ]  # fmt: skip
 
 
 def test_shared_lift_waits_longer() -> None:
