@@ -19,6 +19,7 @@ from maps.model import Building
 from maps.native_dump import canonical, dump_native
 from maps.native_parse import parse_building
 from maps.yaml_fields import ProblemLog
+from maps.yaml_read import read_yaml
 
 
 def parse_native(data: object, source: str) -> Building:
@@ -53,46 +54,7 @@ def load_native(path: str | Path) -> Building:
 
 __all__ = ["canonical", "dump_native", "load_native", "parse_native", "save_native"]
 
-# libyaml's parser when PyYAML was built with it: several times faster on big maps.
-_SafeLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_Dumper: type = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-
-
-class _StrictLoader(_SafeLoader):  # type: ignore[valid-type,misc]
-    """A safe loader that notes keys repeated in one mapping (YAML keeps the last
-    silently, which would hide a duplicated waypoint)."""
-
-    repeated: list[tuple[str, int]]
-
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> Any:
-        seen: set[object] = set()
-        for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=True)  # type: ignore[no-untyped-call]
-            if isinstance(key, str | int | float) and key in seen:
-                self.repeated.append((str(key), key_node.start_mark.line + 1))
-            seen.add(key)
-        return super().construct_mapping(node, deep=deep)
-
-
-def read_yaml(text: str, log: ProblemLog) -> object:
-    """Parse YAML text; syntax errors and repeated keys go to ``log`` with a line."""
-    loader = _StrictLoader(text)
-    loader.repeated = []
-    try:
-        data = loader.get_single_data()
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = f"line {mark.line + 1}" if mark else ""
-        log.add("", line, f"YAML syntax error: {exc.problem or exc.context}")
-        return None
-    except yaml.YAMLError as exc:
-        log.add("", "", f"YAML error: {exc}")
-        return None
-    finally:
-        loader.dispose()
-    for key, line in loader.repeated:
-        log.add("", f"line {line}", f"'{key}' appears twice in the same mapping")
-    return data
+_Dumper: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
 def save_native(building: Building, path: str | Path) -> None:

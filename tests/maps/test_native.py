@@ -28,6 +28,8 @@ from maps.native import (
     parse_native,
     save_native,
 )
+from maps.yaml_fields import ProblemLog
+from maps.yaml_read import read_yaml
 
 
 def _clinic() -> dict[str, object]:
@@ -282,3 +284,52 @@ def test_canonical_orders_elements_by_level_for_round_trips() -> None:
     assert again == canonical(building)
     assert [w.id for w in again.waypoints] == ["a", "b", "up_a", "up_b"]
     assert canonical(again) == again
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "a: 1\nb: [1.5, -2, 0x1F, 1_000, .inf, ~, null, yes, No, 'yes', \"3\"]\n",
+        "when: 2026-11-22\nratio: 1e3\nempty: {}\nlist: []\nnested: {a: [{b: c}]}\n",
+        "base: &b {width_m: 2.4}\nlane: *b\n",
+        "base: &b {width_m: 2.4}\nlane: {<<: *b, to: x}\n",
+        "tagged: !!str 12\nplain: 12\n",
+        "? [a, b]\n: pair\n",
+        "- one\n- {two: 2}\n",
+    ],
+)
+def test_yaml_reader_agrees_with_safe_load(text: str) -> None:
+    """The fast reader gives what yaml.safe_load gives, anchors and tags included."""
+    log = ProblemLog("t.yaml")
+    try:
+        expected = yaml.safe_load(text)
+    except yaml.YAMLError:
+        expected = None
+    assert read_yaml(text, log) == expected
+
+
+def test_yaml_reader_refuses_several_documents() -> None:
+    """Two documents in one map file are an error, not half a building."""
+    log = ProblemLog("t.yaml")
+    assert read_yaml("a: 1\n---\nb: 2\n", log) is None
+    assert "YAML" in log.problems[0].message
+
+
+def test_repeated_keys_found_in_nested_mappings_with_lines() -> None:
+    """Each repeated key is reported once with the line of its second use."""
+    log = ProblemLog("t.yaml")
+    text = "lift:\n  stops: {L1: a, L1: b}\n  id: x\n  id: y\n"
+    assert read_yaml(text, log) == {"lift": {"stops": {"L1": "b"}, "id": "y"}}
+    assert [(p.element, p.message) for p in log.problems] == [
+        ("line 2", "'L1' appears twice in the same mapping"),
+        ("line 4", "'id' appears twice in the same mapping"),
+    ]
+
+
+def test_merge_keys_may_be_overridden_without_a_problem() -> None:
+    """YAML merge keys let a mapping override merged fields: not a repeat."""
+    log = ProblemLog("t.yaml")
+    text = "base: &b {width_m: 2.4, to: y}\nlane: {<<: *b, to: x}\n"
+    assert read_yaml(text, log) == yaml.safe_load(text)
+    assert log.problems == []
