@@ -20,14 +20,16 @@ def check_problem(problem: DispatchProblem) -> None:
     """Raise ``ValueError`` naming what makes a snapshot unplannable as a whole.
 
     Jobs that cannot be served are not errors (they are left out with a reason);
-    a malformed fleet is: duplicate ids, a job on board two robots, a robot or
-    charger off the travel matrix, a robot that does not move.
+    a malformed fleet is: duplicate ids, a job on board two robots or on board
+    but not among the jobs, a robot or charger off the travel matrix, a robot that
+    does not move, a charger that does not charge.
     """
     nodes = set(problem.travel.nodes)
     if len({job.id for job in problem.jobs}) != len(problem.jobs):
         raise ValueError("DispatchProblem.jobs has duplicate job ids")
     if len({robot.id for robot in problem.robots}) != len(problem.robots):
         raise ValueError("DispatchProblem.robots has duplicate robot ids")
+    known = {job.id for job in problem.jobs}
     carried: set[str] = set()
     for robot in problem.robots:
         for field, node in (("start", robot.start), ("end", robot.end)):
@@ -38,6 +40,8 @@ def check_problem(problem: DispatchProblem) -> None:
         for jid in robot.onboard:
             if jid in carried:
                 raise ValueError(f"job {jid} is on board more than one robot")
+            if jid not in known:
+                raise ValueError(f"robot {robot.id} carries {jid}, not in the jobs")
             carried.add(jid)
     for charger in problem.chargers:
         if charger.node not in nodes:

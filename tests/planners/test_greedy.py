@@ -220,6 +220,9 @@ def test_bad_snapshot_is_a_named_error():
     problem = corridor(WING, robots, [Job("j", "pharmacy", "lab")])
     with pytest.raises(ValueError, match="job j is on board"):
         dispatch_greedy(problem)
+    ghost = corridor(WING, [Robot("r", "ward_a", 0.0, onboard=("x",))], [])
+    with pytest.raises(ValueError, match="robot r carries x, not in the jobs"):
+        dispatch_greedy(ghost)
     lost = corridor(WING, [Robot("r", "ward_a", 0.0, end="roof")], [])
     with pytest.raises(ValueError, match="robot r: end 'roof' is not a node"):
         dispatch_greedy(lost)
