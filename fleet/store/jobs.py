@@ -20,7 +20,7 @@ from fleet.core.errors import Conflict, NotFound
 from fleet.core.model import AuditEvent, Job, JobStatus, Robot
 from fleet.core.ports import JobQuery
 from fleet.store import codec, writes
-from fleet.store.engine import SQLITE_BEGIN, unavailable_on_failure
+from fleet.store.engine import SQLITE_BEGIN, begin_write, unavailable_on_failure
 from fleet.store.schema import audit_events
 from fleet.store.schema import jobs as job_table
 from fleet.store.schema import robots as robot_table
@@ -44,7 +44,8 @@ class SqlJobStore:
 
         The key is unique per requester in the database, so two concurrent
         creates with one key cannot both insert: the loser's insert fails, rolls
-        back, and it reads the winner's job.
+        back, and it reads the winner's job. (Raises :class:`Conflict` if the job
+        id exists already.)
         """
         earlier = self.save_decision(
             [(job, None, [event])], idempotency_key=idempotency_key
@@ -80,12 +81,10 @@ class SqlJobStore:
         """
         new = [job for job, version, _ in jobs if version is None]
         with unavailable_on_failure(self.engine):
-            if idempotency_key is not None and new:
-                earlier = self._job_by_key(new[0].requested_by, idempotency_key)
-                if earlier is not None:
-                    return earlier
+            # No look-up first: a repeated key is rare, and the unique index
+            # catches it inside the one transaction (also under a race).
             try:
-                with self.engine.begin() as connection:
+                with begin_write(self.engine) as connection:
                     for job, version, events in jobs:
                         if version is None:
                             writes.insert_job(connection, job, events, idempotency_key)
@@ -159,7 +158,10 @@ class SqlJobStore:
         """Add ``events`` to the audit trail (one transaction)."""
         if not events:
             return
-        with unavailable_on_failure(self.engine), self.engine.begin() as connection:
+        with (
+            unavailable_on_failure(self.engine),
+            begin_write(self.engine) as connection,
+        ):
             writes.insert_events(connection, events)
 
     # --- robots -------------------------------------------------------------------

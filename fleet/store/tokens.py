@@ -24,7 +24,7 @@ from fleet.core.credentials import split_token, verify_secret
 from fleet.core.errors import Conflict, NotFound
 from fleet.core.model import Principal
 from fleet.store import codec
-from fleet.store.engine import SQLITE_BEGIN, unavailable_on_failure
+from fleet.store.engine import SQLITE_BEGIN, begin_write, unavailable_on_failure
 from fleet.store.schema import tokens
 
 #: Verified secrets remembered per process (least recently used go first).
@@ -51,7 +51,7 @@ class SqlTokenStore:
         to ``token_hash`` (both from :func:`fleet.core.credentials.new_token`)."""
         row = codec.token_row(token_hash, principal, created_at=created_at, label=label)
         try:
-            with unavailable_on_failure(self.engine), self.engine.begin() as conn:
+            with unavailable_on_failure(self.engine), begin_write(self.engine) as conn:
                 conn.execute(insert(tokens), [row])
         except IntegrityError as error:
             raise Conflict(f"token {principal.id!r} already exists") from error
@@ -91,7 +91,7 @@ class SqlTokenStore:
         first time.
         """
         at = time.time() if revoked_at is None else revoked_at
-        with unavailable_on_failure(self.engine), self.engine.begin() as conn:
+        with unavailable_on_failure(self.engine), begin_write(self.engine) as conn:
             result = conn.execute(
                 update(tokens)
                 .where(tokens.c.token_id == principal_id, tokens.c.revoked_at.is_(None))
