@@ -83,7 +83,10 @@ def can_see(building: Building, principal: Principal, job: Job) -> bool:
     if role == Role.NURSING_STATION:
         return job.ward is not None and job.ward in principal.wards
     if role in _SENDER_KINDS:
-        return _sends_from(building, principal, job.pickup)
+        # Senders see what they send and what is sent to them.
+        return any(
+            _sends_from(building, principal, p) for p in (job.pickup, job.dropoff)
+        )
     if role == Role.ROBOT:
         return job.robot_id is not None and job.robot_id == principal.robot_id
     return False

@@ -15,6 +15,7 @@ thread and hands the plan to :meth:`apply_plan`.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable
 
 from fleet.core import access, cancelling, faults, handoff, operations
@@ -367,6 +368,8 @@ class FleetCore:
         if robot.waypoint and robot.waypoint not in {w.id for w in self._b.waypoints}:
             raise NotFound("waypoint", robot.waypoint)
         fx = self._call(now)
+        # Its offline timer starts now, not at whatever it last reported.
+        robot = dataclasses.replace(robot, last_seen=max(robot.last_seen, now))
         self._state.robots[robot.id] = robot
         fx.robot(robot)
         self._state.schedule_replan(now)

@@ -110,7 +110,10 @@ class World:
                 if robot.id not in self.silent:
                     update = RobotUpdate(robot.id, self.now, battery_soc=0.9)
                     self.take(self.core.robot_update(update, now=self.now))
-            ticks.append(self.take(self.core.tick(now=self.now)))
+            tick = self.take(self.core.tick(now=self.now))
+            ticks.append(tick)
+            if tick.replan_needed:
+                self._dispatch()
         return ticks
 
     def settle(self, limit: int = 300) -> None:
@@ -123,8 +126,10 @@ class World:
     def plan(self) -> Decision:
         """Run the debounced re-plan now with the greedy planner."""
         self.now += self.core.config.replan_debounce_s
-        tick = self.take(self.core.tick(now=self.now))
-        assert tick.replan_needed
+        self.take(self.core.tick(now=self.now))
+        return self._dispatch()
+
+    def _dispatch(self) -> Decision:
         problem = self.core.dispatch_problem(now=self.now)
         return self.take(self.core.apply_plan(dispatch_greedy(problem), now=self.now))
 

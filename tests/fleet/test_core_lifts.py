@@ -1,0 +1,80 @@
+"""A lift in fire mode is never entered: the robot holds, then goes on."""
+
+from __future__ import annotations
+
+import pytest
+
+from fleet.core.decision import AlertKind
+from fleet.core.engine import FleetCore, NewJob
+from fleet.core.model import ItemCategory, JobKind
+from fleet.core.ports import LiftMode, LiftStatus
+from maps.loading import load_sample
+from maps.model import Building
+from tests.fleet.core_world import OPERATOR, STATION_1, World, robot
+
+
+@pytest.fixture(scope="module")
+def small_clinic() -> Building:
+    return load_sample("small_clinic")
+
+
+def _loaded_at_station(building: Building) -> World:
+    """r1 has loaded specimens at nursing station 1 (L1) for the lab (G)."""
+    world = World(FleetCore(building, robots=[robot("r1", "L1_c2", "L1")]))
+    core = world.core
+    new = NewJob(JobKind.DELIVERY, "station_1", "lab", ItemCategory.SPECIMEN)
+    world.take(core.request_job(new, STATION_1, job_id="j1", now=world.now))
+    world.plan()
+    world.settle()
+    assert world.status("j1") == "loading"
+    return world
+
+
+def _lift(world: World, mode: LiftMode) -> None:
+    world.lift_mode = mode
+    status = LiftStatus("lift_1", world.now, "G", False, mode)
+    world.take(world.core.lift_status(status, now=world.now))
+
+
+def test_fire_mode_sends_the_robot_to_a_holding_point(small_clinic: Building) -> None:
+    """The lift is in fire mode: no call, the robot holds at hold_1 with its load."""
+    world = _loaded_at_station(small_clinic)
+    _lift(world, LiftMode.FIRE)
+    world.log.clear()
+    seen = len(world.decisions)
+    world.take(world.core.confirm_handoff("j1", None, STATION_1, now=world.now))
+    world.settle()
+    alerts = [a for d in world.decisions[seen:] for a in d.alerts]
+    assert [a.kind for a in alerts] == [AlertKind.LIFT_UNAVAILABLE]
+    assert alerts[0].job_ids == ("j1",)
+    assert not [e for e in world.log if e[0] == "lift_call"]
+    assert world.core.robot("r1").waypoint == "L1_hold"
+    assert world.status("j1") == "to_dropoff"
+    assert world.core.dispatch_problem(now=world.now).robots == ()
+
+
+def test_robot_goes_on_when_the_lift_is_back(small_clinic: Building) -> None:
+    """Back in normal service, the held robot delivers."""
+    world = _loaded_at_station(small_clinic)
+    _lift(world, LiftMode.FIRE)
+    world.take(world.core.confirm_handoff("j1", None, STATION_1, now=world.now))
+    world.settle()
+    _lift(world, LiftMode.AGV)
+    world.settle()
+    assert world.status("j1") == "unloading"
+    assert world.core.robot("r1").waypoint == "G_lab"
+    world.take(world.core.confirm_handoff("j1", None, OPERATOR, now=world.now))
+    assert world.status("j1") == "completed"
+
+
+def test_fire_while_waiting_for_the_car(small_clinic: Building) -> None:
+    """The car is called, then fire mode comes before it arrives: hold, no entry."""
+    world = _loaded_at_station(small_clinic)
+    world.take(world.core.confirm_handoff("j1", None, STATION_1, now=world.now))
+    while not any(e[0] == "lift_call" for e in world.log):
+        assert world.answer_one()
+    world.pending = [(k, i) for k, i in world.pending if k != "lift"]
+    _lift(world, LiftMode.FIRE)
+    world.settle()
+    assert world.core.robot("r1").waypoint == "L1_hold"
+    assert ("change_level", "r1", "G") not in world.log
