@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import os
 from collections import Counter
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import pytest
 import yaml
 from shapely.geometry import LineString, Point, Polygon
 
+from maps.errors import MapError
 from maps.loading import load_building, load_sample, sample_names, sample_path
 from maps.model import Building, PlaceKind, ZoneKind
 from maps.native import parse_native
@@ -161,3 +163,25 @@ def test_format_page_example_is_the_small_clinic() -> None:
     example = page.split("```yaml\n", 1)[1].split("```", 1)[0]
     assert example == sample_path("small_clinic").read_text()
     assert validate(parse_native(yaml.safe_load(example), "docs")) == []
+
+
+def test_load_building_reads_open_rmf_maps_by_name() -> None:
+    """A *.building.yaml goes to the Open-RMF importer and is validated too."""
+    shared = Path(
+        os.environ.get(
+            "PORTER_SHARED", Path(__file__).resolve().parents[2] / ".." / "shared"
+        )
+    )
+    path = shared / "maps" / "open-rmf" / "office.building.yaml"
+    if not path.is_file():
+        pytest.skip(f"{path} is missing (set PORTER_SHARED to the shared folder)")
+    building = load_building(path)
+    assert validate(building) == []
+    assert building.source == str(path)
+    assert len(building.places) >= 2
+
+
+def test_load_building_missing_file_is_a_map_error(tmp_path: Path) -> None:
+    """No file: a MapError naming it, like every other map problem."""
+    with pytest.raises(MapError, match="no such file"):
+        load_building(tmp_path / "ghost.yaml")
