@@ -380,3 +380,33 @@ def test_several_problems_are_all_reported(tmp_path: Path) -> None:
         check(load_native(path))
     assert len(caught.value.problems) == 4
     assert str(caught.value).startswith("4 problems in map")
+
+
+def test_one_way_start_is_unreachable_from_the_rest(tmp_path: Path) -> None:
+    """A place whose only lane leads out of it cannot be reached from the others."""
+    data = _base()
+    _level(data, 1)["waypoints"]["g"] = [20, 0]
+    _level(data, 1)["lanes"].append({"from": "g", "to": "e", "bidirectional": False})
+    _level(data, 1)["places"].append(
+        {"id": "stores", "kind": "stores", "waypoint": "g"}
+    )
+    _only(tmp_path, data, "L2", "place stores", "cannot be reached from place 'ward_1'")
+
+
+def test_isolated_first_place_is_the_one_reported(tmp_path: Path) -> None:
+    """The best-connected part is the reference, even if the first place is cut off."""
+    data = _base()
+    _level(data, 0)["waypoints"]["island"] = [90, 90]
+    _level(data, 0)["places"].insert(
+        0, {"id": "stores", "kind": "stores", "waypoint": "island"}
+    )
+    _only(tmp_path, data, "L1", "place stores", "cannot reach place 'ward_1'")
+
+
+def test_duplicate_level_ids(tmp_path: Path) -> None:
+    """Two levels with one id."""
+    data = _base()
+    data["levels"].append({"id": "L2", "waypoints": {"z": [0, 0]}})
+    _path, problems = _validate(tmp_path, data)
+    assert next((p.level, p.element) for p in problems) == ("L2", "level L2")
+    assert "id is used 2 times" in problems[0].message
