@@ -252,3 +252,22 @@ def test_everything_is_there_after_reopening(database_url: str) -> None:
         assert second.jobs.create_job(again, created(again), idempotency_key="k") == job
     finally:
         second.close()
+
+
+def test_threads_writing_at_once_lose_nothing(store: Store) -> None:
+    """Eight threads creating and updating their own jobs: every write lands."""
+
+    def work(worker: int) -> None:
+        for n in range(5):
+            job = plain_job(f"w{worker}-{n}", created_at=float(n))
+            store.jobs.create_job(job, created(job), idempotency_key=job.id)
+            done = dataclasses.replace(job, status=JobStatus.CANCELLED, version=2)
+            event = _moved(job.id, "requested", "cancelled", float(n) + 0.5)
+            store.jobs.save_job(done, [event], expected_version=1)
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        list(pool.map(work, range(8)))
+    stored = store.jobs.list_jobs(JobQuery())
+    assert len(stored) == 40
+    assert {job.status for job in stored} == {JobStatus.CANCELLED}
+    assert all(len(store.jobs.history("job", job.id)) == 2 for job in stored)
