@@ -14,7 +14,9 @@ the rule that blocks the trip.
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Callable
 from itertools import pairwise
+from typing import TypeVar
 
 import numpy as np
 from scipy.sparse.csgraph import dijkstra
@@ -28,6 +30,8 @@ from maps.rules import RobotProfile, Rules, edge_times, rules_for
 __all__ = ["RobotProfile", "Route", "Router", "route", "router_for"]
 
 _TREES_KEPT = 64
+#: Edge costs and overlays kept per router: one per load/robot/hour combination.
+_RULES_KEPT = 16
 _ROUTERS_KEPT = 8
 
 
@@ -54,8 +58,8 @@ class Router:
         self.node_level = np.asarray(
             [levels[w.level] for w in building.waypoints], dtype=np.int32
         )
-        self._times: dict[Rules, np.ndarray] = {}
-        self._overlays: dict[Rules, LevelOverlay] = {}
+        self._times: OrderedDict[Rules, np.ndarray] = OrderedDict()
+        self._overlays: OrderedDict[Rules, LevelOverlay] = OrderedDict()
         self._trees: OrderedDict[tuple[Rules, int], tuple[np.ndarray, np.ndarray]]
         self._trees = OrderedDict()
 
@@ -72,32 +76,32 @@ class Router:
 
     def times(self, rules: Rules) -> np.ndarray:
         """Seconds per edge under ``rules`` (``inf``: forbidden). Read-only."""
-        if rules not in self._times:
+
+        def compute() -> np.ndarray:
             times = edge_times(self.table, self.quiet_caps, rules)
             times.setflags(write=False)
-            self._times[rules] = times
-        return self._times[rules]
+            return times
+
+        return _remember(self._times, rules, compute, _RULES_KEPT)
 
     def overlay(self, rules: Rules) -> LevelOverlay:
         """Level graphs and portal-to-portal times under ``rules`` (cached)."""
-        if rules not in self._overlays:
-            self._overlays[rules] = LevelOverlay(
-                self.table, self.node_level, self.times(rules)
-            )
-        return self._overlays[rules]
+        return _remember(
+            self._overlays,
+            rules,
+            lambda: LevelOverlay(self.table, self.node_level, self.times(rules)),
+            _RULES_KEPT,
+        )
 
     def tree(self, rules: Rules, source: int) -> tuple[np.ndarray, np.ndarray]:
         """Seconds from ``source`` to every waypoint of its level, and predecessors."""
-        key = (rules, source)
-        if key in self._trees:
-            self._trees.move_to_end(key)
-            return self._trees[key]
         graph = self.overlay(rules).level_graph
-        found = dijkstra(graph, indices=source, return_predecessors=True)
-        self._trees[key] = found
-        if len(self._trees) > _TREES_KEPT:
-            self._trees.popitem(last=False)
-        return found
+        return _remember(
+            self._trees,
+            (rules, source),
+            lambda: dijkstra(graph, indices=source, return_predecessors=True),
+            _TREES_KEPT,
+        )
 
     def path(self, rules: Rules, start: str, goal: str) -> list[int] | None:
         """The quickest legal waypoint path (indices), or ``None``."""
@@ -145,6 +149,21 @@ class Router:
 
             raise refusal(self, rules, start, goal, load, robot, hour)
         return build_route(self, rules, start, goal, path)
+
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+def _remember(cache: OrderedDict[K, V], key: K, make: Callable[[], V], keep: int) -> V:
+    """``cache[key]``, made by ``make()`` if missing; only the last ``keep`` kept."""
+    if key in cache:
+        cache.move_to_end(key)
+        return cache[key]
+    value = cache[key] = make()
+    if len(cache) > keep:
+        cache.popitem(last=False)
+    return value
 
 
 _routers: OrderedDict[int, tuple[Building, Router]] = OrderedDict()

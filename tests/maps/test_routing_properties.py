@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from maps.errors import NoRouteError
 from maps.generate import corridor_grid_building
 from maps.graph import navigation_graph
+from maps.matrix import TravelTimes
 from maps.model import Building, ZoneKind
 from maps.routing import RobotProfile, route
 
@@ -100,7 +101,7 @@ def _assert_no_clean_zone_entered(building: Building, waypoints: tuple[str, ...]
                 assert not enters, f"{u} -> {v} enters clean zone {zone.id}"
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     building=buildings(),
     load=st.sampled_from([None, "waste", "medication"]),
@@ -132,3 +133,24 @@ def test_routes_are_real_quickest_and_legal(building, load, robot, hour, data) -
         if load == "waste":
             _assert_no_clean_zone_entered(building, found.waypoints)
         assert sum(leg.time_s for leg in found.legs) == pytest.approx(found.time_s)
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    building=buildings(),
+    load=st.sampled_from([None, "waste"]),
+    hour=st.sampled_from([None, 12]),
+)
+def test_matrix_cells_are_route_times_and_lengths(building, load, hour) -> None:
+    """Each matrix cell is its route's time and length, or inf without a route."""
+    places = tuple(p.id for p in building.places)[:6]
+    matrix = TravelTimes(building).matrix(places, load=load, hour=hour)
+    for start in places:
+        for goal in places:
+            try:
+                found = route(building, start, goal, load=load, hour=hour)
+            except NoRouteError:
+                assert math.isinf(matrix.time(start, goal))
+                continue
+            assert matrix.time(start, goal) == pytest.approx(found.time_s)
+            assert matrix.distance(start, goal) == pytest.approx(found.length_m)
