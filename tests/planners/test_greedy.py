@@ -239,3 +239,33 @@ def test_dock_free_counts_overlaps():
     assert not dock_free([(0.0, 10.0)], 1, 5.0, 20.0)
     assert dock_free([(0.0, 10.0), (10.0, 20.0)], 2, 0.0, 20.0)
     assert not dock_free([(0.0, 10.0), (5.0, 20.0)], 2, 6.0, 7.0)
+
+
+def test_load_class_walking_pace_and_speed_bind():
+    """Dirty routes, walking pace and robot speed change what is possible and who."""
+    guide = frozenset({"can_guide"})
+    robots = [Robot("r", "pharmacy", 0.0, capabilities=guide)]
+    due = {"due_at": 30.0, "due_is_hard": True}
+    jobs = [
+        Job("clean", "pharmacy", "ward_b", **due),
+        Job("soiled", "pharmacy", "ward_b", load_class="dirty", **due),
+        Job(
+            "visitor",
+            "pharmacy",
+            "ward_b",
+            kind=JobKind.GUIDANCE,
+            walking_factor=2.0,
+            **due,
+        ),
+    ]
+    for job in jobs:
+        plan = _solve(corridor(WING, robots, [job], dirty_factor=2.0))
+        expected = (
+            {} if job.id == "clean" else {job.id: UnassignedReason.WINDOW_IMPOSSIBLE}
+        )
+        assert plan.unassigned == expected
+    slow_and_near = Robot("slow", "pharmacy", 0.0, speed_factor=0.25)
+    fast_and_far = Robot("fast", "ward_a", 0.0)
+    plain = Job("plain", "pharmacy", "ward_b")
+    problem = corridor(WING, [slow_and_near, fast_and_far], [plain])
+    assert _jobs_of(_solve(problem), "fast") == ["plain"]

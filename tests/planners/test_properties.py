@@ -14,7 +14,7 @@ from planners.validate import validate
 from tests.planners.strategies import dispatch_problems
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(dispatch_problems())
 def test_greedy_plans_pass_validate_and_cover_every_job(problem: DispatchProblem):
     """Every greedy plan breaks no rule and holds each job exactly once."""
@@ -35,7 +35,7 @@ def test_greedy_plans_pass_validate_and_cover_every_job(problem: DispatchProblem
         )
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(dispatch_problems())
 def test_each_robot_takes_jobs_in_urgency_order(problem: DispatchProblem):
     """On every robot, new pickups follow priority (STAT first), then age."""
@@ -57,7 +57,7 @@ def test_greedy_is_deterministic(problem: DispatchProblem):
     assert dispatch_greedy(problem) == dispatch_greedy(problem)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(dispatch_problems(), st.data())
 def test_validator_is_not_fooled_by_a_tampered_plan(problem: DispatchProblem, data):
     """A stop moved 1 s earlier, or a stop removed, is always flagged."""
