@@ -6,6 +6,12 @@ robot's start with the plan's own stop times and re-derives travel (through
 and dock use. A plan may wait anywhere (times later than the earliest possible are
 fine); it may never arrive before it could, start before it has arrived, leave
 before its service is done, or break a hard rule at the times it states.
+
+Rule names (``Violation.rule``): ``coverage`` (each job in one route or unassigned),
+``unknown`` (robot, job or charger ids), ``onboard``, ``precedence`` (pickup first,
+same robot), ``node``, ``times``, ``unreachable``, ``ready``, ``pickup_latest``,
+``hard_due``, ``capacity``, ``load`` (stated load after a stop), ``capability``,
+``guidance`` (an escort is exclusive), ``battery`` and ``dock``.
 """
 
 from __future__ import annotations
