@@ -17,13 +17,14 @@ from fleet.store.engine import database_url, open_engine
 from fleet.store.jobs import SqlJobStore
 from fleet.store.lock import LeaderLock
 from fleet.store.migrate import migrate
-from fleet.store.tokens import SqlTokenStore
+from fleet.store.tokens import SqlTokenStore, TokenRecord
 
 __all__ = [
     "LeaderLock",
     "SqlJobStore",
     "SqlTokenStore",
     "Store",
+    "TokenRecord",
     "database_url",
     "migrate",
     "open_store",

@@ -15,6 +15,7 @@ import hashlib
 import hmac
 import time
 from collections import OrderedDict
+from dataclasses import dataclass
 from threading import Lock
 
 from sqlalchemy import Engine, insert, select, update
@@ -29,6 +30,16 @@ from fleet.store.schema import tokens
 
 #: Verified secrets remembered per process (least recently used go first).
 VERIFIED_CACHE_SIZE = 4096
+
+
+@dataclass(frozen=True, slots=True)
+class TokenRecord:
+    """What an admin may see of a token: never its secret or hash."""
+
+    principal: Principal
+    label: str
+    created_at: float
+    revoked_at: float | None
 
 
 class SqlTokenStore:
@@ -83,6 +94,26 @@ class SqlTokenStore:
         if not self._check(token_id, secret, row["secret_hash"]):
             return None
         return codec.principal_from_row(row)
+
+    def list_tokens(self) -> list[TokenRecord]:
+        """Every token ever issued (revoked ones too), oldest first."""
+        statement = select(tokens).order_by(tokens.c.created_at, tokens.c.token_id)
+        with (
+            unavailable_on_failure(self.engine),
+            self.engine.connect().execution_options(
+                **{SQLITE_BEGIN: "DEFERRED"}
+            ) as connection,
+        ):
+            rows = list(connection.execute(statement).mappings())
+        return [
+            TokenRecord(
+                principal=codec.principal_from_row(row),
+                label=row["label"],
+                created_at=row["created_at"],
+                revoked_at=row["revoked_at"],
+            )
+            for row in rows
+        ]
 
     def revoke(self, principal_id: str, *, revoked_at: float | None = None) -> None:
         """Revoke the token ``principal_id`` (its id); :class:`NotFound` if none.

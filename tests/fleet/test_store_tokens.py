@@ -10,7 +10,7 @@ from sqlalchemy import select
 from fleet.core.credentials import new_token
 from fleet.core.errors import Conflict, NotFound
 from fleet.core.model import Principal, Role
-from fleet.store import Store, open_store
+from fleet.store import Store, TokenRecord, open_store
 from fleet.store.schema import tokens
 
 
@@ -114,3 +114,18 @@ def test_token_id_twice_is_a_conflict(store: Store) -> None:
     _, principal = _issue(store, {"role": Role.OPERATOR})
     with pytest.raises(Conflict, match=principal.id):
         store.tokens.add_token("scrypt$x", principal, created_at=11.0)
+
+
+def test_list_tokens_shows_labels_and_revocations_not_secrets(store: Store) -> None:
+    """list_tokens gives every token's principal, label and times, oldest first."""
+    _, first = _issue(store, {"role": Role.OPERATOR})
+    _, second = _issue(store, {"role": Role.ROBOT, "robot_id": "r-1"})
+    store.tokens.revoke(first.id, revoked_at=99.0)
+    listed = store.tokens.list_tokens()
+    assert {record.principal for record in listed} == {first, second}
+    assert {record.principal.id: record.revoked_at for record in listed} == {
+        first.id: 99.0,
+        second.id: None,
+    }
+    assert all(record.label == "4B desk" for record in listed)
+    assert "secret_hash" not in TokenRecord.__slots__
