@@ -185,6 +185,7 @@ def _places(
 
 def _lifts(building: Building, level_of: dict[str, str | None]) -> Iterator[MapProblem]:
     levels = {level.id for level in building.levels}
+    on_lanes = {x.start for x in building.lanes} | {x.end for x in building.lanes}
     for lift in building.lifts:
         element = f"lift {lift.id}"
         if len(lift.stops) < 2:
@@ -199,6 +200,9 @@ def _lifts(building: Building, level_of: dict[str, str | None]) -> Iterator[MapP
                 yield _problem(building, level, element, message)
             elif level_of[waypoint] not in (None, level):
                 message = f"car waypoint '{waypoint}' is on level {level_of[waypoint]}"
+                yield _problem(building, level, element, message)
+            elif waypoint not in on_lanes:
+                message = f"no lane reaches car waypoint '{waypoint}'"
                 yield _problem(building, level, element, message)
         yield from _positive(
             building,

@@ -410,3 +410,15 @@ def test_duplicate_level_ids(tmp_path: Path) -> None:
     _path, problems = _validate(tmp_path, data)
     assert next((p.level, p.element) for p in problems) == ("L2", "level L2")
     assert "id is used 2 times" in problems[0].message
+
+
+def test_lift_car_without_a_lane(tmp_path: Path) -> None:
+    """A car waypoint no lane touches cannot be boarded on that level."""
+    data = _base()
+    _level(data, 1)["waypoints"]["car_2"] = [-5, 0]
+    data["lifts"][0]["stops"]["L2"] = "car_2"
+    _path, problems = _validate(tmp_path, data)
+    lift = [p for p in problems if p.element == "lift lift_1"]
+    assert [(p.level, p.message) for p in lift] == [
+        ("L2", "no lane reaches car waypoint 'car_2'")
+    ]
