@@ -28,29 +28,14 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 import numpy as np
-import shapely
 
 from maps.model import Building, ZoneKind
+from maps.zone_crossings import ZoneCrossings, crossings, lane_geometry
 
 #: Expected wait (s) for a lift car robots do not share with people.
 SERVICE_LIFT_WAIT_S = 20.0
 #: Expected wait (s) for a lift car shared with people.
 SHARED_LIFT_WAIT_S = 45.0
-
-
-@dataclass(frozen=True, slots=True)
-class ZoneCrossings:
-    """Which edges cross which zones of one kind: parallel arrays, one row a pair."""
-
-    zone_ids: tuple[str, ...]
-    edge: np.ndarray
-    zone: np.ndarray
-    #: Metres of the edge inside the zone.
-    inside_m: np.ndarray
-
-    def zones_of_edge(self, edge: int) -> tuple[str, ...]:
-        rows = np.flatnonzero(self.edge == edge)
-        return tuple(self.zone_ids[z] for z in self.zone[rows])
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,7 +111,7 @@ def edge_table(building: Building) -> EdgeTable:
     cost = length / speed + door_s + lift_s
     keep = _quickest_per_pair(src.astype(np.int64) * len(nodes) + dst, cost, in_service)
     levels = np.asarray([w.level for w in building.waypoints])
-    geometry = _lane_geometry(xy, levels, src[keep], dst[keep], is_lift[keep])
+    geometry = lane_geometry(xy, levels, src[keep], dst[keep], is_lift[keep])
     return EdgeTable(
         nodes=nodes,
         node_index=index,
@@ -141,9 +126,9 @@ def edge_table(building: Building) -> EdgeTable:
         lane=tuple(columns.lane[e] for e in keep),
         door=tuple(columns.door[e] for e in keep),
         lift=tuple(columns.lift[e] for e in keep),
-        clean=_crossings(building, geometry, ZoneKind.CLEAN),
-        restricted=_crossings(building, geometry, ZoneKind.RESTRICTED),
-        quiet=_crossings(building, geometry, ZoneKind.QUIET),
+        clean=crossings(building, geometry, ZoneKind.CLEAN),
+        restricted=crossings(building, geometry, ZoneKind.RESTRICTED),
+        quiet=crossings(building, geometry, ZoneKind.QUIET),
         default_speed_mps=building.default_speed_mps,
     )
 
@@ -226,50 +211,6 @@ def _quickest_per_pair(
     first = np.ones(len(order), dtype=bool)
     first[1:] = key[order][1:] != key[order][:-1]
     return np.sort(order[first])
-
-
-@dataclass(frozen=True, slots=True)
-class _LaneGeometry:
-    edges: np.ndarray
-    levels: np.ndarray
-    lines: np.ndarray
-
-
-def _lane_geometry(
-    xy: np.ndarray,
-    node_levels: np.ndarray,
-    src: np.ndarray,
-    dst: np.ndarray,
-    is_lift: np.ndarray,
-) -> _LaneGeometry:
-    """One segment per lane edge (lift edges have none), with its level."""
-    edges = np.flatnonzero(~is_lift)
-    coords = np.stack([xy[src[edges]], xy[dst[edges]]], axis=1)
-    lines = shapely.linestrings(coords.reshape(-1, 2, 2))
-    return _LaneGeometry(edges, node_levels[src[edges]], lines)
-
-
-def _crossings(building: Building, geo: _LaneGeometry, kind: ZoneKind) -> ZoneCrossings:
-    zones = [z for z in building.zones if z.kind == kind and len(z.polygon) >= 3]
-    empty = np.zeros(0, dtype=np.int64)
-    if not zones or len(geo.edges) == 0:
-        return ZoneCrossings(tuple(z.id for z in zones), empty, empty, np.zeros(0))
-    polygons = shapely.make_valid(shapely.polygons([list(z.polygon) for z in zones]))
-    tree = shapely.STRtree(polygons)
-    line_i, zone_i = tree.query(geo.lines, predicate="intersects")
-    zone_levels = np.asarray([z.level for z in zones])
-    same_level = geo.levels[line_i] == zone_levels[zone_i]
-    line_i, zone_i = line_i[same_level], zone_i[same_level]
-    inside = shapely.intersection(geo.lines[line_i], polygons[zone_i])
-    # Touching the boundary only (a point, or a stretch along the wall) is not entry.
-    enters = ~shapely.touches(geo.lines[line_i], polygons[zone_i])
-    line_i, zone_i = line_i[enters], zone_i[enters]
-    return ZoneCrossings(
-        zone_ids=tuple(z.id for z in zones),
-        edge=geo.edges[line_i],
-        zone=zone_i.astype(np.int64),
-        inside_m=shapely.length(inside[enters]),
-    )
 
 
 def navigation_graph(building: Building) -> nx.DiGraph:

@@ -14,9 +14,9 @@ from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from maps.errors import NoRouteError
-from maps.graph import ZoneCrossings
 from maps.model import LoadClass
 from maps.rules import RobotProfile, Rules
+from maps.zone_crossings import ZoneCrossings
 
 if TYPE_CHECKING:
     from maps.routing import Router

@@ -24,8 +24,9 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from maps.graph import EdgeTable, ZoneCrossings
+from maps.graph import EdgeTable
 from maps.model import Building, LoadClass, ZoneKind
+from maps.zone_crossings import ZoneCrossings
 
 #: Item categories as jobs name them, with the load class routing cares about.
 LOAD_CATEGORIES: dict[str, LoadClass] = {
