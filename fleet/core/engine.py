@@ -18,32 +18,25 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Iterable
 
-from fleet.core import access, cancelling, faults, handoff, operations
+from fleet.core import access, cancelling, faults, handoff, operations, reports
 from fleet.core.config import CoreConfig
 from fleet.core.credentials import hash_secret
-from fleet.core.decision import Alert, AlertKind, Decision, DoorRequest, Effects
+from fleet.core.decision import Decision, DoorRequest, Effects
 from fleet.core.decision import LiftRequest as LiftRequest
 from fleet.core.dispatching import apply_plan as _apply_plan
 from fleet.core.dispatching import build_problem, dispatchable
-from fleet.core.driving import emit, start_next
+from fleet.core.driving import start_next
 from fleet.core.errors import Conflict, NotFound
 from fleet.core.lifecycle import job_created
-from fleet.core.lifts import lift_changed as _free_held_robots
 from fleet.core.missions import Mission
-from fleet.core.model import Job, JobStatus, Principal, Robot, RobotState
-from fleet.core.ports import CommandStatus, DoorStatus, LiftStatus, RobotUpdate
+from fleet.core.model import Job, JobStatus, Principal, Robot
+from fleet.core.ports import DoorStatus, LiftStatus, RobotUpdate
 from fleet.core.requests import NewJob, validate_new_job
-from fleet.core.runner import (
-    LIFT_BLOCKED,
-    command_succeeded,
-    door_changed,
-    lift_changed,
-    position_after,
-)
-from fleet.core.state import NOT_LOADED, ON_ROBOT, FleetState, update_robot
+from fleet.core.restore import restore_stops
+from fleet.core.state import FleetState
 from maps.matrix import TravelTimes
 from maps.model import Building
-from planners.problem import DispatchProblem, Plan, Stop, StopKind
+from planners.problem import DispatchProblem, Plan, Stop
 
 __all__ = [
     "CoreConfig",
@@ -76,25 +69,7 @@ class FleetCore:
             id_prefix=id_prefix,
         )
         self._travel = travel or TravelTimes(building)
-        self._restore_stops()
-
-    def _restore_stops(self) -> None:
-        """After a restart: each robot resumes the jobs it held (a re-plan follows)."""
-        state = self._state
-        for job in sorted(state.jobs.values(), key=lambda j: j.created_at):
-            if job.robot_id not in state.robots:
-                continue
-            if job.status in NOT_LOADED | {JobStatus.LOADING}:
-                node, kind = state.building.place(job.pickup).waypoint, StopKind.PICKUP
-            elif job.status in ON_ROBOT:
-                place = job.pickup if job.status == JobStatus.RETURNING else job.dropoff
-                node, kind = state.building.place(place).waypoint, StopKind.DROPOFF
-            else:
-                continue
-            stop = Stop(kind, node, job.id, 0.0, 0.0, 0.0)
-            state.queues.setdefault(job.robot_id, []).append(stop)
-        if any(not j.status.is_final for j in state.jobs.values()):
-            state.replan_due = -1.0
+        restore_stops(self._state)
 
     # --- bookkeeping ---------------------------------------------------------
 
@@ -204,90 +179,19 @@ class FleetCore:
 
     def robot_update(self, update: RobotUpdate, *, now: float) -> Decision:
         """A robot's pose, battery and command progress."""
-        robot = self._robot(update.robot_id)
+        self._robot(update.robot_id)
         fx = self._call(now)
-        state = self._state
-        if not update.online:
-            return fx.decision()
-        changes: dict[str, object] = {"last_seen": now}
-        if update.pose is not None:
-            pose = update.pose
-            changes.update(level=pose.level, x=pose.x, y=pose.y)
-        if update.battery_soc is not None:
-            changes["battery_soc"] = update.battery_soc
-        update_robot(state, fx, robot.id, **changes)
-        faults.robot_back(state, fx, robot.id, now)
-        run = state.runs.get(robot.id)
-        if (
-            run is not None
-            and update.command_id
-            and update.command_id == run.command_id
-        ):
-            self._command_report(fx, update, now)
-        elif run is None and dispatchable(state, robot.id):
-            start_next(state, fx, robot.id, now)
+        reports.robot_update(self._state, fx, update, now)
         return fx.decision()
-
-    def _command_report(self, fx: Effects, update: RobotUpdate, now: float) -> None:
-        state, robot_id = self._state, update.robot_id
-        run = state.runs[robot_id]
-        if update.command_status == CommandStatus.SUCCEEDED:
-            waypoint = position_after(run.step)
-            if waypoint is not None:
-                level = self._b.waypoint(waypoint).level
-                update_robot(state, fx, robot_id, waypoint=waypoint, level=level)
-            emit(state, fx, robot_id, command_succeeded(run, state.world, now), now)
-        elif update.command_status in (CommandStatus.FAILED, CommandStatus.CANCELLED):
-            words = f": {update.message}" if update.message else ""
-            faults.robot_lost(
-                state, fx, robot_id, RobotState.ERROR, now,
-                f"failed command {update.command_id} "
-                f"({update.command_status.value}{words})",
-            )  # fmt: skip
 
     def lift_status(self, status: LiftStatus, *, now: float) -> Decision:
         fx = self._call(now)
-        state = self._state
-        state.lifts[status.lift_id] = status
-        for robot_id, run in list(state.runs.items()):
-            if state.runs.get(robot_id) is run:
-                emit(
-                    state,
-                    fx,
-                    robot_id,
-                    lift_changed(run, status, state.world, now),
-                    now,
-                )
-        if status.mode in LIFT_BLOCKED:
-            riding = [
-                r for r, run in state.runs.items() if status.lift_id in run.lifts_held
-            ]
-            for robot_id in riding:
-                fx.alert(
-                    Alert(
-                        AlertKind.LIFT_UNAVAILABLE,
-                        f"lift {status.lift_id} went to {status.mode.value} mode "
-                        f"with robot {robot_id} using it",
-                        now, robot_id,
-                    )
-                )  # fmt: skip
-        _free_held_robots(state, fx, status, now)
+        reports.lift_status(self._state, fx, status, now)
         return fx.decision()
 
     def door_status(self, status: DoorStatus, *, now: float) -> Decision:
         fx = self._call(now)
-        state = self._state
-        state.doors[status.door_id] = status
-        for robot_id, run in list(state.runs.items()):
-            if not status.available and status.door_id in run.doors_held:
-                fx.alert(
-                    Alert(
-                        AlertKind.DOOR_UNAVAILABLE,
-                        f"door {status.door_id} is unavailable; robot {robot_id} waits",
-                        now, robot_id,
-                    )
-                )  # fmt: skip
-            emit(state, fx, robot_id, door_changed(run, status, state.world, now), now)
+        reports.door_status(self._state, fx, status, now)
         return fx.decision()
 
     def tick(self, *, now: float) -> Decision:

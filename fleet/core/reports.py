@@ -1,0 +1,103 @@
+"""What robots, lifts and doors report, and what the core does about it.
+
+A robot's report refreshes its pose and battery and marks it seen; a command it
+finished moves its mission on; a command that failed is a fault. A lift or door
+report moves on the robots waiting for it; a lift going into fire or emergency
+mode with a robot using it is an alert, and robots that would call it hold.
+"""
+
+from __future__ import annotations
+
+from fleet.core import faults
+from fleet.core.decision import Alert, AlertKind, Effects
+from fleet.core.dispatching import dispatchable
+from fleet.core.driving import emit, start_next
+from fleet.core.lifts import lift_changed as free_held_robots
+from fleet.core.model import RobotState
+from fleet.core.ports import CommandStatus, DoorStatus, LiftStatus, RobotUpdate
+from fleet.core.runner import (
+    LIFT_BLOCKED,
+    command_succeeded,
+    door_changed,
+    lift_changed,
+    position_after,
+)
+from fleet.core.state import FleetState, update_robot
+
+
+def robot_update(
+    state: FleetState, fx: Effects, update: RobotUpdate, now: float
+) -> None:
+    """Record the report; move the robot's mission on, or start its next stop."""
+    if not update.online:
+        return
+    robot_id = update.robot_id
+    changes: dict[str, object] = {"last_seen": now}
+    if update.pose is not None:
+        pose = update.pose
+        changes.update(level=pose.level, x=pose.x, y=pose.y)
+    if update.battery_soc is not None:
+        changes["battery_soc"] = update.battery_soc
+    update_robot(state, fx, robot_id, **changes)
+    faults.robot_back(state, fx, robot_id, now)
+    run = state.runs.get(robot_id)
+    if run is not None and update.command_id and update.command_id == run.command_id:
+        _command_report(state, fx, update, now)
+    elif run is None and dispatchable(state, robot_id):
+        start_next(state, fx, robot_id, now)
+
+
+def _command_report(
+    state: FleetState, fx: Effects, update: RobotUpdate, now: float
+) -> None:
+    robot_id = update.robot_id
+    run = state.runs[robot_id]
+    if update.command_status == CommandStatus.SUCCEEDED:
+        waypoint = position_after(run.step)
+        if waypoint is not None:
+            level = state.building.waypoint(waypoint).level
+            update_robot(state, fx, robot_id, waypoint=waypoint, level=level)
+        emit(state, fx, robot_id, command_succeeded(run, state.world, now), now)
+    elif update.command_status in (CommandStatus.FAILED, CommandStatus.CANCELLED):
+        # A cancel we asked for carries an old command id and never gets here.
+        words = f": {update.message}" if update.message else ""
+        faults.robot_lost(
+            state, fx, robot_id, RobotState.ERROR, now,
+            f"failed command {update.command_id} "
+            f"({update.command_status.value}{words})",
+        )  # fmt: skip
+
+
+def lift_status(state: FleetState, fx: Effects, status: LiftStatus, now: float) -> None:
+    state.lifts[status.lift_id] = status
+    for robot_id, run in list(state.runs.items()):
+        if state.runs.get(robot_id) is run:
+            emit(state, fx, robot_id, lift_changed(run, status, state.world, now), now)
+    if status.mode in LIFT_BLOCKED:
+        for robot_id, run in state.runs.items():
+            if status.lift_id in run.lifts_held:
+                fx.alert(
+                    Alert(
+                        AlertKind.LIFT_UNAVAILABLE,
+                        f"lift {status.lift_id} went to {status.mode.value} mode "
+                        f"with robot {robot_id} using it",
+                        now, robot_id,
+                    )
+                )  # fmt: skip
+    free_held_robots(state, fx, status, now)
+
+
+def door_status(state: FleetState, fx: Effects, status: DoorStatus, now: float) -> None:
+    state.doors[status.door_id] = status
+    for robot_id, run in list(state.runs.items()):
+        if state.runs.get(robot_id) is not run:
+            continue
+        if not status.available and status.door_id in run.doors_held:
+            fx.alert(
+                Alert(
+                    AlertKind.DOOR_UNAVAILABLE,
+                    f"door {status.door_id} is unavailable; robot {robot_id} waits",
+                    now, robot_id,
+                )
+            )  # fmt: skip
+        emit(state, fx, robot_id, door_changed(run, status, state.world, now), now)
