@@ -47,6 +47,9 @@ class _Parts:
 
 def parse_building(data: object, log: ProblemLog) -> Building:
     """Read a whole file's data; problems go to ``log`` (the result is then moot)."""
+    if data is None:
+        log.add("", "", "the map is empty: expected 'building', 'levels' and 'lifts'")
+        return Building(name="", levels=(), waypoints=(), source=log.source)
     top = Fields(log, data, "", "")
     version = top.integer("format_version", FORMAT_VERSION)
     if version != FORMAT_VERSION:

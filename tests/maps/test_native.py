@@ -333,3 +333,13 @@ def test_merge_keys_may_be_overridden_without_a_problem() -> None:
     text = "base: &b {width_m: 2.4, to: y}\nlane: {<<: *b, to: x}\n"
     assert read_yaml(text, log) == yaml.safe_load(text)
     assert log.problems == []
+
+
+def test_empty_file_says_so(tmp_path: Path) -> None:
+    """An empty file is one clear problem, not a cascade."""
+    path = tmp_path / "empty.yaml"
+    path.write_text("# nothing yet\n")
+    problems = _problems(lambda: load_native(path))
+    assert [p.message for p in problems] == [
+        "the map is empty: expected 'building', 'levels' and 'lifts'"
+    ]
