@@ -2,12 +2,14 @@
 
 Enums go in as their string values (priority by name: ``"stat"``), frozensets as
 sorted JSON lists, so a row reads well in ``psql`` and sorts the same everywhere.
+An audit event's ``data`` is stored as JSON: tuples and sets come back as lists.
 A row that cannot become a domain value (an unknown status written by a newer
 version, say) raises ``ValueError`` naming the table, the row and the field.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
@@ -158,8 +160,29 @@ def event_row(event: AuditEvent) -> dict[str, Any]:
         "before": event.before,
         "after": event.after,
         "reason": event.reason,
-        "data": dict(event.data),
+        "data": _json_data(event),
     }
+
+
+def _json_data(event: AuditEvent) -> dict[str, Any]:
+    """``event.data`` as JSON holds it: sets become sorted lists, tuples lists.
+
+    Anything JSON cannot hold is refused here, naming the event, rather than
+    failing somewhere inside the database driver.
+    """
+
+    def plain(value: object) -> object:
+        if isinstance(value, set | frozenset):
+            return sorted(value, key=str)
+        raise TypeError(f"{type(value).__name__} {value!r} is not JSON")
+
+    try:
+        return dict(json.loads(json.dumps(event.data, default=plain)))
+    except (TypeError, ValueError) as error:
+        raise ValueError(
+            f"audit event of {event.subject} {event.subject_id!r} "
+            f"({event.reason!r}): data cannot be stored: {error}"
+        ) from error
 
 
 def event_from_row(row: Row) -> AuditEvent:

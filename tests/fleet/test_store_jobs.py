@@ -271,3 +271,15 @@ def test_threads_writing_at_once_lose_nothing(store: Store) -> None:
     assert len(stored) == 40
     assert {job.status for job in stored} == {JobStatus.CANCELLED}
     assert all(len(store.jobs.history("job", job.id)) == 2 for job in stored)
+
+
+def test_event_data_that_is_not_json_is_refused_by_name(store: Store) -> None:
+    """Sets in event data become sorted lists; an object JSON cannot hold is a
+    ValueError naming the event, and nothing is written."""
+    tidy = AuditEvent(1.0, "job", "j1", "a", None, None, "sets", {"s": {"b", "a"}})
+    store.jobs.append_events([tidy])
+    assert store.jobs.history("job", "j1")[0].data == {"s": ["a", "b"]}
+    odd = AuditEvent(2.0, "job", "j1", "a", None, None, "odd", {"x": object()})
+    with pytest.raises(ValueError, match=r"job 'j1' \('odd'\)"):
+        store.jobs.append_events([odd])
+    assert len(store.jobs.history("job", "j1")) == 1
