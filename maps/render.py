@@ -81,7 +81,8 @@ def render_level_png(
     ax.set_ylabel("y (m)")
     ax.set_title(title or f"{drawing.building}: {drawing.level_name}")
     ax.legend(
-        handles=_legend(drawing),
+        # Artists an overlay labelled (a route, say) join the legend too.
+        handles=[*_legend(drawing), *ax.get_legend_handles_labels()[0]],
         loc="upper left",
         bbox_to_anchor=(1.01, 1.0),
         fontsize=8,
@@ -94,14 +95,14 @@ def render_level_png(
 
 
 def route_overlay(
-    points: Sequence[tuple[float, float]], colour: str = "#e6194b"
+    points: Sequence[tuple[float, float]], colour: str = "#e6194b", label: str = "route"
 ) -> Overlay:
     """An overlay that draws a route through ``points`` (one level's part of it)."""
 
     def draw(ax: Axes) -> None:
         if len(points) >= 2:
             xs, ys = zip(*points, strict=True)
-            ax.plot(xs, ys, color=colour, linewidth=3, alpha=0.8, zorder=6)
+            ax.plot(xs, ys, color=colour, linewidth=3, alpha=0.8, zorder=6, label=label)
 
     return draw
 

@@ -25,6 +25,7 @@ from maps.graph import edge_table
 from maps.legs import Route, build_route
 from maps.model import Building, LoadClass, ZoneKind
 from maps.overlay import LevelOverlay, tree_path
+from maps.refusal import refusal
 from maps.rules import RobotProfile, Rules, edge_times, rules_for
 
 __all__ = ["RobotProfile", "Route", "Router", "route", "router_for"]
@@ -145,8 +146,6 @@ class Router:
         start_wp, goal_wp = self.waypoint_of(start), self.waypoint_of(goal)
         path = self.path(rules, start_wp, goal_wp)
         if path is None:
-            from maps.refusal import refusal
-
             raise refusal(self, rules, start, goal, load, robot, hour)
         return build_route(self, rules, start, goal, path)
 
