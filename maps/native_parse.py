@@ -58,11 +58,7 @@ def parse_building(data: object, log: ProblemLog) -> Building:
     if not name:
         top.problem("missing 'building' (the building's name)")
     speed = top.number("default_speed_mps", 1.0)
-    levels = top.items("levels")
-    lifts = [
-        _lift(Fields(log, raw, "", f"lift #{i}"))
-        for i, raw in enumerate(top.items("lifts"), start=1)
-    ]
+    levels, lifts_raw = top.items("levels"), top.items("lifts")
     top.finish()
     if not levels:
         top.problem("no levels: a building needs at least one under 'levels'")
@@ -70,6 +66,10 @@ def parse_building(data: object, log: ProblemLog) -> Building:
     for number, raw in enumerate(levels, start=1):
         _level(Fields(log, raw, "", f"level #{number}"), parts)
     _check_place_levels(parts, log)
+    lifts = [
+        _lift(Fields(log, raw, "", f"lift #{number}"))
+        for number, raw in enumerate(lifts_raw, start=1)
+    ]
     return Building(
         name=name,
         levels=tuple(parts.levels),
