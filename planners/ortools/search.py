@@ -16,23 +16,27 @@ META = routing_enums_pb2.LocalSearchMetaheuristic
 @dataclass(frozen=True, slots=True)
 class SearchConfig:
     """How to search: a first-solution strategy, a metaheuristic, and whether to
-    spend part of the time removing whole routes (fewest robots first)."""
+    spend most of the time removing whole routes (fewest robots first).
+
+    The defaults are Porter's, chosen on the Li & Lim instances (see the package
+    docstring); the benchmark's plain peer turns route elimination off.
+    """
 
     first_solution: str = "PARALLEL_CHEAPEST_INSERTION"
     metaheuristic: str = "GUIDED_LOCAL_SEARCH"
     #: Try to empty one route at a time while ``Costs.per_robot`` > 0.
     eliminate_routes: bool = True
     #: Share of the time limit for the first solve (the rest: route elimination).
-    first_share: float = 0.3
+    first_share: float = 0.1
     #: Share of the time limit for each attempt at removing a route.
-    attempt_share: float = 0.15
-    #: Victims tried (the routes with fewest jobs) after a failed attempt.
-    victims: int = 2
-    #: Iterated local search with ruin-and-recreate instead of the metaheuristic:
-    #: "" (off), "sisr" (slack induction by string removals) or "default".
-    ils: str = ""
-    #: Simulated-annealing start temperature of the ILS acceptance (cost units).
-    ils_temperature: float = 100.0
+    attempt_share: float = 0.2
+    #: Failed attempts in a row (each on the next shortest route) before the
+    #: remaining time goes to polishing the best solution.
+    victims: int = 3
+    #: Cost of leaving a job out while removing a route, in longest legs. Huge on
+    #: purpose: it also makes guided local search, whose penalties scale with the
+    #: objective, shake the routes hard, which is what finds room for the jobs.
+    drop_cost: float = 1e6
     name: str = "ortools"
 
 
@@ -50,16 +54,6 @@ def parameters(
     params.first_solution_strategy = getattr(FIRST, config.first_solution)
     params.local_search_metaheuristic = getattr(META, config.metaheuristic)
     params.time_limit.FromMilliseconds(max(1, int(seconds * 1000)))
-    if config.ils:
-        params.use_iterated_local_search = True
-        ils = params.iterated_local_search_parameters
-        if config.ils == "sisr":
-            ruin = ils.ruin_recreate_parameters.ruin_strategies.add()
-            ruin.sisr.max_removed_sequence_size = 10
-            ruin.sisr.avg_num_removed_visits = 10
-            ruin.sisr.bypass_factor = 0.01
-        annealing = ils.reference_solution_acceptance_strategy.simulated_annealing
-        annealing.initial_temperature = config.ils_temperature
     return params
 
 

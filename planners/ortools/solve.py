@@ -35,8 +35,8 @@ def solve_ortools(
     """
     charged, charges = plan_charging(problem)
     jobs, allowed, left = split_jobs(charged)
-    model = build(charged, jobs, allowed, previous)
     eliminate = config.eliminate_routes and problem.costs.per_robot > 0
+    model = build(charged, jobs, allowed, previous)
     first_s = time_limit_s * (config.first_share if eliminate else 1.0)
     initial = warm_routes(model, previous) if previous is not None else None
     outcome = run(model, config, first_s, initial)
@@ -67,20 +67,19 @@ def _eliminate(
     solution on the robots it uses.
     """
     slice_s = max(0.05, config.attempt_share * (seconds + 1e-9))
-    # The robots are fixed in each re-solve, so their fixed cost is left out: a huge
+    # The robots are fixed in each re-solve, so their fixed cost is left out: the
     # constant would only blunt guided local search, whose penalties scale with the
-    # objective. For the same reason a left-out job costs just more than any
-    # insertion could (four longest legs), not the business penalty.
+    # objective. A left-out job costs config.drop_cost longest legs instead of the
+    # business penalty (see SearchConfig.drop_cost).
     flat = replace(problem.costs, per_robot=0.0)
-    finite = problem.travel.times["standard"]
-    longest = float(np.max(finite[np.isfinite(finite)], initial=1.0))
-    insertion = 4 * longest * max(problem.costs.travel_per_s, 1e-3) + 1
+    travel_cost = max(problem.costs.travel_per_s, 1e-3)
+    insertion = config.drop_cost * _longest(problem) * travel_cost + 1
     eager = replace(
         problem, costs=replace(flat, unassigned={p: insertion for p in Priority})
     )
     problem = replace(problem, costs=flat)
     removed = failures = 0
-    while seconds >= 2 * slice_s and failures < config.victims:
+    while seconds >= 1.2 * slice_s and failures < config.victims:
         used = [v for v, route in enumerate(best.routes) if route]
         movable = [v for v in used if not problem.robots[v].onboard]
         if len(used) <= 1 or not movable:
@@ -130,3 +129,9 @@ def _solve_on(
     for k, v in enumerate(vehicles):
         routes[v] = outcome.routes[k]
     return Outcome(routes, outcome.objective, outcome.performed)
+
+
+def _longest(problem: DispatchProblem) -> float:
+    """The longest finite leg (s) of the travel matrix."""
+    times = problem.travel.times["standard"]
+    return float(np.max(times[np.isfinite(times)], initial=1.0))

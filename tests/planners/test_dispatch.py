@@ -1,0 +1,61 @@
+"""dispatch(): OR-Tools by default; greedy on request or when OR-Tools finds none."""
+
+from __future__ import annotations
+
+import pytest
+
+import planners.dispatch as dispatch_module
+from planners.dispatch import dispatch
+from planners.problem import DispatchProblem, Job, Robot
+from planners.validate import validate
+from tests.planners.strategies import corridor
+
+HALL = {"a": 0.0, "b": 10.0, "c": 25.0, "d": 40.0}
+
+
+@pytest.fixture
+def ward_round() -> DispatchProblem:
+    robots = [Robot("r1", "a", 0.0, capacity=2), Robot("r2", "d", 0.0, capacity=2)]
+    jobs = [Job("j1", "b", "c"), Job("j2", "c", "a"), Job("j3", "d", "b")]
+    return corridor(HALL, robots, jobs)
+
+
+def test_ortools_plans_every_job(ward_round: DispatchProblem) -> None:
+    """The default solver serves every job with a valid plan and no fallback note."""
+    plan = dispatch(ward_round, time_limit_s=0.3)
+    assert plan.unassigned == {}
+    assert validate(ward_round, plan) == []
+    assert plan.notes == ()
+
+
+def test_greedy_on_request(ward_round: DispatchProblem) -> None:
+    """``solver="greedy"`` runs the greedy baseline."""
+    plan = dispatch(ward_round, time_limit_s=0.3, solver="greedy")
+    assert "ortools" not in plan.solver
+    assert validate(ward_round, plan) == []
+
+
+def test_falls_back_to_greedy_with_a_note(
+    ward_round: DispatchProblem, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When OR-Tools finds nothing in time, the greedy plan comes back, noted."""
+    monkeypatch.setattr(dispatch_module, "solve_ortools", lambda *a, **k: None)
+    plan = dispatch(ward_round, time_limit_s=0.3)
+    assert any("greedy plan used" in note for note in plan.notes)
+    assert validate(ward_round, plan) == []
+    assert plan.unassigned == {}
+
+
+@pytest.mark.parametrize("limit", [0.0, -1.0])
+def test_rejects_a_non_positive_time_limit(
+    ward_round: DispatchProblem, limit: float
+) -> None:
+    """A time limit of zero or less is a caller's error, named."""
+    with pytest.raises(ValueError, match="time_limit_s"):
+        dispatch(ward_round, time_limit_s=limit)
+
+
+def test_rejects_an_unknown_solver(ward_round: DispatchProblem) -> None:
+    """An unknown solver name is refused with the name in the message."""
+    with pytest.raises(ValueError, match="simplex"):
+        dispatch(ward_round, time_limit_s=0.3, solver="simplex")  # type: ignore[arg-type]
