@@ -264,3 +264,9 @@ def test_demo_hospital_waste_route_stays_out_of_clean_zones() -> None:
     assert r.levels[0] == "L2" and r.levels[-1] == "L0"
     clean = route(b, "ward_2a", "waste_hold")
     assert clean.time_s <= r.time_s
+
+
+def test_robot_speed_must_be_positive() -> None:
+    """A robot profile with a zero speed is refused at construction."""
+    with pytest.raises(ValueError, match="speed_mps must be > 0"):
+        RobotProfile(speed_mps=0)
