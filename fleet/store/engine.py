@@ -32,6 +32,7 @@ DEFAULT_URL = "sqlite:///porter.db"
 #: connection, before the store reports itself unavailable.
 BUSY_TIMEOUT_S = 10.0
 CONNECT_TIMEOUT_S = 5
+STATEMENT_TIMEOUT_MS = 30_000
 
 #: Execution option read when a transaction begins on SQLite: reads use a plain
 #: (deferred) BEGIN so they run beside the writer.
@@ -59,7 +60,18 @@ def open_engine(url: str | URL | None = None) -> Engine:
             pool_size=10,
             max_overflow=20,
             pool_timeout=CONNECT_TIMEOUT_S,
-            connect_args={"connect_timeout": CONNECT_TIMEOUT_S},
+            connect_args={
+                "connect_timeout": CONNECT_TIMEOUT_S,
+                # A server that vanishes mid-query (a cable, a failover) is
+                # noticed in seconds, not after the kernel's two hours.
+                "keepalives": 1,
+                "keepalives_idle": 5,
+                "keepalives_interval": 2,
+                "keepalives_count": 3,
+                # No statement of Porter's runs this long; one that does is
+                # stuck behind a lock and becomes StoreUnavailable.
+                "options": f"-c statement_timeout={STATEMENT_TIMEOUT_MS}",
+            },
         )
     raise ValueError(
         f"database URL {parsed.render_as_string(hide_password=True)!r}: "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import insert, inspect, text
@@ -10,7 +11,12 @@ from sqlalchemy.exc import DBAPIError
 
 from fleet.store import open_store
 from fleet.store.engine import open_engine
-from fleet.store.migrate import current_revision, head_revision, migrate
+from fleet.store.migrate import (
+    alembic_config,
+    current_revision,
+    head_revision,
+    migrate,
+)
 from fleet.store.schema import audit_events, metadata
 
 
@@ -122,3 +128,28 @@ def test_postgres_refuses_truncating_the_audit_trail(postgres_server) -> None:  
             connection.execute(text("TRUNCATE audit_events"))
     finally:
         store.close()
+
+
+def test_downgrade_to_empty_and_up_again(empty_database_url: str) -> None:
+    """The first revision downgrades to an empty schema and upgrades again."""
+    engine = open_engine(empty_database_url)
+    try:
+        migrate(engine)
+        with engine.begin() as connection:
+            command.downgrade(alembic_config(connection), "base")
+        assert current_revision(engine) is None
+        assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
+        migrate(engine)
+        assert current_revision(engine) == head_revision()
+    finally:
+        engine.dispose()
+
+
+def test_postgres_statement_timeout_is_set(postgres_server) -> None:  # type: ignore[no-untyped-def]
+    """Porter's PostgreSQL sessions carry a statement timeout (stuck -> error)."""
+    engine = open_engine(postgres_server.url("postgres"))
+    try:
+        with engine.connect() as connection:
+            assert connection.execute(text("SHOW statement_timeout")).scalar() == "30s"
+    finally:
+        engine.dispose()
