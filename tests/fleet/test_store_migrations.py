@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
@@ -151,5 +153,17 @@ def test_postgres_statement_timeout_is_set(postgres_server) -> None:  # type: ig
     try:
         with engine.connect() as connection:
             assert connection.execute(text("SHOW statement_timeout")).scalar() == "30s"
+    finally:
+        engine.dispose()
+
+
+def test_processes_starting_together_migrate_once(empty_database_url: str) -> None:
+    """Four callers migrating one empty database at once all succeed (the
+    migration runs under a lock; the others then find it at head)."""
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        list(pool.map(lambda _: migrate(empty_database_url), range(4)))
+    engine = open_engine(empty_database_url)
+    try:
+        assert current_revision(engine) == head_revision()
     finally:
         engine.dispose()
