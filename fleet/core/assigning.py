@@ -7,6 +7,8 @@ current state and stale ones are skipped.
 
 from __future__ import annotations
 
+from typing import Any
+
 from fleet.core.decision import Effects
 from fleet.core.driving import redirect, start_next
 from fleet.core.faults import release_job
@@ -42,8 +44,8 @@ def apply_plan(state: FleetState, fx: Effects, plan: Plan, now: float) -> None:
     state.plan = plan
 
 
-def _etas(routes: dict[str, tuple[Stop, ...]]) -> dict[str, dict[str, float]]:
-    etas: dict[str, dict[str, float]] = {}
+def _etas(routes: dict[str, tuple[Stop, ...]]) -> dict[str, dict[str, Any]]:
+    etas: dict[str, dict[str, Any]] = {}
     for stops in routes.values():
         for stop in stops:
             if stop.job_id is not None:
@@ -54,7 +56,7 @@ def _etas(routes: dict[str, tuple[Stop, ...]]) -> dict[str, dict[str, float]]:
 
 def _assign(
     state: FleetState, fx: Effects, job_id: str, robot_id: str,
-    etas: dict[str, dict[str, float]], plan: Plan, now: float,
+    etas: dict[str, dict[str, Any]], plan: Plan, now: float,
 ) -> set[str]:  # fmt: skip
     """Give ``job_id`` to ``robot_id`` if it may move; return robots affected."""
     job = state.jobs.get(job_id)
@@ -91,10 +93,10 @@ def _assign(
 
 
 def _update_eta(
-    state: FleetState, fx: Effects, job: Job, eta: dict[str, float], now: float
+    state: FleetState, fx: Effects, job: Job, eta: dict[str, Any], now: float
 ) -> None:
     threshold = state.config.eta_audit_threshold_s
-    moved = {
+    moved: dict[str, Any] = {
         field: value
         for field, value in eta.items()
         if getattr(job, field) is None or abs(getattr(job, field) - value) > threshold

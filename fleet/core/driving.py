@@ -200,9 +200,10 @@ def _arrived(state: FleetState, fx: Effects, robot_id: str, now: float) -> None:
     job = state.jobs.get(mission.job_id or "")
     if mission.purpose == Purpose.HOLD:
         return
-    mine = job is not None and job.robot_id == robot_id
-    status = job.status if job is not None and mine else None
-    purpose = mission.purpose
+    if job is None or job.robot_id != robot_id:
+        finish_service(state, fx, robot_id, now)
+        return
+    status, purpose = job.status, mission.purpose
     if purpose == Purpose.PICKUP and status == JobStatus.TO_PICKUP:
         change_job(
             state, fx, job.id, JobStatus.LOADING, now=now,

@@ -80,8 +80,9 @@ class FleetCore:
 
     def _job(self, job_id: str, principal: Principal | None = None) -> Job:
         job = self._state.jobs.get(job_id)
-        hidden = principal is not None and job is not None
-        if job is None or (hidden and not access.can_see(self._b, principal, job)):
+        if job is None:
+            raise NotFound("job", job_id)
+        if principal is not None and not access.can_see(self._b, principal, job):
             raise NotFound("job", job_id)
         return job
 

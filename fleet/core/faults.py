@@ -9,6 +9,8 @@ jobs stay until an operator resolves them.
 
 from __future__ import annotations
 
+from typing import Any
+
 from fleet.core.decision import Alert, AlertKind, Effects
 from fleet.core.driving import current_stop, start_next, stop_run
 from fleet.core.errors import Conflict, InvalidRequest
@@ -126,7 +128,7 @@ def resolve_recovery(
         raise Conflict(f"job {job_id!r} is {job.status.value}, not in recovery")
     if outcome not in RECOVERY_OUTCOMES:
         raise InvalidRequest("outcome", f"{outcome.value!r} is not a recovery outcome")
-    changes: dict[str, object] = {}
+    changes: dict[str, Any] = {}
     if outcome == JobStatus.REQUESTED:
         # Re-dispatched from its original pickup, by whichever robot the plan picks.
         changes = {"robot_id": None, "eta_pickup": None, "eta_dropoff": None}

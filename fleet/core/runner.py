@@ -150,13 +150,13 @@ def _instant_step(run: Run, step: Step, world: World, out: Output, robot: str) -
         out.lift_requests.append(LiftRequest(step.lift, None, robot, release=True))
         return True
     if isinstance(step, CallLiftStep | RideLiftStep):
-        status = world.lifts.get(step.lift)
-        if isinstance(step, CallLiftStep) and status and status.mode in LIFT_BLOCKED:
+        car = world.lifts.get(step.lift)
+        if isinstance(step, CallLiftStep) and car and car.mode in LIFT_BLOCKED:
             out.blocked_lift = step.lift
             return False
         run.lifts_held.add(step.lift)
         out.lift_requests.append(LiftRequest(step.lift, step.level, robot))
-        return isinstance(step, CallLiftStep) and lift_ready(status, step.level, robot)
+        return isinstance(step, CallLiftStep) and lift_ready(car, step.level, robot)
     raise TypeError(f"not an instant step: {step!r}")
 
 
@@ -198,10 +198,10 @@ def lift_changed(run: Run, status: LiftStatus, world: World, now: float) -> Outp
         if lift_ready(status, step.level, robot):
             run.index += 1
             return advance(run, world, now)
-    riding = isinstance(step, RideLiftStep) and step.lift == status.lift_id
-    if riding and lift_ready(status, step.level, robot):
-        run.index += 1
-        return advance(run, world, now)
+    if isinstance(step, RideLiftStep) and step.lift == status.lift_id:  # noqa: SIM102
+        if lift_ready(status, step.level, robot):
+            run.index += 1
+            return advance(run, world, now)
     return Output()
 
 
