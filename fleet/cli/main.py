@@ -6,6 +6,7 @@ import typer
 
 from fleet.cli.map_commands import map_app
 from fleet.cli.serve_cmds import serve, token_app
+from fleet.cli.sim_cmds import sim_app
 
 app = typer.Typer(
     name="porter",
@@ -16,6 +17,7 @@ app = typer.Typer(
 app.add_typer(map_app, name="map")
 app.command("serve")(serve)
 app.add_typer(token_app, name="token")
+app.add_typer(sim_app, name="sim")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,281 @@
+"""One simulation run: the real fleet core decides, on the simulated clock.
+
+The runner drives :class:`~fleet.core.engine.FleetCore` exactly as the service
+does: every request, robot update, lift and door status goes to the core with
+``now``; every :class:`~fleet.core.decision.Decision` is carried out by the
+simulated world; ``tick`` runs on a timer (every ``tick_s`` and whenever a
+re-plan falls due); a due re-plan calls ``dispatch_problem``, the dispatcher
+(``planners.dispatch``, OR-Tools or greedy) and ``apply_plan``.
+
+The dispatcher is called synchronously with its time limit: the simulated clock
+does **not** advance while it thinks (in the service the fleet moves on for up to
+that time limit meanwhile). Its wall time is measured and reported apart, never
+in ``kpis.json``, which depends only on the inputs and the seed.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from fleet.core.config import CoreConfig
+from fleet.core.decision import Decision
+from fleet.core.engine import FleetCore
+from fleet.core.errors import FleetError
+from fleet.core.model import JobStatus
+from fleet.core.ports import DoorStatus, LiftStatus, RobotUpdate
+from maps.model import Building
+from planners.dispatch import dispatch
+from sim.demand import DAY0, Request, requests_for
+from sim.demo_fleet import demo_robots
+from sim.engine import EventQueue
+from sim.fast_pins import quick_pin_hashes
+from sim.jobbook import JobBook
+from sim.log import EventLog
+from sim.scenario import Scenario, check_places
+from sim.staff import STAFF, Staff
+from sim.travel import SlicedTravelTimes
+from sim.world import World
+
+__all__ = ["RunConfig", "Simulation", "simulate"]
+
+_HANDOFF_WAITS = frozenset({JobStatus.LOADING, JobStatus.UNLOADING})
+
+
+@dataclass(frozen=True, slots=True)
+class RunConfig:
+    robots: int = 8
+    hours: float = 24.0
+    seed: int = 1
+    dispatcher: str = "greedy"
+    #: The dispatcher's time limit per call (seconds of wall time).
+    time_limit_s: float = 0.05
+    #: Hour of day the run starts at.
+    start_hour: float = 0.0
+    #: A robot silent this long reports in (the core's offline timeout is 30 s).
+    heartbeat_s: float = 25.0
+    #: The core's timers run this often (and whenever a re-plan falls due).
+    tick_s: float = 15.0
+    keep_events: bool = True
+
+    def __post_init__(self) -> None:
+        if self.robots < 1:
+            raise ValueError(f"robots is {self.robots}; need at least one")
+        if not self.hours > 0:
+            raise ValueError(f"hours is {self.hours}; must be > 0")
+        if self.dispatcher not in ("ortools", "greedy"):
+            raise ValueError(f"dispatcher {self.dispatcher!r}: ortools or greedy")
+
+
+@dataclass
+class Timing:
+    """Wall-clock figures of a run (kept out of kpis.json)."""
+
+    wall_s: float = 0.0
+    dispatch_s: float = 0.0
+    dispatches: int = 0
+    fallbacks: int = 0
+
+
+@dataclass
+class Simulation:
+    building: Building
+    scenario: Scenario
+    config: RunConfig
+    progress: Callable[[float], None] | None = None
+    timing: Timing = field(default_factory=Timing)
+
+    def __post_init__(self) -> None:
+        config, self.scenario = self.config, check_places(self.scenario, self.building)
+        self.start = DAY0 + 3600.0 * config.start_hour
+        self.end = self.start + 3600.0 * config.hours
+        self.queue = EventQueue(now=self.start)
+        self.log = EventLog(self.start, keep=config.keep_events)
+        core_config = replace(
+            CoreConfig(
+                battery_drain_per_m=self.scenario.battery.drain_per_m,
+                planner_time_limit_s=config.time_limit_s,
+            ),
+            **dict(self.scenario.core),
+        )
+        soc = self.scenario.battery.start_soc
+        robots = [
+            replace(r, battery_soc=soc, last_seen=self.start)
+            for r in demo_robots(
+                self.building, config.robots, speed_mps=self.scenario.robot_speed_mps
+            )
+        ]
+        self.core_travel = SlicedTravelTimes(self.building)
+        self.core = FleetCore(
+            self.building,
+            core_config,
+            robots=robots,
+            id_prefix="s",
+            travel=self.core_travel,
+        )
+        self.world = World(
+            self.building,
+            self.scenario,
+            self.queue,
+            self.log,
+            np.random.default_rng([config.seed, 4]),
+            self._robot_update,
+            self._lift_status,
+            self._door_status,
+        )
+        for robot in robots:
+            self.world.add_robot(robot, soc)
+        self.requests = requests_for(self.scenario, config.seed, self.start, self.end)
+        self.book = JobBook()
+        pins = {r.id: r.new.pin for r in self.requests if r.new.pin}
+        self.staff = Staff(
+            self.core,
+            self.queue,
+            self.log,
+            np.random.default_rng([config.seed, 3]),
+            self.scenario.handoff,
+            pins,
+            self.take,
+        )
+        self._ticks: set[float] = set()
+        self._waiting: dict[str, str] = {}
+
+    # --- running -------------------------------------------------------------------
+
+    def run(self) -> Simulation:
+        began = time.perf_counter()
+        with quick_pin_hashes():
+            self._schedule()
+            self.queue.run(self.end, self.progress)
+        self.world.close_books()
+        self.timing.wall_s = time.perf_counter() - began
+        return self
+
+    def _schedule(self) -> None:
+        self.world.start()
+        for request in self.requests:
+            self.queue.at(request.at, lambda r=request: self._request(r))
+        for fault in self.scenario.faults:
+            start, end = (
+                self.start_of_day + fault.start_s,
+                self.start_of_day + fault.end_s,
+            )
+            if fault.kind == "lift":
+                self.world.lifts.outage(fault.target, start, end)
+            elif fault.kind == "door":
+                self.world.doors.stuck(fault.target, start, end)
+            else:
+                self.queue.at(start, lambda f=fault: self.world.robots.fail(f.target))
+                self.queue.at(end, lambda f=fault: self._repair(f.target))
+        self.queue.after(0.0, self._pulse)
+        for robot_id in sorted(self.world.robots.robots):
+            self.world.robots.keep_reporting(robot_id, self.config.heartbeat_s)
+
+    @property
+    def start_of_day(self) -> float:
+        return DAY0 + 86400.0 * np.floor((self.start - DAY0) / 86400.0)
+
+    def _pulse(self) -> None:
+        """The core's timers run every ``tick_s`` (robots report by themselves)."""
+        self._tick()
+        self.queue.after(self.config.tick_s, self._pulse)
+
+    def _tick(self) -> None:
+        self._ticks.discard(self.queue.now)
+        self.take(self.core.tick(now=self.queue.now))
+
+    # --- the world reports ---------------------------------------------------------
+
+    def _request(self, request: Request) -> None:
+        self.book.requested(request)
+        try:
+            decision = self.core.request_job(
+                request.new, STAFF, job_id=request.id, now=self.queue.now
+            )
+        except FleetError as error:
+            self.book.refused(request, str(error))
+            self.log.add(self.queue.now, "refused", job=request.id, why=str(error))
+            return
+        self.take(decision)
+
+    def _robot_update(self, update: RobotUpdate) -> None:
+        self.take(self.core.robot_update(update, now=self.queue.now))
+
+    def _lift_status(self, status: LiftStatus) -> None:
+        self.take(self.core.lift_status(status, now=self.queue.now))
+
+    def _door_status(self, status: DoorStatus) -> None:
+        self.take(self.core.door_status(status, now=self.queue.now))
+
+    def _repair(self, robot_id: str) -> None:
+        self.world.robots.repair(robot_id)
+        if self.core.robot(robot_id).state.value == "error":
+            self.take(self.core.resume_robot(robot_id, STAFF, now=self.queue.now))
+
+    # --- carrying out decisions ----------------------------------------------------
+
+    def take(self, decision: Decision) -> None:
+        """Do what the core decided, as the service would after persisting it."""
+        now = self.queue.now
+        for job, _, events in decision.jobs:
+            self.book.changed(job, events)
+            for event in events:
+                if event.after != event.before:
+                    self.log.add(
+                        now, "job", job=job.id, status=event.after, robot=job.robot_id
+                    )
+            self._handoff_wait(job.id, job.status, job.robot_id)
+            self.staff.job_changed(job)
+        self.world.carry_out(decision)
+        for alert in decision.alerts:
+            self.log.add(now, "alert", alert=alert.kind.value, message=alert.message)
+        if decision.replan_needed:
+            self._replan()
+        due = self.core.replan_due
+        if due is not None and max(due, now) not in self._ticks:
+            self._ticks.add(max(due, now))
+            self.queue.at(max(due, now), self._tick)
+
+    def _handoff_wait(self, job_id: str, status: JobStatus, robot: str | None) -> None:
+        waiting = self._waiting.pop(job_id, None)
+        if waiting is not None:
+            self.world.set_handoff(waiting, False)
+        if status in _HANDOFF_WAITS and robot is not None:
+            self._waiting[job_id] = robot
+            self.world.set_handoff(robot, True)
+
+    def _replan(self) -> None:
+        now, config = self.queue.now, self.config
+        problem = self.core.dispatch_problem(now=now)
+        began = time.perf_counter()
+        plan = dispatch(
+            problem,
+            time_limit_s=config.time_limit_s,
+            seed=config.seed,
+            previous=self.core.plan(),
+            solver=config.dispatcher,  # type: ignore[arg-type]
+        )
+        self.timing.dispatch_s += time.perf_counter() - began
+        self.timing.dispatches += 1
+        self.timing.fallbacks += any("greedy plan used" in n for n in plan.notes)
+        self.log.add(
+            now,
+            "dispatch",
+            jobs=len(problem.jobs),
+            robots=len(problem.robots),
+            unassigned=len(plan.unassigned),
+        )
+        self.take(self.core.apply_plan(plan, now=now))
+
+
+def simulate(
+    building: Building,
+    scenario: Scenario,
+    config: RunConfig,
+    progress: Callable[[float], None] | None = None,
+) -> Simulation:
+    """Run one simulation to its end and return it (KPIs: :mod:`sim.kpis`)."""
+    return Simulation(building, scenario, config, progress).run()

@@ -1,0 +1,65 @@
+"""Travel times for the core's dispatch snapshots, from one matrix per rules.
+
+The core asks :class:`maps.matrix.TravelTimes` for a matrix over the nodes of
+each snapshot; the node set changes at every re-plan, so each would run its own
+Dijkstra. Over a simulated day that is thousands of searches for the same
+numbers. :class:`SlicedTravelTimes` computes the matrix over every waypoint once
+per set of rules and answers each snapshot with a slice of it: the same numbers
+(the same shortest paths), far less work. Buildings too large for a full matrix
+fall back to the plain per-snapshot computation.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from maps.matrix import PlaceMatrix, TravelTimes
+from maps.model import Building, LoadClass
+from maps.rules import RobotProfile
+
+#: Above this many waypoints a full matrix costs too much memory; compute per call.
+FULL_MATRIX_LIMIT = 2500
+
+
+class SlicedTravelTimes(TravelTimes):
+    """A :class:`TravelTimes` answering from full per-rules matrices."""
+
+    def __init__(self, building: Building) -> None:
+        super().__init__(building)
+        self._waypoints = tuple(w.id for w in building.waypoints)
+        self._full: dict[tuple[object, ...], PlaceMatrix] = {}
+
+    def matrix(
+        self,
+        nodes: tuple[str, ...] | list[str] | None = None,
+        *,
+        load: str | LoadClass | None = None,
+        capabilities: frozenset[str] = frozenset(),
+        hour: float | None = None,
+        robot: RobotProfile | None = None,
+        distances: bool = True,
+    ) -> PlaceMatrix:
+        too_big = len(self._waypoints) > FULL_MATRIX_LIMIT
+        if nodes is None or too_big:
+            return super().matrix(
+                nodes,
+                load=load,
+                capabilities=capabilities,
+                hour=hour,
+                robot=robot,
+                distances=distances,
+            )
+        key = (load, capabilities, hour, robot)
+        if key not in self._full:
+            self._full[key] = super().matrix(
+                self._waypoints,
+                load=load,
+                capabilities=capabilities,
+                hour=hour,
+                robot=robot,
+            )
+        full = self._full[key]
+        router = self.router
+        rows = np.asarray([full.index(router.waypoint_of(n)) for n in nodes])
+        grid = np.ix_(rows, rows)
+        return PlaceMatrix(tuple(nodes), full.times[grid], full.distances[grid])

@@ -1,0 +1,396 @@
+"""Simulated robots carrying out the core's commands on the simulated clock.
+
+A robot told to drive follows its path lane by lane at its speed, capped by the
+lane's limit, by quiet zones in force at that hour (the same edge costs routing
+uses, :mod:`maps.rules`) and by the command's own cap (guidance at walking pace).
+It drains its battery per metre (:class:`sim.motion.Battery`, shared with the
+virtual robots), charges while docked (one robot per dock; others wait), and
+reports every finished command, plus a heartbeat, as a ``RobotUpdate``. A robot
+whose battery runs flat stops where it is and fails its command.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from itertools import pairwise
+
+import numpy as np
+
+from fleet.core.model import Robot
+from fleet.core.ports import (
+    ChangeLevel,
+    CommandStatus,
+    Dock,
+    Navigate,
+    Pose,
+    RobotCommand,
+    RobotUpdate,
+)
+from maps.model import Building, PlaceKind
+from maps.routing import router_for
+from maps.rules import Rules
+from sim.demand import hour_of
+from sim.engine import EventQueue, Timer
+from sim.log import EventLog
+from sim.motion import Battery
+
+#: Seconds a robot takes to dock onto a free charger (as the virtual robots).
+DOCK_S = 5.0
+#: Seconds to switch maps after a lift ride.
+CHANGE_LEVEL_S = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """A straight piece of a drive, from ``t0`` to ``t1``."""
+
+    t0: float
+    t1: float
+    a: tuple[float, float]
+    b: tuple[float, float]
+    metres: float
+    lane: tuple[str, str] | None
+
+
+@dataclass
+class SimRobot:
+    id: str
+    speed_mps: float
+    level: str
+    x: float
+    y: float
+    battery: float
+    command: RobotCommand | None = None
+    done: Timer | None = None
+    segments: list[Segment] = field(default_factory=list)
+    docked_at: str | None = None
+    docked_since: float = 0.0
+    failed: bool = False
+    stranded: bool = False
+    distance_m: float = 0.0
+    last_report: float = 0.0
+
+
+class Robots:
+    """The simulated fleet; ``report`` feeds its updates to the fleet core."""
+
+    def __init__(
+        self,
+        building: Building,
+        queue: EventQueue,
+        log: EventLog,
+        battery: Battery,
+        report: Callable[[RobotUpdate], None],
+        changed: Callable[[str], None],
+    ) -> None:
+        self.building, self.queue, self.log = building, queue, log
+        self.battery, self.report, self.changed = battery, report, changed
+        self.router = router_for(building)
+        self.robots: dict[str, SimRobot] = {}
+        self.docks = {
+            p.waypoint: p.docks for p in building.places_of_kind(PlaceKind.CHARGER)
+        }
+        self.docked: dict[str, set[str]] = {w: set() for w in self.docks}
+        self.dock_queue: dict[str, deque[str]] = {w: deque() for w in self.docks}
+        self.lane_use: dict[tuple[str, str], int] = {}
+        self._times: dict[tuple[float, frozenset[str]], np.ndarray] = {}
+        #: The lowest state of charge any robot reached.
+        self.min_soc = 1.0
+
+    def add(self, robot: Robot, soc: float) -> None:
+        self.robots[robot.id] = SimRobot(
+            robot.id, robot.speed_mps, robot.level, robot.x, robot.y, soc
+        )
+
+    # --- commands ------------------------------------------------------------
+
+    def command(self, robot_id: str, command: RobotCommand) -> None:
+        robot = self.robots[robot_id]
+        if robot.failed:
+            return
+        self._stop(robot)
+        robot.command = command
+        if isinstance(command, Navigate):
+            self._undock(robot)
+            self._drive(robot, command)
+        elif isinstance(command, ChangeLevel):
+            self.log.add(
+                self.queue.now,
+                "level",
+                robot=robot.id,
+                src=robot.level,
+                dst=command.level,
+            )
+            robot.level, robot.x, robot.y = (
+                command.level,
+                command.pose.x,
+                command.pose.y,
+            )
+            robot.done = self.queue.after(CHANGE_LEVEL_S, lambda: self._finish(robot))
+        else:
+            self._dock(robot, command)
+        self.changed(robot_id)
+
+    def cancel(self, robot_id: str, command_id: str) -> None:
+        robot = self.robots[robot_id]
+        if robot.command is not None and robot.command.command_id == command_id:
+            self._stop(robot)
+            robot.command = None
+            self.changed(robot_id)
+
+    def moving(self, robot_id: str) -> bool:
+        robot = self.robots[robot_id]
+        return isinstance(robot.command, Navigate) and robot.done is not None
+
+    def waiting_for_dock(self, robot_id: str) -> bool:
+        robot = self.robots[robot_id]
+        return isinstance(robot.command, Dock) and robot.docked_at is None
+
+    # --- driving -------------------------------------------------------------
+
+    def _seconds(self, speed: float, now: float) -> np.ndarray:
+        """Seconds per lane edge at ``speed`` now (door opening not included)."""
+        hour = hour_of(now)
+        quiet = frozenset(
+            z.id
+            for z in self.building.zones
+            if z.kind.value == "quiet" and z.active_at(hour)
+        )
+        key = (speed, quiet)
+        if key not in self._times:
+            rules = Rules(quiet_zones=quiet, speed_mps=speed)
+            self._times[key] = self.router.times(rules) - self.router.table.door_s
+        return self._times[key]
+
+    def _drive(self, robot: SimRobot, command: Navigate) -> None:
+        now, table = self.queue.now, self.router.table
+        seconds = self._seconds(robot.speed_mps, now)
+        points = [(p.x, p.y) for p in command.path]
+        names: list[str | None] = list(command.waypoints)
+        if (robot.x, robot.y) != points[0]:
+            points.insert(0, (robot.x, robot.y))
+            names.insert(0, None)
+        robot.segments, t = [], now
+        for (a, b), (u, v) in zip(pairwise(points), pairwise(names), strict=True):
+            metres = math.dist(a, b)
+            edge = None
+            if u is not None and v is not None:
+                edge = self.router.edge_of.get(
+                    (table.node_index[u], table.node_index[v])
+                )
+            took = (
+                float(seconds[edge]) if edge is not None else metres / robot.speed_mps
+            )
+            if not math.isfinite(took):
+                took = metres / robot.speed_mps
+            took = max(took, metres / robot.speed_mps)
+            if command.max_speed_mps:
+                took = max(took, metres / command.max_speed_mps)
+            lane = (u, v) if u is not None and v is not None else None
+            robot.segments.append(Segment(t, t + took, a, b, metres, lane))
+            t += took
+        flat = self._flat_at(robot)
+        if flat is not None:
+            robot.done = self.queue.at(flat, lambda: self._run_flat(robot))
+        else:
+            robot.done = self.queue.at(t, lambda: self._finish(robot))
+
+    def _flat_at(self, robot: SimRobot) -> float | None:
+        """When the battery would run flat on this drive, if it would."""
+        drain = self.battery.drain_per_m
+        left = robot.battery
+        for seg in robot.segments:
+            need = drain * seg.metres
+            if need > left and seg.metres > 0:
+                return seg.t0 + (seg.t1 - seg.t0) * (left / need)
+            left -= need
+        return None
+
+    def _stop(self, robot: SimRobot) -> None:
+        """Stop the command in progress where the robot is now."""
+        if robot.done is not None:
+            robot.done.cancel()
+            robot.done = None
+        if robot.segments:
+            self._travelled(robot, self.queue.now)
+        if isinstance(robot.command, Dock):
+            self._leave_dock_queue(robot)
+
+    def _travelled(self, robot: SimRobot, until: float) -> None:
+        """Move the robot along its segments up to ``until``; log the drive."""
+        points: list[list[float]] = []
+        metres = 0.0
+        for seg in robot.segments:
+            if seg.t0 > until:
+                break
+            share = (
+                1.0
+                if seg.t1 <= until or seg.t1 == seg.t0
+                else ((until - seg.t0) / (seg.t1 - seg.t0))
+            )
+            x = seg.a[0] + (seg.b[0] - seg.a[0]) * share
+            y = seg.a[1] + (seg.b[1] - seg.a[1]) * share
+            if not points:
+                points.append([round(seg.t0 - self.log.start, 3), *seg.a])
+            points.append([round(min(seg.t1, until) - self.log.start, 3), x, y])
+            metres += seg.metres * share
+            if share == 1.0 and seg.lane is not None:
+                key = (min(seg.lane), max(seg.lane))
+                self.lane_use[key] = self.lane_use.get(key, 0) + 1
+            robot.x, robot.y = x, y
+        robot.segments = []
+        robot.distance_m += metres
+        robot.battery = self.battery.after_driving(robot.battery, metres)
+        self.min_soc = min(self.min_soc, robot.battery)
+        if points:
+            self.log.add(
+                until,
+                "drive",
+                robot=robot.id,
+                level=robot.level,
+                points=points,
+                m=round(metres, 3),
+                soc=round(robot.battery, 6),
+            )
+
+    def _finish(self, robot: SimRobot) -> None:
+        robot.done = None
+        if robot.segments:
+            self._travelled(robot, self.queue.now)
+        command = robot.command
+        assert command is not None
+        robot.command = None
+        self.changed(robot.id)
+        self._report(robot, command.command_id, CommandStatus.SUCCEEDED)
+
+    def _run_flat(self, robot: SimRobot) -> None:
+        robot.done = None
+        self._travelled(robot, self.queue.now)
+        robot.battery, robot.stranded = 0.0, True
+        self.log.add(self.queue.now, "stranded", robot=robot.id)
+        command = robot.command
+        assert command is not None
+        robot.command = None
+        self._report(robot, command.command_id, CommandStatus.FAILED, "battery flat")
+        robot.failed = True
+        self.changed(robot.id)
+
+    # --- charging ------------------------------------------------------------
+
+    def _dock(self, robot: SimRobot, command: Dock) -> None:
+        waypoint = command.waypoint
+        if waypoint not in self.docks:
+            self._report(robot, command.command_id, CommandStatus.FAILED, "no charger")
+            robot.command = None
+            return
+        if len(self.docked[waypoint]) < self.docks[waypoint]:
+            self._take_dock(robot, waypoint)
+        elif robot.id not in self.dock_queue[waypoint]:
+            self.dock_queue[waypoint].append(robot.id)
+
+    def _take_dock(self, robot: SimRobot, waypoint: str) -> None:
+        self.docked[waypoint].add(robot.id)
+        robot.docked_at, robot.docked_since = waypoint, self.queue.now + DOCK_S
+        robot.done = self.queue.after(DOCK_S, lambda: self._finish(robot))
+        self.changed(robot.id)
+
+    def _leave_dock_queue(self, robot: SimRobot) -> None:
+        for waiting in self.dock_queue.values():
+            if robot.id in waiting:
+                waiting.remove(robot.id)
+
+    def _undock(self, robot: SimRobot) -> None:
+        waypoint = robot.docked_at
+        if waypoint is None:
+            return
+        self.charge(robot)
+        robot.docked_at = None
+        self.docked[waypoint].discard(robot.id)
+        if self.dock_queue[waypoint]:
+            self._take_dock(self.robots[self.dock_queue[waypoint].popleft()], waypoint)
+
+    def charge(self, robot: SimRobot) -> None:
+        """Bring a docked robot's battery up to now."""
+        now = self.queue.now
+        if robot.docked_at is not None and now > robot.docked_since:
+            robot.battery = self.battery.after_charging(
+                robot.battery, now - robot.docked_since
+            )
+            robot.docked_since = now
+
+    # --- reports -------------------------------------------------------------
+
+    def pose(self, robot: SimRobot) -> Pose:
+        now = self.queue.now
+        for seg in robot.segments:
+            if seg.t0 <= now <= seg.t1:
+                share = 1.0 if seg.t1 == seg.t0 else (now - seg.t0) / (seg.t1 - seg.t0)
+                return Pose(
+                    robot.level,
+                    seg.a[0] + (seg.b[0] - seg.a[0]) * share,
+                    seg.a[1] + (seg.b[1] - seg.a[1]) * share,
+                )
+        return Pose(robot.level, robot.x, robot.y)
+
+    def keep_reporting(self, robot_id: str, every_s: float) -> None:
+        """Report at least every ``every_s`` (a heartbeat when nothing else did)."""
+        robot = self.robots[robot_id]
+
+        def beat() -> None:
+            due = robot.last_report + every_s
+            if due <= self.queue.now and not robot.failed:
+                self.charge(robot)
+                self._report(robot)
+                due = self.queue.now + every_s
+            self.queue.at(max(due, self.queue.now + 1.0), beat)
+
+        self.queue.at(self.queue.now + every_s, beat)
+
+    def _report(
+        self,
+        robot: SimRobot,
+        command_id: str | None = None,
+        status: CommandStatus | None = None,
+        message: str = "",
+    ) -> None:
+        robot.last_report = self.queue.now
+        self.report(
+            RobotUpdate(
+                robot.id,
+                self.queue.now,
+                pose=self.pose(robot),
+                battery_soc=robot.battery,
+                command_id=command_id,
+                command_status=status,
+                message=message,
+            )
+        )
+
+    # --- faults --------------------------------------------------------------
+
+    def fail(self, robot_id: str) -> None:
+        """The robot breaks down: its command fails, then it falls silent."""
+        robot = self.robots[robot_id]
+        if robot.failed:
+            return
+        command = robot.command
+        self._stop(robot)
+        self._undock(robot)
+        robot.command = None
+        self.log.add(self.queue.now, "robot_fault", robot=robot_id, broken=True)
+        if command is not None:
+            self._report(robot, command.command_id, CommandStatus.FAILED, "breakdown")
+        robot.failed = True
+        self.changed(robot_id)
+
+    def repair(self, robot_id: str) -> None:
+        robot = self.robots[robot_id]
+        if robot.stranded or not robot.failed:
+            return
+        robot.failed = False
+        self.log.add(self.queue.now, "robot_fault", robot=robot_id, broken=False)
+        self.changed(robot_id)
+        self._report(robot)
