@@ -150,6 +150,12 @@ def render(figures: dict[str, float | int], command: str) -> str:
             f"{verdict(f['route_median_ms'], TARGETS['route_ms'])} |",
             f"| route query, 90th percentile | {f['route_p90_ms']:.2f} ms | - | - | |",
             "",
+            "Verdicts are on wall clock. A step whose CPU seconds are under its "
+            "target while its wall clock is not lost the difference to the other "
+            "processes on the machine. Route queries search only the start level "
+            "and join precomputed lift-portal trees (`maps/overlay.py`); the "
+            "matrix does the same per source.",
+            "",
         ]
     )
 
