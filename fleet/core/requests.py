@@ -20,7 +20,9 @@ from fleet.core.model import (
     RobotState,
     required_capabilities,
 )
+from maps.errors import NoRouteError
 from maps.model import Building, PlaceKind
+from maps.routing import RobotProfile, route
 
 #: Where a guided person can be met.
 GUIDANCE_MEETING_KINDS = frozenset({PlaceKind.RECEPTION, PlaceKind.CLINIC})
@@ -62,7 +64,9 @@ def validate_new_job(building: Building, new: NewJob, robots: Iterable[Robot]) -
         raise InvalidRequest("pin", "must be 4 to 12 digits")
     if new.compartments < 1:
         raise InvalidRequest("compartments", "must be at least 1")
-    _check_size(new, robots)
+    fleet = [r for r in robots if r.state != RobotState.OUT_OF_SERVICE]
+    _check_size(new, fleet)
+    _check_reachable(building, new, fleet)
 
 
 def _check_kind(building: Building, new: NewJob) -> None:
@@ -80,9 +84,20 @@ def _check_kind(building: Building, new: NewJob) -> None:
         raise InvalidRequest("category", "a delivery carries items, not a person")
 
 
-def _check_size(new: NewJob, robots: Iterable[Robot]) -> None:
+def _check_reachable(building: Building, new: NewJob, fleet: list[Robot]) -> None:
+    """Refuse a trip no robot could legally make with this load (a clean zone...)."""
+    capabilities = frozenset().union(*(r.capabilities for r in fleet))
+    profile = RobotProfile(capabilities=capabilities)
+    person = new.category == ItemCategory.PERSON
+    load = None if person else new.category.value
+    try:
+        route(building, new.pickup, new.dropoff, load=load, robot=profile)
+    except NoRouteError as error:
+        raise InvalidRequest("dropoff", f"no route for this load: {error}") from None
+
+
+def _check_size(new: NewJob, fleet: list[Robot]) -> None:
     """Refuse a load no robot of the fleet could ever carry (if there are robots)."""
-    fleet = [r for r in robots if r.state != RobotState.OUT_OF_SERVICE]
     if not fleet:
         return
     needs = required_capabilities(new.category)

@@ -9,6 +9,7 @@ import pytest
 from fleet.core.engine import FleetCore, NewJob
 from fleet.core.errors import Forbidden, InvalidRequest, NotFound
 from fleet.core.model import ItemCategory, JobKind, Principal, Robot, Role
+from maps.loading import load_sample
 from maps.model import Building, Lane, Level, Place, PlaceKind, Waypoint
 
 STATION_A = Principal("station_a", Role.NURSING_STATION, wards=frozenset({"ward_a"}))
@@ -148,3 +149,13 @@ def test_bad_requests_name_the_field_and_reason(
         core.request_job(new, OPERATOR, job_id="j1", now=1.0)
     assert str(refused.value).startswith(message)
     assert refused.value.field == message.split(":")[0]
+
+
+def test_waste_through_a_clean_zone_is_refused_with_the_rule() -> None:
+    """Waste to the pharmacy would cross its clean zone: refused, naming it."""
+    core = FleetCore(load_sample("small_clinic"))
+    new = NewJob(JobKind.DELIVERY, "waste", "pharmacy", ItemCategory.WASTE)
+    with pytest.raises(InvalidRequest) as refused:
+        core.request_job(new, OPERATOR, job_id="j1", now=1.0)
+    assert refused.value.field == "dropoff"
+    assert "pharmacy_clean" in str(refused.value)
