@@ -10,7 +10,11 @@ Modelling choices (approximations are named here so the validator can judge them
 
 - **Load classes.** A leg's time depends on the load: the leg leaving job J's pickup
   uses J's ``load_class``; every other leg uses ``standard``. Mixed loads on board
-  are therefore approximated by the class of the last job picked up.
+  are therefore approximated by the class of the last job picked up, where
+  :mod:`planners.timeline` (which times the plan) uses the slowest class on board:
+  with mixed classes the plan's times can differ from the model's, and a hard
+  window the model met could be missed (``validate`` says so). Lateness weights
+  per second are rounded to integers (below 0.5: ignored by the model).
 - **Guidance pace.** The leg straight from a job's pickup to its own drop-off is
   multiplied by its ``walking_factor`` (a guide robot carries nothing else).
 - **Speed.** Travel times are divided by ``Robot.speed_factor``: one transit matrix
@@ -167,11 +171,10 @@ def _add_windows(model: RoutingModel) -> None:
         due = max(0, math.floor((job.due_at - origin) * SCALE + 1e-6))
         if job.due_is_hard and job.id not in onboard:
             cumul.SetMax(due)
-        else:
-            weight = problem.costs.lateness_per_s.get(job.priority, 1.0)
-            routing.GetDimensionOrDie("time").SetCumulVarSoftUpperBound(
-                model.index(node), due, max(1, round(weight))
-            )
+        elif weight := round(problem.costs.lateness_per_s.get(job.priority, 0.0)):
+            # cost units are SCALE per second-equivalent, cumul units SCALE per
+            # second: the weight per second late is also the weight per unit
+            time.SetCumulVarSoftUpperBound(model.index(node), due, weight)
     for vehicle in range(len(problem.robots)):
         routing.AddVariableMinimizedByFinalizer(time.CumulVar(routing.End(vehicle)))
         routing.AddVariableMaximizedByFinalizer(time.CumulVar(routing.Start(vehicle)))
