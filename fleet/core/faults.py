@@ -1,10 +1,10 @@
 """Robot faults: no job is ever dropped.
 
 A robot silent past the offline timeout, or whose command fails, gives back the
-jobs it has not loaded yet (back to ``requested``, audited with the reason, and a
-re-plan is asked for); jobs with items on board go to ``recovery`` and an
-operator is alerted. When the robot comes back it is idle again; its recovery
-jobs stay until an operator resolves them.
+jobs it has not loaded yet, loading unconfirmed included (back to ``requested``,
+audited with the reason, and a re-plan is asked for); jobs with items on board go
+to ``recovery`` and an operator is alerted. When the robot comes back it is idle
+again; its recovery jobs stay until an operator resolves them.
 """
 
 from __future__ import annotations
@@ -73,7 +73,8 @@ def robot_lost(
     stop_run(state, fx, robot_id)
     state.held.pop(robot_id, None)
     state.queues[robot_id] = []
-    for job in state.jobs_of(robot_id, NOT_LOADED):
+    # Loading not yet confirmed: custody never passed, the sender is right there.
+    for job in state.jobs_of(robot_id, NOT_LOADED | {JobStatus.LOADING}):
         release_job(state, fx, job.id, now, f"robot {robot_id} {reason}")
     carried = state.jobs_of(robot_id, ON_ROBOT)
     for job in carried:

@@ -105,3 +105,17 @@ def test_no_job_is_ever_dropped(small_clinic: Building) -> None:
     world.silent.add("r1")
     world.wait(40)
     assert {j.id for j in world.core.visible_jobs(OPERATOR)} == {"j1", "j2"}
+
+
+def test_robot_lost_while_loading_gives_the_job_back(small_clinic: Building) -> None:
+    """Loading never confirmed: custody did not pass, the job is requested again."""
+    world = World(FleetCore(small_clinic, robots=[robot("r1", "G_c1")]))
+    new = NewJob(JobKind.DELIVERY, "pharmacy", "ward_1", ItemCategory.MEDICATION)
+    world.take(world.core.request_job(new, PHARMACY, job_id="j1", now=world.now))
+    world.plan()
+    world.settle()
+    assert world.status("j1") == "loading"
+    world.silent.add("r1")
+    alerts = [a.kind for d in world.wait(40) for a in d.alerts]
+    assert alerts == [AlertKind.ROBOT_OFFLINE]
+    assert world.status("j1") == "requested"
