@@ -204,6 +204,7 @@ class FleetCore:
         for robot_id in sorted(state.robots):
             if robot_id not in state.runs and dispatchable(state, robot_id):
                 start_next(state, fx, robot_id, now)
+        _forget_finished(state, now)
         if state.replan_due is not None and now >= state.replan_due:
             state.replan_due = None
             fx.replan = True
@@ -324,3 +325,15 @@ class FleetCore:
     @property
     def replan_due(self) -> float | None:
         return self._state.replan_due
+
+
+def _forget_finished(state: FleetState, now: float) -> None:
+    """Drop jobs finished long ago from memory; the store keeps their history."""
+    horizon = now - state.config.finished_job_retention_s
+    for job_id in [
+        j.id
+        for j in state.jobs.values()
+        if j.status.is_final and j.updated_at < horizon
+    ]:
+        del state.jobs[job_id]
+        state.escalated.discard(job_id)

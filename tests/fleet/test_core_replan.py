@@ -6,6 +6,7 @@ import pytest
 
 from fleet.core.config import CoreConfig
 from fleet.core.engine import FleetCore, NewJob
+from fleet.core.errors import NotFound
 from fleet.core.model import ItemCategory, JobKind, JobStatus, RobotState
 from maps.loading import load_sample
 from maps.model import Building
@@ -134,3 +135,17 @@ def test_restart_resumes_jobs_on_their_robots(small_clinic: Building) -> None:
     assert restarted.status("j1") == "unloading"
     assert all(cmd.command_id.startswith("b-") for d in restarted.decisions
                for _, cmd in d.commands)  # fmt: skip
+
+
+def test_finished_jobs_are_forgotten_after_the_retention(
+    small_clinic: Building,
+) -> None:
+    """A cancelled job leaves the core's memory an hour later (the store keeps it)."""
+    world = World(FleetCore(small_clinic, CoreConfig(finished_job_retention_s=60)))
+    _linen("j1", world)
+    world.take(world.core.cancel_job("j1", OPERATOR, now=world.now))
+    world.core.tick(now=world.now + 30)
+    assert world.core.job("j1").status == JobStatus.CANCELLED
+    world.core.tick(now=world.now + 61)
+    with pytest.raises(NotFound):
+        world.core.job("j1")
