@@ -19,6 +19,7 @@ from fleet.api.auth import Authenticator
 from fleet.api.errors import install_error_handlers
 from fleet.core.ports import TokenStore
 from fleet.service.service import FleetService
+from fleet.web.routes import install_web
 
 if TYPE_CHECKING:
     from fleet.api.compose import ServeSettings
@@ -73,4 +74,5 @@ def create_app(
     install_error_handlers(app)
     for module in (routes_requests, routes_robots, routes_building, routes_live):
         app.include_router(module.router)
+    install_web(app)
     return app
