@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import os
 import platform
 import re
 from pathlib import Path
@@ -54,6 +55,13 @@ def _machine() -> str:
     return platform.processor() or "unknown CPU"
 
 
+def _load() -> str:
+    try:
+        return " / ".join(f"{x:.1f}" for x in os.getloadavg()) + " over 1/5/15 min"
+    except OSError:
+        return "unknown"
+
+
 def _fmt(value: Any, digits: int = 2) -> str:
     if value is None:
         return "-"
@@ -69,7 +77,8 @@ def render(rows: list[dict[str, Any]], command: str, limit: float, jobs: int) ->
         f"Date: {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC; machine: "
         f"{_machine()}, 2 cores, {jobs} instance(s) at a time, one solver thread "
         "each. The CPU was shared with other engineers' work during the run, so "
-        "some searches got less than their full time.",
+        "some searches got less than their full time (load average at the end: "
+        f"{_load()}).",
         "",
         f"{limit:g} s per instance and solver. Objective: fewest robots, then "
         "distance (double precision, recomputed from the routes). Peer: plain "

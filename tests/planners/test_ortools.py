@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 import pytest
+from hypothesis import HealthCheck, given, settings
 
 from planners.ortools import SearchConfig, solve_ortools
 from planners.problem import (
@@ -23,7 +24,7 @@ from planners.problem import (
 )
 from planners.timeline import Visit, plan_cost, schedule
 from planners.validate import validate
-from tests.planners.strategies import corridor
+from tests.planners.strategies import corridor, dispatch_problems
 
 LIMIT_S = 0.5
 HALL = {"a": 0.0, "b": 10.0, "c": 25.0, "d": 40.0, "e": 55.0, "f": 70.0}
@@ -259,3 +260,20 @@ def test_config_without_route_elimination_still_plans() -> None:
     plain = SearchConfig("PATH_CHEAPEST_ARC", eliminate_routes=False, name="plain")
     problem = replace(two_robots(Job("j1", "b", "d")), costs=Costs(per_robot=1e4))
     assert solve(problem, config=plain).solver == "plain"
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(dispatch_problems())
+def test_random_plans_pass_validate_and_hold_each_job_once(
+    problem: DispatchProblem,
+) -> None:
+    """Random problems: the plan breaks no rule; each job is routed or unassigned."""
+    plan = solve_ortools(problem, time_limit_s=0.05)
+    if plan is None:  # nothing found so quickly: dispatch() would use greedy
+        return
+    assert [str(v) for v in validate(problem, plan)] == []
+    for job in problem.jobs:
+        routed = sum(
+            any(s.job_id == job.id for s in stops) for stops in plan.routes.values()
+        )
+        assert routed + (job.id in plan.unassigned) == 1
