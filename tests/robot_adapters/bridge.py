@@ -94,3 +94,17 @@ async def wait_for(
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {timeout_s} s waiting for {what}")
         await asyncio.sleep(0.02)
+
+
+def wait_for_sync(
+    condition: Callable[[], T], *, timeout_s: float = 15.0, what: str = "condition"
+) -> T:
+    """Poll ``condition`` (no event loop) until truthy; fail after the timeout."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout_s} s waiting for {what}")
+        time.sleep(0.02)
