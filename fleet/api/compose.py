@@ -7,7 +7,6 @@ robots for ``robot_adapters`` here and nowhere else.
 
 from __future__ import annotations
 
-import functools
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -16,13 +15,13 @@ from pathlib import Path
 from fleet.core.config import CoreConfig
 from fleet.core.engine import FleetCore
 from fleet.core.model import Job, Robot
+from fleet.service.planner_process import PlannerProcess
 from fleet.service.service import FleetService
 from fleet.store import Store, open_store
 from maps.loading import load_building, load_sample
 from maps.matrix import TravelTimes
 from maps.model import Building
-from planners.dispatch import Solver, dispatch
-from planners.problem import DispatchProblem, Plan
+from planners.dispatch import Solver
 from sim.demo_fleet import demo_robots, start_pose
 from sim.virtual_lifts import VirtualDoors, VirtualLifts
 from sim.virtual_robots import VirtualRobot
@@ -69,18 +68,6 @@ def site_building(spec: str) -> Building:
     return load_sample(spec)
 
 
-def _plan(
-    problem: DispatchProblem,
-    previous: Plan | None,
-    *,
-    time_limit_s: float,
-    solver: Solver,
-) -> Plan:
-    return dispatch(
-        problem, time_limit_s=time_limit_s, previous=previous, solver=solver
-    )
-
-
 def assemble(settings: ServeSettings, *, building: Building | None = None) -> Assembly:
     """Open the store and wire a service with virtual robots, lifts and doors."""
     building = building or site_building(settings.building)
@@ -103,10 +90,8 @@ def assemble(settings: ServeSettings, *, building: Building | None = None) -> As
                 building, settings.core, jobs, robots, travel=travel, id_prefix=prefix
             )
 
-        planner = functools.partial(
-            _plan,
-            time_limit_s=settings.core.planner_time_limit_s,
-            solver=settings.solver,
+        planner = PlannerProcess(
+            time_limit_s=settings.core.planner_time_limit_s, solver=settings.solver
         )
         service = FleetService(
             building=building,

@@ -50,7 +50,7 @@ async def create_request(
     idempotency_key: IdempotencyKey = None,
 ) -> JobOut:
     """Ask for a delivery or a guidance; committed before the answer."""
-    job, created = service.request_job(
+    job, created = await service.request_job(
         body.to_core(), principal, idempotency_key=idempotency_key
     )
     if not created:
@@ -123,7 +123,7 @@ async def cancel_request(
     """Cancel; items already on board go back to the sender."""
     reason = body.reason if body is not None else "cancelled"
     _visible(service, principal, job_id)
-    return JobOut.of(service.cancel_job(job_id, principal, reason))
+    return JobOut.of(await service.cancel_job(job_id, principal, reason))
 
 
 @router.post("/{job_id}/handoff", response_model=JobOut)
@@ -136,7 +136,7 @@ async def confirm_handoff(
     """Confirm loading or hand-off at the robot (with the PIN for secure items)."""
     pin = body.pin if body is not None else None
     _visible(service, principal, job_id)
-    return JobOut.of(service.confirm_handoff(job_id, pin, principal))
+    return JobOut.of(await service.confirm_handoff(job_id, pin, principal))
 
 
 def _visible(service: FleetService, principal: Principal, job_id: str) -> Job:

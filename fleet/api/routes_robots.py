@@ -32,7 +32,7 @@ def _action(path: str, method: str, summary: str) -> None:
     async def act(
         robot_id: str, principal: CurrentPrincipal, service: CurrentService
     ) -> RobotOut:
-        return RobotOut.of(service.robot_action(method, robot_id, principal))
+        return RobotOut.of(await service.robot_action(method, robot_id, principal))
 
     act.__name__ = method
     router.add_api_route(

@@ -5,6 +5,11 @@ A request for a re-plan only sets a flag. The worker takes a snapshot of the cor
 the loop. Requests that arrive meanwhile collapse into one more run on a fresh
 snapshot, so a burst of new jobs makes one or two re-plans and the newest snapshot
 always wins. A short pause between runs leaves the loop time for the API.
+
+The planner is any callable ``planner(problem, previous) -> Plan``; it is called
+from a worker thread. The production one is
+:class:`~fleet.service.planner_process.PlannerProcess`, because OR-Tools holds the
+GIL while it searches and would otherwise stall the event loop.
 """
 
 from __future__ import annotations
@@ -72,11 +77,14 @@ class Replanner:
         self.last_plan = plan
         for note in plan.notes:
             log.info("dispatcher: %s", note)
-        service.commit(service.core.apply_plan(plan, now=service.clock.now()))
+        service.record(service.core.apply_plan(plan, now=service.clock.now()))
         service.hub.publish("plan", {"plan": plan})
 
     async def settle(self) -> None:
-        """Wait for a planner thread still running (threads cannot be cancelled)."""
+        """End the planner (if it can be ended) and wait for its last run."""
+        close = getattr(self.planner, "close", None)
+        if close is not None:
+            await close()
         running = self._running
         if running is not None:
             try:

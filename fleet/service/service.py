@@ -1,16 +1,16 @@
 """The fleet service: the pure core on the real clock, with a store and robots.
 
-:class:`FleetService` owns one ``FleetCore`` and runs everything that changes it on
-the event loop, one call at a time: API calls, robot updates (funnelled through a
-queue), lift and door statuses, the timer tick, and plans coming back from the
-dispatcher. After each call it persists the returned decision (jobs and robots
-with their audit events), then publishes live events and queues the commands, so
-a request is committed before it is acknowledged and nothing reaches a robot that
-the database does not know. If persisting fails, the core is rebuilt from the
-store, so memory never drifts from the database.
+:class:`FleetService` owns one ``FleetCore`` and changes it only on the event
+loop, one call at a time: API calls, robot updates (funnelled through a queue),
+lift and door statuses, the timer tick, and plans coming back from the
+dispatcher. Each returned decision goes to the :class:`~fleet.service.journal.
+Journal`, which writes decisions in order (many per transaction) and only then
+runs their effects: live events, robot commands, a re-plan. A request waits for
+its own decision to be written before it is acknowledged, so nothing is
+acknowledged or sent to a robot that the database does not hold.
 
-The dispatcher runs in a worker thread (:mod:`fleet.service.replan`); on start the
-whole state is rebuilt from the store and robot state is re-read from the robots.
+The dispatcher runs off the loop (:mod:`fleet.service.replan`); on start the whole
+state is rebuilt from the store and robot state is re-read from the robots.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from fleet.core.errors import FleetError, NotFound, TransitionNotAllowed
-from fleet.core.model import Job, JobStatus, Principal, Robot
+from fleet.core.model import AuditEvent, Job, JobStatus, Principal, Robot
 from fleet.core.ports import (
     Clock,
     DoorPort,
@@ -38,8 +38,10 @@ from fleet.core.ports import (
 from fleet.service.clock import WallClock
 from fleet.service.hub import EventHub
 from fleet.service.ids import job_id_for
+from fleet.service.journal import Journal
 from fleet.service.outbox import Outbox
 from fleet.service.replan import Planner, Replanner
+from fleet.service.robot_writes import RobotWrites
 from maps.model import Building
 from planners.problem import Plan
 
@@ -86,6 +88,7 @@ class FleetService:
         hub: EventHub | None = None,
         tick_s: float = 0.5,
         replan_pause_s: float = 0.2,
+        robot_save_every_s: float = 5.0,
     ) -> None:
         self.building = building
         self.store = store
@@ -97,7 +100,9 @@ class FleetService:
         self.hub = hub or EventHub()
         self.tick_s = tick_s
         self.outbox = Outbox(self.robot_ports, lifts, doors)
+        self.robot_writes = RobotWrites(robot_save_every_s)
         self.replanner = Replanner(self, planner, pause_s=replan_pause_s)
+        self.journal = Journal(store, after=self._effects, on_failure=self._rebuild)
         self.ready = False
         self._core: FleetCore | None = None
         self._inbound: asyncio.Queue[Inbound] = asyncio.Queue()
@@ -114,12 +119,14 @@ class FleetService:
     async def start(self) -> None:
         """Rebuild from the store, add new robots, connect the ports, start loops."""
         self._rebuild()
+        # Writers first: stop() ends the deciders, drains, then ends the writers.
+        loops = (self.journal.run(), self.outbox.run(), self._tick_loop())
+        self._tasks = [asyncio.create_task(loop) for loop in loops]
         known = {robot.id for robot in self.core.robots()}
         for robot in self.fleet:
             if robot.id not in known:
-                self.commit(self.core.add_robot(robot, now=self.clock.now()))
-        loops = (self.outbox.run(), self._tick_loop(), self._inbound_loop())
-        self._tasks = [asyncio.create_task(loop) for loop in loops]
+                await self.commit(self.core.add_robot(robot, now=self.clock.now()))
+        self._tasks.append(asyncio.create_task(self._inbound_loop()))
         self._tasks.append(asyncio.create_task(self.replanner.run()))
         for port in self.robot_ports.values():
             await port.connect(self._inbound.put_nowait)
@@ -133,13 +140,15 @@ class FleetService:
     async def stop(self) -> None:
         """Stop the loops and close the ports; the database keeps the state."""
         self.ready = False
-        for task in self._tasks:
-            task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-        self._tasks = []
+        deciders, writers = self._tasks[2:], self._tasks[:2]
+        await _cancel(deciders)
         await self.replanner.settle()
+        await self.journal.drained()
+        await _cancel(writers)
+        self._tasks = []
+        for robot in self.robot_writes.drain():
+            with contextlib.suppress(FleetError):
+                self.store.save_robot(robot)
         ports: list[Any] = [*self.robot_ports.values(), self.lifts, self.doors]
         for port in ports:
             if port is not None:
@@ -148,25 +157,27 @@ class FleetService:
 
     # --- what the API calls ----------------------------------------------------
 
-    def request_job(
+    async def request_job(
         self, new: NewJob, principal: Principal, *, idempotency_key: str | None = None
     ) -> tuple[Job, bool]:
-        """Create a job, committed before this returns: ``(job, created)``.
+        """Create a job, written before this returns: ``(job, created)``.
 
         A repeated ``idempotency_key`` from the same caller returns the first job
-        and ``created=False``.
+        (once it is written) and ``created=False``.
         """
         job_id = job_id_for(principal.id, idempotency_key) or _fresh_id()
         if idempotency_key is not None:
+            if _known(self.core, job_id):
+                await self.journal.drained()
             with contextlib.suppress(NotFound):
                 return self.store.get_job(job_id), False
         decision = self.core.request_job(
             new, principal, job_id=job_id, now=self.clock.now()
         )
-        self.commit(decision, idempotency_key=idempotency_key)
+        await self.commit(decision, idempotency_key=idempotency_key)
         return _latest_job(decision, job_id) or self.store.get_job(job_id), True
 
-    def cancel_job(self, job_id: str, principal: Principal, reason: str) -> Job:
+    async def cancel_job(self, job_id: str, principal: Principal, reason: str) -> Job:
         try:
             decision = self.core.cancel_job(
                 job_id, principal, now=self.clock.now(), reason=reason
@@ -176,23 +187,25 @@ class FleetService:
             raise TransitionNotAllowed(
                 "job", job_id, ended.status, JobStatus.CANCELLED
             ) from None
-        self.commit(decision)
+        await self.commit(decision)
         return _latest_job(decision, job_id) or self.store.get_job(job_id)
 
-    def confirm_handoff(
+    async def confirm_handoff(
         self, job_id: str, pin: str | None, principal: Principal
     ) -> Job:
         decision = self.core.confirm_handoff(
             job_id, pin, principal, now=self.clock.now()
         )
-        self.commit(decision)
+        await self.commit(decision)
         return _latest_job(decision, job_id) or self.store.get_job(job_id)
 
-    def robot_action(self, action: str, robot_id: str, principal: Principal) -> Robot:
+    async def robot_action(
+        self, action: str, robot_id: str, principal: Principal
+    ) -> Robot:
         if action not in ROBOT_ACTIONS:
             raise ValueError(f"unknown robot action {action!r}")
         method = getattr(self.core, action)
-        self.commit(method(robot_id, principal, now=self.clock.now()))
+        await self.commit(method(robot_id, principal, now=self.clock.now()))
         return self.robot(robot_id)
 
     def job(self, job_id: str) -> Job:
@@ -201,65 +214,56 @@ class FleetService:
     def jobs(self, query: JobQuery) -> list[Job]:
         return self.store.list_jobs(query)
 
-    def job_history(self, job_id: str) -> list[Any]:
+    def job_history(self, job_id: str) -> list[AuditEvent]:
         return self.store.history("job", job_id)
 
     def robots(self) -> list[Robot]:
-        return sorted(self.core.robots(), key=lambda robot: robot.id)
+        return list(self.core.robots())
 
     def robot(self, robot_id: str) -> Robot:
-        for robot in self.core.robots():
-            if robot.id == robot_id:
-                return robot
-        raise NotFound("robot", robot_id)
+        return self.core.robot(robot_id)
 
     def plan(self) -> Plan | None:
         """The plan the robots are following (``None`` before the first)."""
         return self.core.plan()
 
-    # --- persisting decisions ---------------------------------------------------
+    # --- decisions ----------------------------------------------------------------
 
-    def commit(self, decision: Decision, *, idempotency_key: str | None = None) -> None:
-        """Persist ``decision``, then publish it and queue its effects.
+    async def commit(
+        self, decision: Decision, *, idempotency_key: str | None = None
+    ) -> None:
+        """Write ``decision`` and run its effects; raise its error, if any.
 
-        On a store error the core is rebuilt from the store and the error raised,
-        so the caller sees the failure and memory matches the database again. A
-        refused call (a wrong PIN) is persisted first (the attempt counts), then
-        its error is raised.
+        A refused call (a wrong PIN) is written first (the attempt counts), then
+        its error raised. A store error is raised after the core was rebuilt.
         """
-        try:
-            self._persist(decision, idempotency_key)
-        except FleetError:
-            self._rebuild()
-            raise
-        self._publish(decision)
-        self.outbox.queue_decision(decision)
-        if decision.replan_needed:
-            self.replanner.request()
+        error = await self.record(decision, idempotency_key=idempotency_key)
+        if error is not None:
+            raise error
         if decision.refused is not None:
             raise decision.refused
 
-    def _persist(self, decision: Decision, idempotency_key: str | None) -> None:
-        for job, expected_version, events in decision.jobs:
-            if expected_version is None:
-                first, *rest = events
-                self.store.create_job(job, first, idempotency_key=idempotency_key)
-                if rest:
-                    self.store.append_events(rest)
-            else:
-                self.store.save_job(job, events, expected_version=expected_version)
-        for robot, events in decision.robots:
-            self.store.save_robot(robot, events)
+    def record(
+        self, decision: Decision, *, idempotency_key: str | None = None
+    ) -> asyncio.Future[BaseException | None]:
+        """Queue ``decision`` for writing, without waiting (for the loops)."""
+        robots = self.robot_writes.select(decision.robots, self.clock.now())
+        return self.journal.append(decision, robots, idempotency_key=idempotency_key)
 
-    def _publish(self, decision: Decision) -> None:
+    def _effects(self, decision: Decision) -> None:
+        """After a decision is written: tell the world, queue the commands."""
         for job, _, events in decision.jobs:
             self.hub.publish("job", {"job": job, "events": tuple(events)})
         for robot, events in decision.robots:
             self.hub.publish("robot", {"robot": robot, "events": tuple(events)})
         for alert in decision.alerts:
             self.hub.publish("alert", {"alert": alert})
+        self.outbox.queue_decision(decision)
+        if decision.replan_needed:
+            self.replanner.request()
 
     def _rebuild(self) -> None:
+        """A fresh core from what the store holds."""
         self._core = self.core_factory(self.store.open_jobs(), self.store.list_robots())
 
     # --- the loops ---------------------------------------------------------------
@@ -283,15 +287,31 @@ class FleetService:
         return self.core.door_status(message, now=now)
 
     def _guarded(self, what: str, decide: Callable[[], Decision]) -> None:
-        """Decide and commit; a failure is logged, never kills a loop."""
+        """Decide and queue the decision; a failure is logged, never kills a loop."""
         try:
-            self.commit(decide())
+            self.record(decide())
         except Exception:
             log.exception("fleet service: %s failed", what)
 
 
+async def _cancel(tasks: list[asyncio.Task[None]]) -> None:
+    for task in tasks:
+        task.cancel()
+    for task in tasks:
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+
 def _fresh_id() -> str:
     return f"job-{uuid.uuid4().hex[:16]}"
+
+
+def _known(core: FleetCore, job_id: str) -> bool:
+    try:
+        core.job(job_id)
+    except NotFound:
+        return False
+    return True
 
 
 def _latest_job(decision: Decision, job_id: str) -> Job | None:
