@@ -27,8 +27,26 @@ def ward_places(building: Building, ward: str) -> frozenset[str]:
 
 def wards_of_place(building: Building, place_id: str) -> tuple[str, ...]:
     """The wards ``place_id`` belongs to (a nursing station may serve several)."""
-    wards = building.places_of_kind(PlaceKind.WARD)
-    return tuple(w.id for w in wards if place_id in ward_places(building, w.id))
+    return _ward_index(building).get(place_id, ())
+
+
+_WARD_INDEXES: dict[int, tuple[Building, dict[str, tuple[str, ...]]]] = {}
+
+
+def _ward_index(building: Building) -> dict[str, tuple[str, ...]]:
+    """place -> its wards, built once per building (buildings are immutable)."""
+    cached = _WARD_INDEXES.get(id(building))
+    if cached is not None and cached[0] is building:
+        return cached[1]
+    index: dict[str, list[str]] = {}
+    for ward in building.places_of_kind(PlaceKind.WARD):
+        for place in sorted(ward_places(building, ward.id)):
+            index.setdefault(place, []).append(ward.id)
+    frozen = {place: tuple(wards) for place, wards in index.items()}
+    if len(_WARD_INDEXES) > 8:
+        _WARD_INDEXES.clear()
+    _WARD_INDEXES[id(building)] = (building, frozen)
+    return frozen
 
 
 def job_ward(

@@ -4,7 +4,8 @@ The snapshot holds the robots that can take work (idle, busy or charging, online
 not holding for a lift) with where and when each is next free: its position, or
 the stop it is heading to; the open jobs not yet loaded; the loaded jobs as
 ``onboard`` of their robot; travel times between the nodes involved per load
-class (waste and soiled linen are ``dirty``); the building's chargers.
+class (an item category: waste takes dirty routes, medication may enter the ICU);
+the building's chargers.
 
 Applying a plan assigns jobs (audited), moves jobs not yet picked up to another
 robot when the plan says so, gives jobs the plan left out back to ``requested``
@@ -23,7 +24,6 @@ from maps.matrix import TravelTimes
 from maps.model import PlaceKind
 from planners import problem as p
 
-_DIRTY = frozenset({ItemCategory.WASTE, ItemCategory.SOILED_LINEN})
 DISPATCHABLE = frozenset({RobotState.IDLE, RobotState.BUSY, RobotState.CHARGING})
 
 
@@ -35,7 +35,9 @@ def dispatchable(state: FleetState, robot_id: str) -> bool:
 
 
 def load_class(job: Job) -> str:
-    return "dirty" if job.category in _DIRTY else "standard"
+    """The planner's load class of a job: its item category (routing rules such as
+    clean and restricted zones depend on it), ``standard`` for a person."""
+    return "standard" if job.category == ItemCategory.PERSON else job.category.value
 
 
 def build_problem(
@@ -65,7 +67,7 @@ def build_problem(
         now=now,
         robots=planned,
         jobs=jobs,
-        travel=_matrix(travel, nodes),
+        travel=_matrix(travel, nodes, {j.load_class for j in jobs}, _fleet_caps(state)),
         chargers=chargers,
     )
 
@@ -130,14 +132,24 @@ def _guide_size(state: FleetState) -> int:
     return max(sizes, default=1)
 
 
-def _matrix(travel: TravelTimes, nodes: Sequence[str]) -> p.TravelMatrix:
-    standard = travel.matrix(tuple(nodes))
-    dirty = travel.matrix(tuple(nodes), load="dirty")
-    return p.TravelMatrix(
-        nodes=tuple(nodes),
-        times={"standard": standard.times, "dirty": dirty.times},
-        distances=standard.distances,
-    )
+def _fleet_caps(state: FleetState) -> frozenset[str]:
+    return frozenset().union(*(r.capabilities for r in state.robots.values()))
+
+
+def _matrix(
+    travel: TravelTimes, nodes: Sequence[str], loads: set[str], caps: frozenset[str]
+) -> p.TravelMatrix:
+    """Times per load class present (``maps`` caches equal rules as one matrix).
+
+    Routing assumes the whole fleet's capabilities: a plan may send a robot through
+    a restricted zone only some robots may enter (the mission route then refuses).
+    """
+    keys = tuple(nodes)
+    standard = travel.matrix(keys, capabilities=caps)
+    times = {"standard": standard.times}
+    for load in sorted(loads - {"standard"}):
+        times[load] = travel.matrix(keys, load=load, capabilities=caps).times
+    return p.TravelMatrix(nodes=keys, times=times, distances=standard.distances)
 
 
 from fleet.core.assigning import apply_plan  # noqa: E402  (re-exported here)

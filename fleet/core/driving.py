@@ -157,20 +157,23 @@ def _build(
     now: float,
 ) -> Mission | None:
     robot = state.robots[robot_id]
-    onboard = state.jobs_of(robot_id, ON_ROBOT - {JobStatus.LOADING})
-    dirty = any(j.category in _DIRTY for j in onboard)
     profile = RobotProfile(capabilities=robot.capabilities)
-    try:
-        found = route(
-            state.building, robot.waypoint, goal,
-            load="dirty" if dirty else None, robot=profile,
-        )  # fmt: skip
-    except NoRouteError as error:
-        fx.alert(
-            Alert(AlertKind.NO_ROUTE, f"{robot_id}: {error}", now, robot_id,
-                  (job_id,) if job_id else ())
-        )  # fmt: skip
+    load = _load_for(state, robot_id, purpose, job_id)
+    # A robot let into a restricted zone by its last load leaves it the same way.
+    loads = dict.fromkeys([load, state.last_load.get(robot_id, load)])
+    found, why = None, ""
+    for attempt in loads:
+        try:
+            found = route(
+                state.building, robot.waypoint, goal, load=attempt, robot=profile
+            )
+            break
+        except NoRouteError as error:
+            why = why or str(error)
+    if found is None:
+        _unroutable(state, fx, robot_id, job_id, why, now)
         return None
+    state.last_load[robot_id] = attempt
     job = state.jobs.get(job_id or "")
     guiding = job is not None and job.kind == JobKind.GUIDANCE
     slow = (
@@ -184,6 +187,50 @@ def _build(
         state.mission_id(robot_id), robot_id, purpose, goal, tuple(steps),
         job_id, found.time_s,
     )  # fmt: skip
+
+
+def _unroutable(
+    state: FleetState, fx: Effects, robot_id: str, job_id: str | None, why: str,
+    now: float,
+) -> None:  # fmt: skip
+    """No legal route for this robot: alert; the job goes back or to recovery."""
+    ids = (job_id,) if job_id else ()
+    fx.alert(Alert(AlertKind.NO_ROUTE, f"{robot_id}: {why}", now, robot_id, ids))
+    job = state.jobs.get(job_id or "")
+    if job is None or job.robot_id != robot_id:
+        return
+    if job.status in NOT_LOADED:
+        change_job(
+            state, fx, job.id, JobStatus.REQUESTED, now=now, robot_id=None,
+            eta_pickup=None, eta_dropoff=None, reason=f"no route for {robot_id}",
+        )  # fmt: skip
+        state.schedule_replan(now)
+    elif job.status in ON_ROBOT - {JobStatus.LOADING}:
+        change_job(
+            state, fx, job.id, JobStatus.RECOVERY, now=now,
+            reason=f"robot {robot_id} has no route to deliver it",
+        )  # fmt: skip
+
+
+def _load_for(
+    state: FleetState, robot_id: str, purpose: Purpose, job_id: str | None
+) -> str | None:
+    """The load routing must honour: a dirty load on board wins (it may not pass
+    clean zones); else the category of the job served (restricted zones admit
+    some categories; on the way to fetch waste the robot is still clean); else
+    whatever is on board."""
+    onboard = state.jobs_of(robot_id, ON_ROBOT - {JobStatus.LOADING})
+    dirty = [j for j in onboard if j.category in _DIRTY]
+    job = state.jobs.get(job_id or "")
+    fetching_dirt = (
+        job is not None and purpose == Purpose.PICKUP and job.category in _DIRTY
+    )
+    served = [job] if job is not None and not fetching_dirt else []
+    candidates = dirty + served + onboard
+    for candidate in candidates:
+        if candidate.category != ItemCategory.PERSON:
+            return candidate.category.value
+    return None
 
 
 def _service(purpose: Purpose, goal: str, job_id: str | None) -> Step:

@@ -31,7 +31,7 @@ from fleet.core.lifecycle import job_created
 from fleet.core.missions import Mission
 from fleet.core.model import Job, JobStatus, Principal, Robot
 from fleet.core.ports import DoorStatus, LiftStatus, RobotUpdate
-from fleet.core.requests import NewJob, validate_new_job
+from fleet.core.requests import NewJob, TripCheck, validate_new_job
 from fleet.core.restore import restore_stops
 from fleet.core.state import FleetState
 from maps.matrix import TravelTimes
@@ -69,6 +69,7 @@ class FleetCore:
             id_prefix=id_prefix,
         )
         self._travel = travel or TravelTimes(building)
+        self._trips = TripCheck(building)
         restore_stops(self._state)
 
     # --- bookkeeping ---------------------------------------------------------
@@ -109,7 +110,7 @@ class FleetCore:
         self, new: NewJob, principal: Principal, *, job_id: str, now: float
     ) -> Decision:
         """Validate, scope and record a new request; a re-plan becomes due."""
-        validate_new_job(self._b, new, self._state.robots.values())
+        validate_new_job(self._b, new, self._state.robots.values(), self._trips)
         access.check_create(self._b, principal, new.pickup, new.dropoff)
         if job_id in self._state.jobs:
             raise Conflict(f"job {job_id!r} exists already")

@@ -46,7 +46,12 @@ class NewJob:
     note: str = ""
 
 
-def validate_new_job(building: Building, new: NewJob, robots: Iterable[Robot]) -> None:
+def validate_new_job(
+    building: Building,
+    new: NewJob,
+    robots: Iterable[Robot],
+    trips: TripCheck | None = None,
+) -> None:
     """Raise :class:`InvalidRequest` for the first thing wrong with ``new``."""
     for field_name in ("pickup", "dropoff"):
         place = getattr(new, field_name)
@@ -66,7 +71,10 @@ def validate_new_job(building: Building, new: NewJob, robots: Iterable[Robot]) -
         raise InvalidRequest("compartments", "must be at least 1")
     fleet = [r for r in robots if r.state != RobotState.OUT_OF_SERVICE]
     _check_size(new, fleet)
-    _check_reachable(building, new, fleet)
+    trips = trips or TripCheck(building)
+    refusal = trips.refusal(new.pickup, new.dropoff, new.category, fleet)
+    if refusal is not None:
+        raise InvalidRequest("dropoff", f"no route for this load: {refusal}")
 
 
 def _check_kind(building: Building, new: NewJob) -> None:
@@ -84,16 +92,33 @@ def _check_kind(building: Building, new: NewJob) -> None:
         raise InvalidRequest("category", "a delivery carries items, not a person")
 
 
-def _check_reachable(building: Building, new: NewJob, fleet: list[Robot]) -> None:
-    """Refuse a trip no robot could legally make with this load (a clean zone...)."""
-    capabilities = frozenset().union(*(r.capabilities for r in fleet))
-    profile = RobotProfile(capabilities=capabilities)
-    person = new.category == ItemCategory.PERSON
-    load = None if person else new.category.value
-    try:
-        route(building, new.pickup, new.dropoff, load=load, robot=profile)
-    except NoRouteError as error:
-        raise InvalidRequest("dropoff", f"no route for this load: {error}") from None
+class TripCheck:
+    """Which trips a load may legally make: asked of ``maps`` once, then remembered.
+
+    The building is immutable, so an answer never goes stale; the key is the
+    trip, the load category and the fleet's capabilities.
+    """
+
+    def __init__(self, building: Building) -> None:
+        self._building = building
+        self._known: dict[tuple[str, str, str | None, frozenset[str]], str | None] = {}
+
+    def refusal(
+        self, pickup: str, dropoff: str, category: ItemCategory, fleet: list[Robot]
+    ) -> str | None:
+        """Why no robot may carry ``category`` from pickup to dropoff, or ``None``."""
+        capabilities = frozenset().union(*(r.capabilities for r in fleet))
+        # Restricted zones admit some load categories, so the key is the category.
+        load = None if category == ItemCategory.PERSON else category.value
+        key = (pickup, dropoff, load, capabilities)
+        if key not in self._known:
+            profile = RobotProfile(capabilities=capabilities)
+            try:
+                route(self._building, pickup, dropoff, load=load, robot=profile)
+                self._known[key] = None
+            except NoRouteError as error:
+                self._known[key] = str(error)
+        return self._known[key]
 
 
 def _check_size(new: NewJob, fleet: list[Robot]) -> None:

@@ -48,6 +48,8 @@ class FleetState:
     held: dict[str, str] = field(default_factory=dict)
     #: Jobs whose hand-off timed out and were escalated (alert once).
     escalated: set[str] = field(default_factory=set)
+    #: The load each robot's last route was planned with (see driving._build).
+    last_load: dict[str, str | None] = field(default_factory=dict)
     #: Docked robots stay until this time (or until charged).
     charge_until: dict[str, float] = field(default_factory=dict)
     plan: Plan | None = None

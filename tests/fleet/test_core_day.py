@@ -48,6 +48,7 @@ def test_many_jobs_all_complete(seed: int) -> None:
         _run(world, 3)
     assert {j: core.job(j).status for j in jobs} == dict.fromkeys(jobs, "completed")
     assert all(r.state == RobotState.IDLE for r in core.robots())
+    assert [a for d in world.decisions for a in d.alerts] == []
 
 
 def _request(rng: random.Random, i: int) -> NewJob:
