@@ -88,6 +88,12 @@ def porter(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PorterServer]:
         yield server
 
 
+@pytest.fixture(scope="module")
+def tokens(porter: PorterServer) -> dict[str, str]:
+    """Tokens of the module's server: operator, station_w, station_other, pharmacy."""
+    return porter.tokens  # type: ignore[attr-defined,no-any-return]
+
+
 @pytest.fixture
 def page(browser_context: Any) -> Iterator[Any]:
     """A fresh tab (its own sessionStorage), closed after the test."""
