@@ -58,6 +58,8 @@ class RmfLifts:
         self._floors = {lift.id: sorted(lift.stops) for lift in building.lifts}
         self._forced: dict[str, LiftMode] = {}
         self._asked: dict[str, tuple[str, str]] = {}  # lift -> (session, floor)
+        #: Sessions served, in order: (lift id, session, floor); for tests and logs.
+        self.served: list[tuple[str, str, str]] = []
         self._last: dict[str, LiftStatus] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         self._beat: asyncio.Task[None] | None = None
@@ -98,6 +100,7 @@ class RmfLifts:
         elif self._asked.get(lift_id) != (session, floor):
             # Requests are repeated while a session lasts: act on changes only.
             self._asked[lift_id] = (session, floor)
+            self.served.append((lift_id, session, floor))
             _spawn(self._tasks, self.lifts.request(lift_id, floor, session))
 
     def _on_status(self, status: LiftStatus) -> None:
