@@ -1,4 +1,8 @@
-"""FastAPI dependencies: the running service and the building it serves."""
+"""FastAPI dependencies: the running service and the building it serves.
+
+They are ``async def`` on purpose: FastAPI runs a plain ``def`` dependency in a
+worker thread, which cost more per request than the rest of the route.
+"""
 
 from __future__ import annotations
 
@@ -13,15 +17,15 @@ from maps.model import Building
 __all__ = ["CurrentBuilding", "CurrentService"]
 
 
-def service_of(request: Request) -> FleetService:
+async def service_of(request: Request) -> FleetService:
     service: FleetService | None = getattr(request.app.state, "service", None)
     if service is None or not service.ready:
         raise ApiError(503, ["service"], "the fleet service is starting", "starting")
     return service
 
 
-def building_of(request: Request) -> Building:
-    return service_of(request).building
+async def building_of(request: Request) -> Building:
+    return (await service_of(request)).building
 
 
 CurrentService = Annotated[FleetService, Depends(service_of)]
