@@ -41,7 +41,9 @@ def build_mission(
     profile = RobotProfile(capabilities=robot.capabilities)
     load = _load_for(state, robot_id, purpose, job_id)
     # A robot let into a restricted zone by its last load leaves it the same way.
-    loads = dict.fromkeys([load, state.last_load.get(robot_id, load)])
+    # Never for a dirty load: clean zones stay closed to it whatever came before.
+    dirty = load in {c.value for c in DIRTY}
+    loads = dict.fromkeys([load] if dirty else [load, state.last_load.get(robot_id)])
     found, why = None, ""
     for attempt in loads:
         try:

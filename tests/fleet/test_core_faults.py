@@ -10,6 +10,7 @@ from fleet.core.model import ItemCategory, JobKind, JobStatus, RobotState
 from fleet.core.ports import CommandStatus, RobotUpdate
 from maps.loading import load_sample
 from maps.model import Building
+from planners.problem import Plan, Stop, StopKind
 from tests.fleet.core_world import OPERATOR, PHARMACY, World, robot
 
 
@@ -119,3 +120,32 @@ def test_robot_lost_while_loading_gives_the_job_back(small_clinic: Building) -> 
     alerts = [a.kind for d in world.wait(40) for a in d.alerts]
     assert alerts == [AlertKind.ROBOT_OFFLINE]
     assert world.status("j1") == "requested"
+
+
+def test_no_legal_route_releases_the_job_with_an_alert(small_clinic: Building) -> None:
+    """With waste on board the pharmacy (a clean zone) is out of reach: j2 goes back."""
+    world = World(FleetCore(small_clinic, robots=[robot("r1", "G_lobby")]))
+    core = world.core
+    waste = NewJob(JobKind.DELIVERY, "waste", "lab", ItemCategory.WASTE)
+    medication = NewJob(JobKind.DELIVERY, "pharmacy", "ward_1", ItemCategory.MEDICATION)
+    world.take(core.request_job(waste, OPERATOR, job_id="j1", now=world.now))
+    world.take(core.request_job(medication, OPERATOR, job_id="j2", now=world.now))
+    stops = (
+        Stop(StopKind.PICKUP, "G_waste", "j1", 0, 0, 0),
+        Stop(StopKind.PICKUP, "G_pharmacy", "j2", 0, 0, 0),
+        Stop(StopKind.DROPOFF, "G_lab", "j1", 0, 0, 0),
+        Stop(StopKind.DROPOFF, "L1_ward", "j2", 0, 0, 0),
+    )
+    world.take(
+        core.apply_plan(Plan(routes={"r1": stops}, unassigned={}), now=world.now)
+    )
+    world.settle()
+    seen = len(world.decisions)
+    world.take(core.confirm_handoff("j1", None, OPERATOR, now=world.now))
+    world.settle()
+    alerts = [a for d in world.decisions[seen:] for a in d.alerts]
+    assert [a.kind for a in alerts] == [AlertKind.NO_ROUTE]
+    assert "clean zone" in alerts[0].message
+    assert world.status("j2") == "requested"
+    assert world.status("j1") == "unloading"
+    assert core.robot("r1").waypoint == "G_lab"
