@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -14,15 +13,15 @@ from tests.e2e.server import (
     make_tokens,
     running,
     settings_for,
-    sqlite_url,
 )
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture
-def database(tmp_path: Path) -> str:
-    return sqlite_url(tmp_path)
+def database(database_url: str) -> str:
+    """Each test runs on a SQLite file and on a PostgreSQL database."""
+    return database_url
 
 
 @pytest.fixture

@@ -19,9 +19,9 @@ from tests.e2e.server import (
 pytestmark = pytest.mark.slow
 
 
-def test_restart_mid_delivery_keeps_the_job_and_completes_it(tmp_path: Path) -> None:
+def test_restart_mid_delivery_keeps_the_job_and_completes_it(database_url: str) -> None:
     """Stop the server with items on board, start again: history intact, delivered."""
-    database = sqlite_url(tmp_path)
+    database = database_url
     tokens = make_tokens(database)
     settings = settings_for(database, speed=20.0)
     with running(settings) as server, client(server, tokens["pharmacy"]) as api:
