@@ -11,10 +11,12 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from fleet.core.config import CoreConfig
 from fleet.core.engine import FleetCore
 from fleet.core.model import Job, Robot
+from fleet.core.ports import RobotPort
 from fleet.service.planner_process import PlannerProcess
 from fleet.service.service import FleetService
 from fleet.store import Store, open_store
@@ -25,6 +27,9 @@ from planners.dispatch import Solver
 from sim.demo_fleet import demo_robots, start_pose
 from sim.virtual_lifts import VirtualDoors, VirtualLifts
 from sim.virtual_robots import VirtualRobot
+
+if TYPE_CHECKING:
+    from robot_adapters.assembly import RosFleet
 
 __all__ = ["Assembly", "ServeSettings", "assemble", "site_building"]
 
@@ -46,6 +51,9 @@ class ServeSettings:
     #: Send a trickle of demo requests (and confirm their hand-offs).
     demo_traffic: bool = False
     core: CoreConfig = field(default_factory=CoreConfig)
+    #: A fleet file (``fleet.yaml``): robots, lifts and doors reached over rosbridge
+    #: (``robot_adapters``) instead of virtual ones; ``robots`` is then unused.
+    fleet_file: str | None = None
 
 
 @dataclass
@@ -54,7 +62,7 @@ class Assembly:
 
     service: FleetService
     store: Store
-    robots: dict[str, VirtualRobot]
+    robots: dict[str, VirtualRobot] | dict[str, RobotPort]
 
     def close(self) -> None:
         self.store.close()
@@ -73,13 +81,19 @@ def assemble(settings: ServeSettings, *, building: Building | None = None) -> As
     building = building or site_building(settings.building)
     store = open_store(settings.database_url)
     try:
-        fleet = demo_robots(
-            building, settings.robots, speed_mps=settings.robot_speed_mps
-        )
+        ros = _ros_fleet(settings, building)
         stored = {robot.id: robot for robot in store.jobs.list_robots()}
-        ports = {
-            robot.id: _virtual(stored.get(robot.id, robot), settings) for robot in fleet
-        }
+        ports: dict[str, VirtualRobot] | dict[str, RobotPort]
+        if ros is not None:
+            fleet, ports = ros.robots, dict(ros.ports)
+        else:
+            fleet = demo_robots(
+                building, settings.robots, speed_mps=settings.robot_speed_mps
+            )
+            ports = {
+                robot.id: _virtual(stored.get(robot.id, robot), settings)
+                for robot in fleet
+            }
 
         travel = TravelTimes(building)
 
@@ -100,14 +114,23 @@ def assemble(settings: ServeSettings, *, building: Building | None = None) -> As
             planner=planner,
             robots=ports,
             fleet=fleet,
-            lifts=VirtualLifts(building, speedup=settings.speed),
-            doors=VirtualDoors(building, speedup=settings.speed),
+            lifts=(ros and ros.lifts) or VirtualLifts(building, speedup=settings.speed),
+            doors=(ros and ros.doors) or VirtualDoors(building, speedup=settings.speed),
             tick_s=settings.tick_s,
         )
     except BaseException:
         store.close()
         raise
     return Assembly(service=service, store=store, robots=ports)
+
+
+def _ros_fleet(settings: ServeSettings, building: Building) -> RosFleet | None:
+    """The fleet file's robots, lifts and doors over rosbridge, if one is given."""
+    if not settings.fleet_file:
+        return None
+    from robot_adapters.assembly import ros_fleet  # roslibpy only when asked for
+
+    return ros_fleet(settings.fleet_file, building)
 
 
 def _virtual(robot: Robot, settings: ServeSettings) -> VirtualRobot:

@@ -110,8 +110,12 @@ def serve(
         bool, typer.Option("--demo-traffic", help="Send a trickle of demo requests.")
     ] = False,
     log_level: Annotated[str, typer.Option(help="uvicorn log level.")] = "info",
+    fleet: Annotated[
+        Path | None,
+        typer.Option(help="fleet.yaml: real robots, lifts, doors over rosbridge."),
+    ] = None,
 ) -> None:
-    """Run the fleet service and its API (with virtual robots)."""
+    """Run the fleet service and its API (with virtual robots, or --fleet)."""
     import uvicorn
 
     from fleet.api.app import create_app
@@ -127,15 +131,29 @@ def serve(
         speed=speed,
         solver=solver,  # type: ignore[arg-type]
         demo_traffic=demo_traffic,
+        fleet_file=str(fleet) if fleet else None,
     )
+    if fleet is not None:
+        _check_fleet(fleet, site)
     if demo:
         _print_demo_tokens(database, site)
+    fleet_words = f"robots of {fleet}" if fleet else f"{robots} virtual robots"
     typer.echo(
-        f"Porter: {site.name}, {robots} virtual robots at {speed:g}x, "
+        f"Porter: {site.name}, {fleet_words} at {speed:g}x, "
         f"http://{host}:{port}/  (API docs: http://{host}:{port}/docs)"
     )
     app = create_app(settings)
     uvicorn.run(app, host=host, port=port, log_level=log_level, access_log=False)
+
+
+def _check_fleet(path: Path, site: object) -> None:
+    """Refuse a bad fleet file before starting, naming the robot and field."""
+    from robot_adapters.fleet_config import FleetConfigError, load_fleet
+
+    try:
+        load_fleet(path, site)  # type: ignore[arg-type]
+    except FleetConfigError as error:
+        raise typer.BadParameter(str(error), param_hint="--fleet") from error
 
 
 def _print_demo_tokens(database: str | None, site: object) -> None:
