@@ -62,7 +62,7 @@ def test_request_shows_on_ops_and_status_follows_to_delivered(
     station.locator(
         f"#jobs .job[data-job-id='{job_id}'][data-status='completed']"
     ).wait_for()
-    assert card.locator(".status").inner_text() == "Delivered"
+    assert card.locator(".status").inner_text().startswith("Delivered ")
     assert notice.count() == 0
     ops.locator(f"#queue tr[data-job-id='{job_id}']").wait_for(state="detached")
     ops.wait_for_function(

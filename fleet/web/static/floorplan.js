@@ -49,9 +49,27 @@ export class FloorPlan {
     for (const node of [...this.root.children]) if (node.tagName !== "title") node.remove();
     this.root.append(this.defs(), this.zones(), this.lanes(), this.doorLayer(),
       this.places(), this.liftLayer());
+    this.declutter();
     this.robotLayer = svg("g", { class: "robots" });
     this.root.append(this.robotLayer);
     this.markers.clear();
+  }
+
+  // Place names that would overlap an earlier one move below their mark, or,
+  // if that overlaps too, stay in the tooltip only.
+  declutter() {
+    const taken = [];
+    const clashes = (box) => taken.some((other) => box.x < other.x + other.width &&
+      other.x < box.x + box.width && box.y < other.y + other.height && other.y < box.y + box.height);
+    for (const text of this.root.querySelectorAll(".places text")) {
+      let box = text.getBBox();
+      if (clashes(box)) {
+        text.setAttribute("y", String(Number(text.getAttribute("y")) + 3.9 * this.unit));
+        box = text.getBBox();
+      }
+      if (clashes(box)) text.remove();
+      else taken.push(box);
+    }
   }
 
   defs() {
@@ -207,7 +225,9 @@ export class FloorPlan {
       marker = svg("g", { class: "robot", "data-robot-id": robot.id, tabindex: "0" });
       marker.append(svg("title"), svg("circle", { r: String(1.5 * u), stroke: "#fff",
         "stroke-width": String(0.35 * u) }),
-      svg("text", { y: String(-2.1 * u), "text-anchor": "middle", "font-size": String(1.8 * u),
+      // The name to the right: above would cover the name of the place it is at.
+      svg("text", { x: String(1.9 * u), y: String(0.6 * u), "text-anchor": "start",
+        "font-size": String(1.8 * u),
         "font-weight": "700", fill: "#1b1f24", "paint-order": "stroke", stroke: "#fff",
         "stroke-width": String(0.5 * u) }),
       svg("rect", { class: "battery-bg", x: String(-1.5 * u), y: String(1.9 * u),

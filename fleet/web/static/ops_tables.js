@@ -28,7 +28,7 @@ export function robotsTable(table, robots, names, act) {
     return el("tr", { "data-robot-id": robot.id, "data-state": robot.state },
       el("th", { scope: "row" }, robot.id),
       el("td", {}, el("span", { class: `state state-${robot.state}` }, words(robot.state))),
-      el("td", {}, battery(robot.battery_soc)),
+      el("td", { class: "nowrap" }, battery(robot.battery_soc)),
       el("td", {}, `${robot.level} · ${names[robot.waypoint] || robot.waypoint}`),
       el("td", {}, el("div", { class: "buttons" }, buttons)));
   });
@@ -53,7 +53,7 @@ export function queueTable(table, empty, jobs, names) {
     el("td", {}, job.kind === "guidance" ? "Guidance" : words(job.category),
       el("div", { class: "hint" }, `${place(job.pickup)} → ${place(job.dropoff)}`)),
     el("td", { class: "status" }, STATUS_WORDS[job.status] || words(job.status)),
-    el("td", {}, job.robot_id || "–"),
+    el("td", { class: "nowrap" }, job.robot_id || "–"),
     el("td", {}, eta(job))));
   table.replaceChildren(head("Priority", "Job", "Status", "Robot", "ETA"), el("tbody", {}, rows));
 }

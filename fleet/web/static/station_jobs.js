@@ -77,7 +77,9 @@ export class JobBoard {
     const error = el("p", { class: "error", role: "alert" });
     const actions = el("div", { class: "actions" });
     if (!ENDED.has(job.status)) actions.append(this.cancelButton(job, route, error));
-    return el("li", { class: `job status-${job.status}`, "data-job-id": job.id,
+    const waiting = ["loading", "unloading", "returning"].includes(job.status);
+    const mark = this.waitingHere(job) ? " here" : waiting ? " waiting" : "";
+    return el("li", { class: `job status-${job.status}${mark}`, "data-job-id": job.id,
       "data-status": job.status },
       el("div", { class: "job-head" },
         el("strong", {}, this.title(job)),
@@ -96,7 +98,8 @@ export class JobBoard {
   statusText(job) {
     const text = STATUS_WORDS[job.status] || words(job.status);
     const where = { loading: job.pickup, unloading: job.dropoff }[job.status];
-    return where ? `${text} at ${this.placeName(where)}` : text;
+    if (where) return `${text} at ${this.placeName(where)}`;
+    return ENDED.has(job.status) && job.updated_at ? `${text} ${clockTime(job.updated_at)}` : text;
   }
 
   cancelButton(job, route, error) {
