@@ -8,6 +8,7 @@ service starts in the app's lifespan, on uvicorn's event loop, and stops with it
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING
@@ -58,9 +59,18 @@ def create_app(
         app.state.loop = asyncio.get_running_loop()
         await service.start()
         app.state.service = service
+        traffic = None
+        if assembly is not None and target.demo_traffic:  # type: ignore[union-attr]
+            from fleet.api.demo_traffic import DemoTraffic
+
+            traffic = asyncio.create_task(DemoTraffic(service).run())
         try:
             yield
         finally:
+            if traffic is not None:
+                traffic.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await traffic
             await service.stop()
             if assembly is not None:
                 assembly.close()

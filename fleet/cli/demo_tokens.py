@@ -15,8 +15,12 @@ from maps.model import Building, PlaceKind
 
 
 def _demo_roles(building: Building) -> list[tuple[str, Role, frozenset[str]]]:
-    wards = building.places_of_kind(PlaceKind.WARD)
-    ward = wards[0].id if wards else ""
+    # A general ward reads best in the demo (an ICU may be a restricted zone).
+    wards = sorted(
+        (w.id for w in building.places_of_kind(PlaceKind.WARD)),
+        key=lambda ward_id: (not ward_id.startswith("ward"), ward_id),
+    )
+    ward = wards[0] if wards else ""
     return [
         ("operator", Role.OPERATOR, frozenset()),
         (f"nursing_station (ward {ward})", Role.NURSING_STATION, frozenset({ward})),

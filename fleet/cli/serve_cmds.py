@@ -15,6 +15,7 @@ import typer
 
 from fleet.core.credentials import new_token
 from fleet.core.model import Principal, Role
+from maps.model import Building
 
 token_app = typer.Typer(help="API tokens: create (printed once, stored hashed).")
 
@@ -135,13 +136,13 @@ def serve(
     )
     if fleet is not None:
         _check_fleet(fleet, site)
-    if demo:
-        _print_demo_tokens(database, site)
     fleet_words = f"robots of {fleet}" if fleet else f"{robots} virtual robots"
     typer.echo(
         f"Porter: {site.name}, {fleet_words} at {speed:g}x, "
-        f"http://{host}:{port}/  (API docs: http://{host}:{port}/docs)"
+        f"on http://{host}:{port}/ (API docs: http://{host}:{port}/docs)"
     )
+    if demo:
+        _print_demo_tokens(database, site, f"http://{host}:{port}")
     app = create_app(settings)
     uvicorn.run(app, host=host, port=port, log_level=log_level, access_log=False)
 
@@ -156,8 +157,13 @@ def _check_fleet(path: Path, site: object) -> None:
         raise typer.BadParameter(str(error), param_hint="--fleet") from error
 
 
-def _print_demo_tokens(database: str | None, site: object) -> None:
+def _print_demo_tokens(database: str | None, site: Building, url: str) -> None:
     from fleet.cli.demo_tokens import demo_tokens
 
-    for role, token in demo_tokens(database, site, Path(DEMO_TOKENS_FILE)):
-        typer.echo(f"  {role:<28} {token}")
+    tokens = demo_tokens(database, site, Path(DEMO_TOKENS_FILE))
+    typer.echo(f"Demo tokens (kept in ./{DEMO_TOKENS_FILE}):")
+    for role, token in tokens:
+        typer.echo(f"  {role:<32} {token}")
+    typer.echo(
+        f"Try: curl -H 'Authorization: Bearer <operator token>' {url}/api/v1/requests"
+    )
