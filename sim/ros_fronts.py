@@ -35,6 +35,8 @@ class Nav2Front:
     def __init__(self, robot: VirtualRosRobot) -> None:
         self.robot = robot
         self.goal_now: ActionGoal | None = None
+        #: Cancels that stopped a running goal (for tests and logs).
+        self.cancels = 0
         robot.graph.add_action(
             robot.name("navigate_to_pose"), "nav2_msgs/action/NavigateToPose", self
         )
@@ -66,6 +68,7 @@ class Nav2Front:
     def cancel(self, request_id: str) -> None:
         goal = self.goal_now
         if goal is not None and goal.request_id == request_id:
+            self.cancels += 1
             self.robot.halt("cancelled", "cancelled on request")
 
 
@@ -82,6 +85,8 @@ class MoveBaseFront:
         self.keep_finished_s = keep_finished_s
         self.goal_now: str | None = None
         self.rejected_headers = 0
+        #: Cancels that stopped a running goal (for tests and logs).
+        self.cancels = 0
         #: goal id -> (status, text, finished at or None while active)
         self._statuses: dict[str, tuple[int, str, float | None]] = {}
         g, kind = robot.graph, "move_base_msgs/MoveBaseAction"
@@ -143,6 +148,7 @@ class MoveBaseFront:
     def _on_cancel(self, msg: Msg) -> None:
         goal_id = str(msg.get("id", ""))
         if self.goal_now is not None and goal_id in ("", self.goal_now):
+            self.cancels += 1
             self.robot.halt("cancelled", "cancelled on request")
 
     def _end(self, goal_id: str, status: int, text: str) -> None:

@@ -48,6 +48,15 @@ class RosWorld:
     def url(self) -> str:
         return f"ws://{self.server.host}:{self.server.port}"
 
+    def set_speedup(self, speedup: float) -> None:
+        """Run the world faster or slower from the next goal, ride or door on."""
+        for robot in self.robots.values():
+            robot.speedup = speedup
+        if self.lifts is not None:
+            self.lifts.lifts.speedup = speedup
+        if self.doors is not None:
+            self.doors.doors.speedup = speedup
+
     async def start(self) -> None:
         for robot in self.robots.values():
             robot.start()

@@ -1,0 +1,143 @@
+"""Faults end to end with robots behind rosbridge: restart, abort, cancel, fire mode."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from fleet.core.ports import LiftMode
+from tests.e2e.flow import CONFIRMABLE, complete, delivery, job, wait_for_status
+from tests.e2e.ros_stack import ros_porter
+from tests.e2e.server import client, make_tokens, sqlite_url, wait_until
+
+pytestmark = pytest.mark.slow
+
+#: Slow enough that a leg lasts long enough to interfere with it.
+SPEEDUP = 8.0
+
+
+def _moving(bridge: Any, robot_id: str) -> bool:
+    robot = bridge.world.robots[robot_id]
+    return bool(bridge.call(lambda: robot.driving))
+
+
+def _faster(bridge: Any) -> None:
+    """After the fault: the rest of the delivery at test speed."""
+    bridge.call(lambda: bridge.world.set_speedup(50.0))
+
+
+def _carrier_driving(api: httpx.Client, job_id: str, bridge: Any, stage: str) -> str:
+    """Wait until the job is at ``stage`` and its robot is driving; its id."""
+    wait_for_status(api, job_id, {stage})
+
+    def driving() -> str | None:
+        robot_id = job(api, job_id)["robot_id"]
+        return robot_id if robot_id and _moving(bridge, robot_id) else None
+
+    return wait_until(driving, what=f"{job_id}'s robot driving", timeout_s=20)
+
+
+def test_bridge_restart_mid_mission_resumes(tmp_path: Path) -> None:
+    """The bridge dies mid-leg and comes back: the robot resumes and delivers."""
+    database = sqlite_url(tmp_path)
+    tokens = make_tokens(database)
+    with ros_porter(tmp_path, database, profile="nav2", speedup=SPEEDUP) as (
+        server,
+        bridge,
+    ):
+        with client(server, tokens["pharmacy"]) as api:
+            job_id = api.post("/api/v1/requests", json=delivery()).json()["id"]
+            robot_id = _carrier_driving(api, job_id, bridge, "to_pickup")
+            bridge.kill()
+            time.sleep(0.3)
+            bridge.revive()
+            _faster(bridge)
+            done = complete(api, job_id, timeout_s=90)
+        assert done["status"] == "completed", done
+        assert done["robot_id"] == robot_id, "re-planned instead of resumed"
+
+
+def test_goal_aborted_by_robot_replans_the_job(tmp_path: Path) -> None:
+    """A robot aborting its goal is in error; the job goes to the other robot."""
+    database = sqlite_url(tmp_path)
+    tokens = make_tokens(database)
+    with ros_porter(tmp_path, database, profile="move_base", speedup=SPEEDUP) as (
+        server,
+        bridge,
+    ):
+        with client(server, tokens["pharmacy"]) as api:
+            job_id = api.post("/api/v1/requests", json=delivery()).json()["id"]
+            first = _carrier_driving(api, job_id, bridge, "to_pickup")
+            virtual = bridge.world.robots[first]
+            bridge.call(lambda: virtual.abort("bed blocking the corridor"))
+            wait_until(
+                lambda: server.service.robot(first).state.value == "error",
+                what="the robot in error",
+            )
+            _faster(bridge)
+            done = complete(api, job_id, timeout_s=90)
+            history = api.get(f"/api/v1/requests/{job_id}").json()["history"]
+        assert done["status"] == "completed" and done["robot_id"] != first
+        reasons = " ".join(str(event.get("reason", "")) for event in history)
+        assert "bed blocking the corridor" in reasons
+
+
+def test_cancel_mid_goal_stops_the_robot(tmp_path: Path) -> None:
+    """Cancelling a job while its robot drives cancels the goal on the robot."""
+    database = sqlite_url(tmp_path)
+    tokens = make_tokens(database)
+    with ros_porter(tmp_path, database, profile="nav2", speedup=SPEEDUP) as (
+        server,
+        bridge,
+    ):
+        with client(server, tokens["pharmacy"]) as api:
+            job_id = api.post("/api/v1/requests", json=delivery()).json()["id"]
+            robot_id = _carrier_driving(api, job_id, bridge, "to_pickup")
+            answer = api.post(f"/api/v1/requests/{job_id}/cancel", json={})
+            assert answer.status_code == 200, answer.text
+            assert answer.json()["status"] == "cancelled"
+        front = bridge.world.fronts[robot_id]
+        wait_until(
+            lambda: bridge.call(lambda: front.cancels) >= 1, what="a goal cancel"
+        )
+
+
+def test_lift_in_fire_mode_is_not_entered(tmp_path: Path) -> None:
+    """With the lifts in FIRE mode a loaded robot holds; it delivers once cleared."""
+    database = sqlite_url(tmp_path)
+    tokens = make_tokens(database)
+    with ros_porter(tmp_path, database, profile="nav2", speedup=50.0) as (
+        server,
+        bridge,
+    ):
+        lifts = bridge.world.lifts
+        assert lifts is not None
+        ids = [lift.id for lift in bridge.world.building.lifts]
+        for lift_id in ids:
+            bridge.call(
+                lambda lift_id=lift_id: lifts.force_mode(lift_id, LiftMode.FIRE)
+            )
+        with client(server, tokens["pharmacy"]) as api:
+            job_id = api.post("/api/v1/requests", json=delivery()).json()["id"]
+
+            def loaded() -> bool:
+                status = job(api, job_id)["status"]
+                if status in CONFIRMABLE:
+                    api.post(f"/api/v1/requests/{job_id}/handoff", json={})
+                return status == "to_dropoff"
+
+            wait_until(loaded, what="the items loaded", timeout_s=60)
+            time.sleep(2.0)
+            assert job(api, job_id)["status"] == "to_dropoff"
+            assert bridge.call(lambda: list(lifts.served)) == [], (
+                "entered a lift on fire"
+            )
+            for lift_id in ids:
+                bridge.call(lambda lift_id=lift_id: lifts.force_mode(lift_id, None))
+            done = complete(api, job_id, timeout_s=60)
+        assert done["status"] == "completed"
+        assert bridge.call(lambda: list(lifts.served))
