@@ -125,7 +125,7 @@ class FleetCore:
             pin_hash=hash_secret(new.pin) if new.pin else None,
             note=new.note, updated_at=now,
         )  # fmt: skip
-        self._state.jobs[job_id] = job
+        self._state.put_job(job)
         fx.new_job(job, job_created(job, actor=principal.id))
         self._state.schedule_replan(now)
         return fx.decision()
@@ -336,5 +336,5 @@ def _forget_finished(state: FleetState, now: float) -> None:
         for j in state.jobs.values()
         if j.status.is_final and j.updated_at < horizon
     ]:
-        del state.jobs[job_id]
+        state.drop_job(job_id)
         state.escalated.discard(job_id)

@@ -58,6 +58,31 @@ class FleetState:
     started_at: float | None = None
     id_prefix: str = ""
     missions_made: int = 0
+    #: robot id -> ids of the jobs naming it (kept by put_job/drop_job).
+    _by_robot: dict[str, set[str]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for job in self.jobs.values():
+            if job.robot_id is not None:
+                self._by_robot.setdefault(job.robot_id, set()).add(job.id)
+
+    def put_job(self, job: Job) -> None:
+        """Store a new or changed job, keeping the per-robot index right."""
+        old = self.jobs.get(job.id)
+        if (
+            old is not None
+            and old.robot_id is not None
+            and old.robot_id != job.robot_id
+        ):
+            self._by_robot.get(old.robot_id, set()).discard(job.id)
+        if job.robot_id is not None:
+            self._by_robot.setdefault(job.robot_id, set()).add(job.id)
+        self.jobs[job.id] = job
+
+    def drop_job(self, job_id: str) -> None:
+        job = self.jobs.pop(job_id)
+        if job.robot_id is not None:
+            self._by_robot.get(job.robot_id, set()).discard(job_id)
 
     @property
     def world(self) -> World:
@@ -68,11 +93,10 @@ class FleetState:
         return f"{self.id_prefix}{robot_id}-m{self.missions_made}"
 
     def jobs_of(self, robot_id: str, statuses: frozenset[JobStatus]) -> list[Job]:
-        return [
-            j
-            for j in self.jobs.values()
-            if j.robot_id == robot_id and j.status in statuses
-        ]
+        """The robot's jobs in ``statuses``, oldest first."""
+        jobs = (self.jobs[j] for j in self._by_robot.get(robot_id, ()))
+        found = [j for j in jobs if j.status in statuses]
+        return sorted(found, key=lambda j: (j.created_at, j.id))
 
     def schedule_replan(self, now: float) -> None:
         if self.replan_due is None:
@@ -96,7 +120,7 @@ def change_job(
     moved, event = move_job(
         before, after, at=now, actor=actor, reason=reason, data=data, **changes
     )
-    state.jobs[job_id] = moved
+    state.put_job(moved)
     fx.job(before, moved, event)
     return moved
 
@@ -117,7 +141,7 @@ def amend(
     amended, event = amend_job(
         before, at=now, actor=actor, reason=reason, data=data, **changes
     )
-    state.jobs[job_id] = amended
+    state.put_job(amended)
     fx.job(before, amended, event)
     return amended
 
