@@ -188,3 +188,38 @@ def test_form_controls_are_labelled_and_reachable_by_keyboard(
         "[...document.querySelectorAll('div[onclick], span[onclick]')].length"
     )
     assert clickable_divs == 0
+
+
+def test_cancel_takes_two_taps(
+    porter: PorterServer, tokens: dict[str, str], page: Any
+) -> None:
+    """The first tap only arms Cancel; the second cancels, and the card says so."""
+    sign_in(page, porter, "/station", tokens["station_w"])
+    job_id = _send(page, pickup="stores", dropoff="ward_2a", category="linen")
+    card = page.locator(f"#jobs .job[data-job-id='{job_id}']")
+    card.get_by_role("button", name="Cancel").click()
+    card.get_by_role("button", name="Cancel").filter(has_text="Tap again").wait_for()
+    with client(porter, tokens["station_w"]) as ward:
+        assert ward.get(f"/api/v1/requests/{job_id}").json()["status"] != "cancelled"
+    card.get_by_role("button", name="Cancel").click()
+    page.locator(
+        f"#jobs .job[data-job-id='{job_id}'][data-status='cancelled']"
+    ).wait_for()
+    assert card.locator(".status").inner_text().startswith("Cancelled")
+
+
+def test_guidance_request_from_reception(
+    porter: PorterServer, tokens: dict[str, str], page: Any
+) -> None:
+    """Guide a person: the form asks where to meet them and sends a guidance."""
+    sign_in(page, porter, "/station", tokens["station_w"])
+    page.get_by_label("Guide a person").check()
+    assert page.locator("#pickup-label").inner_text() == "Meet the person at"
+    assert page.locator("#category").is_hidden()
+    page.get_by_label("Person's name (optional)").fill("Mr Okafor")
+    job_id = _send(page, pickup="reception", dropoff="ward_2a")
+    card = page.locator(f"#jobs .job[data-job-id='{job_id}']")
+    assert card.locator(".job-head strong").inner_text() == "Guidance"
+    with client(porter, tokens["station_w"]) as ward:
+        job = ward.get(f"/api/v1/requests/{job_id}").json()
+    assert (job["kind"], job["recipient"]) == ("guidance", "Mr Okafor")

@@ -192,6 +192,11 @@ export function words(id) {
   return capitalise(String(id || "").replaceAll("_", " "));
 }
 
+// A place's name for people: its own name, or its id in words ("Charger 1").
+export function placeLabel(place) {
+  return place.name && place.name !== place.id ? place.name : words(place.id);
+}
+
 export function newKey() {
   if (globalThis.crypto && crypto.randomUUID) return crypto.randomUUID();
   return `${Date.now()}-${Math.random().toString(16).slice(2)}`;

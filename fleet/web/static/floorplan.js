@@ -240,7 +240,13 @@ export class FloorPlan {
     }
     marker.dataset.x = String(robot.x);
     marker.dataset.y = String(robot.y);
-    this.spread();
+    // One layout pass for a burst of updates (hundreds of robots report often).
+    if (!this.spreading) {
+      this.spreading = setTimeout(() => {
+        this.spreading = null;
+        this.spread();
+      }, 50);
+    }
     marker.dataset.state = robot.state;
     marker.querySelector("circle").setAttribute("fill", STATE_FILL[robot.state] || "#5d6470");
     marker.querySelector("text").textContent = robot.id.replace(/^porter-/, "P");

@@ -71,8 +71,9 @@ export function leadChart(root, kpis) {
     stroke: "#4a5260" }));
   for (const tick of [0, span / 2, span]) {
     const x = left + (tick / span) * (width - left);
-    root.append(svg("text", { x: Math.min(Math.max(x, 8), width - 14), y: height - 3,
-      "font-size": 11, fill: "#4a5260", "text-anchor": "middle" }, tick.toFixed(tick < 10 ? 1 : 0)));
+    root.append(svg("text", { x: Math.min(Math.max(x, 8), width - 24), y: height - 3,
+      "font-size": 11, fill: "#4a5260", "text-anchor": "middle" },
+    `${tick.toFixed(tick < 10 ? 1 : 0)}${tick === span ? " min" : ""}`));
   }
   desc.textContent = `${leads.length} completed jobs; median ${minutes(kpis.lead_p50_s)}, ` +
     `95th percentile ${minutes(kpis.lead_p95_s)}.`;

@@ -1,6 +1,6 @@
 // The operations page: floor plan, robots, lifts and doors, queue, plan, KPIs,
 // alerts; REST for the state, the WebSocket for changes.
-import { LiveEvents, Session, el, signIn, words } from "./common.js";
+import { LiveEvents, Session, el, placeLabel, signIn, words } from "./common.js";
 import { FloorPlan } from "./floorplan.js";
 import { showKpis } from "./kpis.js";
 import { Alerts, facilitiesTable, queueTable, robotsTable, stopsList } from "./ops_tables.js";
@@ -159,8 +159,8 @@ async function start() {
     session.get("/api/v1/building/places"),
   ]);
   for (const place of places) {
-    names[place.id] = place.name;
-    names[place.waypoint] = names[place.waypoint] || place.name; // robots report waypoints
+    names[place.id] = placeLabel(place);
+    names[place.waypoint] = names[place.waypoint] || placeLabel(place); // robots report waypoints
   }
   // "L2 · Second floor": the name up to its first colon, the rest as a tooltip.
   $("levels").replaceChildren(...levels.map((lv) => el("button", { type: "button",

@@ -1,5 +1,5 @@
 // The nursing station page: sign in, request, follow the ward's jobs live.
-import { LiveEvents, Session, newKey, signIn, words, el } from "./common.js";
+import { LiveEvents, Session, el, newKey, placeLabel, signIn, words } from "./common.js";
 import { JobBoard } from "./station_jobs.js";
 
 const session = new Session("porter.station.token");
@@ -23,7 +23,7 @@ function placeOptions(select, keep, preferred) {
   const own = places.filter((p) => me.places.includes(p.id) && keep(p));
   const other = places.filter((p) => !me.places.includes(p.id) && keep(p));
   const group = (label, list) => el("optgroup", { label },
-    list.map((p) => el("option", { value: p.id }, `${p.name} (${p.level})`)));
+    list.map((p) => el("option", { value: p.id }, `${placeLabel(p)} (${p.level})`)));
   select.replaceChildren(
     ...(own.length ? [group("Your ward", own)] : []),
     ...(other.length ? [group("Other places", other)] : []),
@@ -149,7 +149,7 @@ async function start(signedIn) {
   $("sign-out").hidden = false;
   $("who").hidden = false;
   places = await session.get("/api/v1/building/places");
-  const names = Object.fromEntries(places.map((p) => [p.id, p.name]));
+  const names = Object.fromEntries(places.map((p) => [p.id, placeLabel(p)]));
   $("who").textContent = me.wards.length
     ? me.wards.map((w) => names[w] || words(w)).join(", ")
     : words(me.role);

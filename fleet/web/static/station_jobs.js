@@ -9,6 +9,8 @@ export class JobBoard {
   constructor({ session, me, names, list, notices, empty, error }) {
     Object.assign(this, { session, me, names, list, notices, empty, error });
     this.jobs = new Map();
+    this.armed = new Map(); // job id -> until when a second tap cancels it
+    this.errors = new Map(); // job id -> the last refusal, shown on its card
     this.timer = setInterval(() => this.render(), 30000);
   }
 
@@ -54,7 +56,14 @@ export class JobBoard {
   render() {
     const jobs = this.ordered();
     this.empty.hidden = jobs.length > 0;
+    // Live updates re-draw the cards: keep the keyboard focus on the same button.
+    const focused = document.activeElement;
+    const label = this.list.contains(focused) ? focused.getAttribute("aria-label") : null;
     this.list.replaceChildren(...jobs.map((job) => this.card(job)));
+    if (label) {
+      const again = this.list.querySelector(`button[aria-label="${CSS.escape(label)}"]`);
+      if (again) again.focus();
+    }
     this.renderNotices(jobs.filter((job) => this.waitingHere(job)));
   }
 
@@ -74,9 +83,9 @@ export class JobBoard {
 
   card(job) {
     const route = `${this.placeName(job.pickup)} → ${this.placeName(job.dropoff)}`;
-    const error = el("p", { class: "error", role: "alert" });
+    const error = el("p", { class: "error", role: "alert" }, this.errors.get(job.id) || "");
     const actions = el("div", { class: "actions" });
-    if (!ENDED.has(job.status)) actions.append(this.cancelButton(job, route, error));
+    if (!ENDED.has(job.status)) actions.append(this.cancelButton(job, route));
     const waiting = ["loading", "unloading", "returning"].includes(job.status);
     const mark = this.waitingHere(job) ? " here" : waiting ? " waiting" : "";
     return el("li", { class: `job status-${job.status}${mark}`, "data-job-id": job.id,
@@ -102,30 +111,30 @@ export class JobBoard {
     return ENDED.has(job.status) && job.updated_at ? `${text} ${clockTime(job.updated_at)}` : text;
   }
 
-  cancelButton(job, route, error) {
-    // Two taps: a brush of the screen must not cancel a STAT delivery.
-    const button = el("button", { type: "button", class: "secondary",
-      "aria-label": `Cancel ${this.title(job)} ${route}` }, "Cancel");
+  cancelButton(job, route) {
+    // Two taps: a brush of the screen must not cancel a STAT delivery. The armed
+    // state lives here, not in the button, because live updates re-draw cards.
+    const armed = (this.armed.get(job.id) || 0) > Date.now();
+    const button = el("button", { type: "button", class: armed ? "danger" : "secondary",
+      "aria-label": `Cancel ${this.title(job)} ${route}` },
+    armed ? "Tap again to cancel" : "Cancel");
     button.addEventListener("click", async () => {
-      if (!button.dataset.armed) {
-        button.dataset.armed = "1";
-        button.textContent = "Tap again to cancel";
-        setTimeout(() => {
-          if (button.isConnected) {
-            delete button.dataset.armed;
-            button.textContent = "Cancel";
-          }
-        }, 5000);
+      if ((this.armed.get(job.id) || 0) <= Date.now()) {
+        this.armed.set(job.id, Date.now() + 5000);
+        setTimeout(() => this.render(), 5100);
+        this.render();
         return;
       }
+      this.armed.delete(job.id);
+      this.errors.delete(job.id);
       button.disabled = true;
       try {
         this.upsert(await this.session.post(`/api/v1/requests/${job.id}/cancel`, {
           reason: "cancelled by the ward" }));
       } catch (failure) {
-        error.textContent = failure.message;
-        button.disabled = false;
+        this.errors.set(job.id, failure.message);
         if (failure.status === 409 || failure.status === 404) this.reload();
+        else this.render();
       }
     });
     return button;
