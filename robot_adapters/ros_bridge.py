@@ -45,6 +45,7 @@ from robot_adapters.levels import LevelChange
 from robot_adapters.messages import battery_from, pose_from, stamp_seconds
 from robot_adapters.navigation import Goals, MoveBaseGoals, Nav2Goals
 from robot_adapters.profiles import Profile, RosNames
+from robot_adapters.reporting import Reports
 
 __all__ = ["RosRobot"]
 
@@ -81,17 +82,12 @@ class RosRobot:
         self.frames = frames or RobotFrames()
         self.maps = dict(maps or {})
         self.level = level
-        self.report_every_s, self.resume_after_s = report_every_s, resume_after_s
+        self.resume_after_s = resume_after_s
         self.clock = clock
-        self.online = False
-        self._pose: Pose | None = pose
-        self._battery: float | None = None
-        self._robot_time: tuple[float, float] | None = None  # (robot stamp, ours)
+        self.reports = Reports(robot_id, clock, every_s=report_every_s, pose=pose)
         self._run: _Run | None = None
         self._orphans: list[str] = []  # goals to cancel once the link is back
-        self._last_emit = 0.0
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._on_update: Callable[[RobotUpdate], None] | None = None
         self._link: connections.BridgeLink | None = None
         self._listener: Any = None
         self._topics: list[roslibpy.Topic] = []
@@ -100,10 +96,14 @@ class RosRobot:
         self._speed_capped = False
         self._beat: asyncio.Task[None] | None = None
 
+    @property
+    def online(self) -> bool:
+        return self.reports.online
+
     # --- the robot port ---------------------------------------------------------
 
     async def connect(self, on_update: Callable[[RobotUpdate], None]) -> None:
-        self._loop, self._on_update = asyncio.get_running_loop(), on_update
+        self._loop, self.reports.on_update = asyncio.get_running_loop(), on_update
         link = self._link = connections.acquire(self.url)
         ros, names = link.ros, self.names
         pose = roslibpy.Topic(ros, names.pose_topic, names.pose_type)
@@ -112,12 +112,12 @@ class RosRobot:
         battery.subscribe(lambda msg: self._post(self._on_battery, msg))
         self._topics = [pose, battery]
         self._goals = self._make_goals(ros)
-        self._levels = LevelChange(ros, names, self._post, self._robot_clock)
+        self._levels = LevelChange(ros, names, self._post, self.reports.robot_clock)
         self._listener = link.listen(
             lambda: self._post(self._link_up), lambda: self._post(self._link_down)
         )
         self._beat = asyncio.create_task(
-            self._heartbeat(), name=f"{self.robot_id}-beat"
+            self.reports.heartbeat(self._command_id), name=f"{self.robot_id}-beat"
         )
 
     async def send(self, command: RobotCommand) -> None:
@@ -164,14 +164,14 @@ class RosRobot:
 
     def _make_goals(self, ros: roslibpy.Ros) -> Goals:
         if self.names.profile == Profile.NAV2:
-            return Nav2Goals(ros, self.names, self._post, self._robot_clock)
+            return Nav2Goals(ros, self.names, self._post, self.reports.robot_clock)
         loop = self._loop
         assert loop is not None
         return MoveBaseGoals(
             ros,
             self.names,
             self._post,
-            self._robot_clock,
+            self.reports.robot_clock,
             goal_prefix=f"porter-{self.robot_id}",
             later=loop.call_later,
         )
@@ -215,7 +215,7 @@ class RosRobot:
     def _finish(self, run: _Run, status: CommandStatus, words: str = "") -> None:
         self._run = None
         if isinstance(run.command, ChangeLevel) and status == CommandStatus.SUCCEEDED:
-            self._pose = run.command.pose
+            self.reports.pose = run.command.pose
         self._cap_speed(None)
         self._emit(run.command.command_id, status, words)
 
@@ -240,27 +240,25 @@ class RosRobot:
 
     def _feedback(self, run: _Run, pose: MapPose) -> None:
         if run is self._run:
-            self._pose = self.frames.to_building(self.level, pose)
-            self._emit_throttled()
+            self.reports.pose = self.frames.to_building(self.level, pose)
+            self.reports.progress(self._command_id())
 
     def _on_pose(self, msg: dict[str, Any]) -> None:
         pose = pose_from(msg)
-        robot_stamp = stamp_seconds(msg)
-        if robot_stamp:
-            self._robot_time = (robot_stamp, self.clock())
+        self.reports.heard(stamp_seconds(msg))
         if pose is not None:
-            self._pose = self.frames.to_building(self.level, pose)
-            self._emit_throttled()
+            self.reports.pose = self.frames.to_building(self.level, pose)
+            self.reports.progress(self._command_id())
 
     def _on_battery(self, msg: dict[str, Any]) -> None:
         soc = battery_from(msg)
         if soc is not None:
-            self._battery = soc
+            self.reports.battery_soc = soc
 
     def _link_up(self) -> None:
         if self.online:
             return
-        self.online = True
+        self.reports.online = True
         self._emit()
         if self._loop is not None:
             # roslibpy re-subscribes and re-advertises about a second after a
@@ -270,7 +268,7 @@ class RosRobot:
     def _link_down(self) -> None:
         if not self.online:
             return
-        self.online = False
+        self.reports.online = False
         run = self._run
         if run is not None and run.goal_id is not None:
             self._orphans.append(run.goal_id)
@@ -288,23 +286,8 @@ class RosRobot:
 
     # --- reporting ----------------------------------------------------------------
 
-    async def _heartbeat(self) -> None:
-        """Report while connected even if the robot stands still and says nothing."""
-        while True:
-            await asyncio.sleep(self.report_every_s)
-            if self.online and self.clock() - self._last_emit >= self.report_every_s:
-                self._emit_progress()
-
-    def _emit_throttled(self) -> None:
-        if self.clock() - self._last_emit >= min(0.25, self.report_every_s):
-            self._emit_progress()
-
-    def _emit_progress(self) -> None:
-        run = self._run
-        if run is None:
-            self._emit()
-        else:
-            self._emit(run.command.command_id, CommandStatus.RUNNING)
+    def _command_id(self) -> str | None:
+        return self._run.command.command_id if self._run is not None else None
 
     def _emit(
         self,
@@ -312,23 +295,7 @@ class RosRobot:
         status: CommandStatus | None = None,
         message: str = "",
     ) -> None:
-        if self._on_update is None:
-            return
-        now = self._last_emit = self.clock()
-        if not self.online:
-            self._on_update(RobotUpdate(self.robot_id, at=now, online=False))
-            return
-        self._on_update(
-            RobotUpdate(
-                robot_id=self.robot_id,
-                at=now,
-                pose=self._pose,
-                battery_soc=self._battery,
-                command_id=command_id,
-                command_status=status,
-                message=message,
-            )
-        )
+        self.reports.emit(command_id, status, message)
 
     def _post(self, call: Callable[..., None], *args: Any) -> None:
         """Run ``call`` on the adapter's loop (from roslibpy's thread or the loop)."""
@@ -336,10 +303,3 @@ class RosRobot:
         if loop is not None and not loop.is_closed():
             with contextlib.suppress(RuntimeError):  # the loop is shutting down
                 loop.call_soon_threadsafe(call, *args)
-
-    def _robot_clock(self) -> float:
-        """Now on the robot's clock, as far as its stamps tell (else ours)."""
-        if self._robot_time is None:
-            return self.clock()
-        robot_stamp, ours = self._robot_time
-        return robot_stamp + (self.clock() - ours)
