@@ -122,7 +122,7 @@ class FleetCore:
             ready_at=new.ready_at, due_at=new.due_at,
             ward=access.job_ward(self._b, new.pickup, new.dropoff, principal),
             recipient=new.recipient,
-            pin_hash=hash_secret(new.pin) if new.pin else None,
+            pin_hash=new.pin_hash or (hash_secret(new.pin) if new.pin else None),
             note=new.note, updated_at=now,
         )  # fmt: skip
         self._state.put_job(job)

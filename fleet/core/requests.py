@@ -44,6 +44,9 @@ class NewJob:
     #: The recipient's PIN in clear; the engine hashes it and forgets it.
     pin: str | None = None
     note: str = ""
+    #: The PIN already hashed (``credentials.hash_secret``), e.g. in a worker
+    #: thread so the slow hash does not hold up the service's event loop.
+    pin_hash: str | None = None
 
 
 def validate_new_job(
@@ -63,7 +66,7 @@ def validate_new_job(
     ready, due = new.ready_at, new.due_at
     if ready is not None and due is not None and due < ready:
         raise InvalidRequest("due_at", "before ready_at")
-    if new.category in SECURE_CATEGORIES and not new.pin:
+    if new.category in SECURE_CATEGORIES and not (new.pin or new.pin_hash):
         raise InvalidRequest("pin", f"{new.category.value} needs the recipient's PIN")
     if new.pin is not None and not (4 <= len(new.pin) <= 12 and new.pin.isdigit()):
         raise InvalidRequest("pin", "must be 4 to 12 digits")

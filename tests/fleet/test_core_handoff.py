@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from fleet.core.config import CoreConfig, HandoffEscalation
+from fleet.core.credentials import hash_secret
 from fleet.core.decision import AlertKind
 from fleet.core.engine import FleetCore, NewJob
 from fleet.core.errors import Forbidden, HandoffLocked
@@ -116,3 +117,15 @@ def test_handoff_timeout_can_alert_the_operator_instead(small_clinic: Building) 
     assert world.status("j1") == "unloading"
     _confirm(world, PIN)
     assert world.status("j1") == "completed"
+
+
+def test_a_pin_hashed_before_the_call_works_the_same(small_clinic: Building) -> None:
+    """The service may hash the PIN off its event loop and pass the hash."""
+    secure_robot = robot("r1", "G_c1", capabilities=frozenset({"secure_drawer"}))
+    world = World(FleetCore(small_clinic, robots=[secure_robot]))
+    new = NewJob(
+        JobKind.DELIVERY, "pharmacy", "ward_1", ItemCategory.CONTROLLED_SUBSTANCE,
+        pin_hash=hash_secret(PIN),
+    )  # fmt: skip
+    world.take(world.core.request_job(new, PHARMACY, job_id="j1", now=world.now))
+    assert world.core.job("j1").pin_hash == new.pin_hash
