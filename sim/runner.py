@@ -102,8 +102,14 @@ class Simulation:
             **dict(self.scenario.core),
         )
         soc = self.scenario.battery.start_soc
+        extra = self.scenario.robot_capabilities
         robots = [
-            replace(r, battery_soc=soc, last_seen=self.start)
+            replace(
+                r,
+                battery_soc=soc,
+                last_seen=self.start,
+                capabilities=r.capabilities | extra,
+            )
             for r in demo_robots(
                 self.building, config.robots, speed_mps=self.scenario.robot_speed_mps
             )

@@ -127,7 +127,13 @@ class Scenario:
     battery: BatteryModel = BatteryModel()
     #: Mean extra seconds a car shared with people loses per trip, by hour.
     people_wait_s: tuple[float, ...] = tuple([0.0] * 24)
+    #: A car goes on to its next call once its robot has driven out, without
+    #: waiting for the core's release (see docs/scenario-format.md).
+    free_empty_cars: bool = True
     robot_speed_mps: float = 1.0
+    #: Capabilities every robot of the simulated fleet gets on top of its model's
+    #: (e.g. ``icu_access`` for a building with a restricted ICU).
+    robot_capabilities: frozenset[str] = frozenset()
     faults: tuple[Fault, ...] = ()
     #: Overrides of :class:`fleet.core.config.CoreConfig` fields.
     core: tuple[tuple[str, float], ...] = ()
@@ -171,6 +177,7 @@ def parse_scenario(raw: object, source: str = "<scenario>") -> Scenario:
     people = profile(lifts.get("people_profile", list(FLAT)), source, "lifts")
     peak = number(lifts.get("people_wait_s", 0.0), source, "lifts.people_wait_s", 0)
     top_share = max(people) or 1.0
+    robots = mapping(top.get("robots", {}), source, "robots")
     return Scenario(
         name=str(top.get("name", Path(source).stem)),
         flows=tuple(
@@ -189,12 +196,11 @@ def parse_scenario(raw: object, source: str = "<scenario>") -> Scenario:
         handoff=_handoff(top.get("handoff", {}), source),
         battery=_battery(top.get("battery", {}), source),
         people_wait_s=tuple(peak * p / top_share for p in people),
+        free_empty_cars=_flag(lifts.get("free_empty_cars", True), source),
         robot_speed_mps=number(
-            mapping(top.get("robots", {}), source, "robots").get("speed_mps", 1.0),
-            source,
-            "robots.speed_mps",
-            low=0.05,
+            robots.get("speed_mps", 1.0), source, "robots.speed_mps", low=0.05
         ),
+        robot_capabilities=_capabilities(robots.get("capabilities", []), source),
         faults=tuple(
             _fault(item, source, f"faults[{i}]")
             for i, item in enumerate(top.get("faults", []) or [])
@@ -205,6 +211,18 @@ def parse_scenario(raw: object, source: str = "<scenario>") -> Scenario:
         ),
         source=source,
     )
+
+
+def _flag(raw: object, source: str) -> bool:
+    if not isinstance(raw, bool):
+        raise ScenarioError(source, "lifts.free_empty_cars", "expected true or false")
+    return raw
+
+
+def _capabilities(raw: object, source: str) -> frozenset[str]:
+    if not isinstance(raw, list) or not all(isinstance(c, str) for c in raw):
+        raise ScenarioError(source, "robots.capabilities", "expected a list of names")
+    return frozenset(raw)
 
 
 def _priority(key: object, source: str, where: str) -> Priority:

@@ -15,7 +15,7 @@ import numpy as np
 
 from fleet.core.decision import Decision
 from fleet.core.engine import FleetCore
-from fleet.core.errors import Conflict, FleetError
+from fleet.core.errors import Conflict, FleetError, NotFound
 from fleet.core.model import Job, JobKind, JobStatus, Principal, Role
 from sim.engine import EventQueue
 from sim.log import EventLog
@@ -89,9 +89,14 @@ class Staff:
     ) -> None:
         self.queue.after(delay, lambda: self._confirm(job_id, status, pin))
 
+    def _status(self, job_id: str) -> JobStatus | None:
+        try:
+            return self.core.job(job_id).status
+        except NotFound:  # finished long ago: the core has let it go
+            return None
+
     def _confirm(self, job_id: str, status: JobStatus, pin: str | None) -> None:
-        job = self.core.job(job_id)
-        if job.status != status:
+        if self._status(job_id) != status:
             return
         now = self.queue.now
         try:
@@ -110,7 +115,7 @@ class Staff:
             self.log.add(now, "wrong_pin", job=job_id)
 
     def _recover(self, job_id: str) -> None:
-        if self.core.job(job_id).status != JobStatus.RECOVERY:
+        if self._status(job_id) != JobStatus.RECOVERY:
             return
         # The items are taken off the broken robot and sent again.
         decision = self.core.resolve_recovery(

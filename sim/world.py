@@ -66,6 +66,7 @@ class World:
             building, queue, log, rng, scenario.people_wait_s, self._lift_report
         )
         self.doors = Doors(building, queue, log, self._door_report)
+        self.free_empty_cars = scenario.free_empty_cars
         self.car_of = {
             wp: lift.id for lift in building.lifts for wp in lift.stops.values()
         }
@@ -119,6 +120,8 @@ class World:
                 robot=robot_id,
                 riders=len(self.riders[lift]),
             )
+            if self.free_empty_cars and not self.riders[lift]:
+                self.lifts.vacated(lift, robot_id)
         self._last[robot_id] = command
 
     def _robot_report(self, update: RobotUpdate) -> None:

@@ -114,6 +114,14 @@ class LiftCars:
             self._begin_outage(car)
         self._next(car)
 
+    def vacated(self, lift_id: str, session: str) -> None:
+        """The session's robot drove out: a controller that frees empty cars
+        goes on to its next call (the core's later release is then a no-op)."""
+        car = self.cars.get(lift_id)
+        if car is not None and car.session == session and car.trip is None:
+            self.log.add(self.queue.now, "lift_freed", lift=lift_id, robot=session)
+            self.release(lift_id, session)
+
     def outage(self, lift_id: str, start: float, end: float) -> None:
         car = self.cars[lift_id]
         self.queue.at(start, lambda: self._outage_starts(car))

@@ -123,6 +123,9 @@ class Robots:
                 robot=robot.id,
                 src=robot.level,
                 dst=command.level,
+                lift=self.lift_at(robot),
+                x=command.pose.x,
+                y=command.pose.y,
             )
             robot.level, robot.x, robot.y = (
                 command.level,
@@ -133,6 +136,18 @@ class Robots:
         else:
             self._dock(robot, command)
         self.changed(robot_id)
+
+    def lift_at(self, robot: SimRobot) -> str | None:
+        """The lift whose car stands where the robot is, if any."""
+        for lift in self.building.lifts:
+            car = (
+                self.building.waypoint(lift.stops.get(robot.level, ""))
+                if (robot.level in lift.stops)
+                else None
+            )
+            if car is not None and (car.x, car.y) == (robot.x, robot.y):
+                return lift.id
+        return None
 
     def cancel(self, robot_id: str, command_id: str) -> None:
         robot = self.robots[robot_id]
