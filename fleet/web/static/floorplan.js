@@ -222,7 +222,8 @@ export class FloorPlan {
     }
     const u = this.unit;
     if (!marker) {
-      marker = svg("g", { class: "robot", "data-robot-id": robot.id, tabindex: "0" });
+      // Not a tab stop: the robots table carries the same facts for the keyboard.
+      marker = svg("g", { class: "robot", "data-robot-id": robot.id });
       marker.append(svg("title"), svg("circle", { r: String(1.5 * u), stroke: "#fff",
         "stroke-width": String(0.35 * u) }),
       // The name to the right: above would cover the name of the place it is at.
