@@ -86,6 +86,11 @@ class LevelChange:
             )
         )
 
+    def close(self) -> None:
+        self._initial_pose.unadvertise()
+        if self._speed is not None:
+            self._speed.unadvertise()
+
     def _place(self, pose: MapPose) -> None:
         self._seq += 1
         self._initial_pose.publish(

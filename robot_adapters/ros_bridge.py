@@ -158,6 +158,8 @@ class RosRobot:
             topic.unsubscribe()
         if self._goals is not None:
             self._goals.close()
+        if self._levels is not None:
+            self._levels.close()
         connections.release(link)
 
     # --- driving ----------------------------------------------------------------

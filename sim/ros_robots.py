@@ -55,9 +55,12 @@ class VirtualRosRobot:
         step_s: float = 0.05,
         pose_every_s: float = 0.2,
         battery_every_s: float = 1.0,
+        docks: tuple[tuple[float, float], ...] = (),
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.graph, self.ns, self.ros1 = graph, f"/{namespace.strip('/')}", ros1
+        #: Where it charges when it stands still there (charger positions).
+        self.docks = docks
         self.pose, self.speed_mps, self.speedup = pose, speed_mps, speedup
         self.battery_soc, self.battery = battery_soc, Battery()
         self.step_s, self.pose_every_s = step_s, pose_every_s
@@ -121,12 +124,15 @@ class VirtualRosRobot:
                 await task
 
     async def _run(self) -> None:
-        last_pose = last_battery = 0.0
+        last_pose = last_battery = last_step = 0.0
         while True:
             await asyncio.sleep(self.step_s)
             now = self.clock()
+            last_step, step_from = now, last_step
             drive = self._drive
-            if drive is not None:
+            if drive is None:
+                self._charge(now - (step_from or now))
+            else:
                 self._settle(drive)
                 remaining = drive.motion.length_m - drive.motion.travelled_m(now)
                 drive.on_progress(self.pose, remaining)
@@ -142,6 +148,13 @@ class VirtualRosRobot:
             if now - last_battery >= self.battery_every_s:
                 last_battery = now
                 self._publish_battery()
+
+    def _charge(self, seconds: float) -> None:
+        x, y = self.pose.x, self.pose.y
+        if any(abs(x - dx) < 0.3 and abs(y - dy) < 0.3 for dx, dy in self.docks):
+            self.battery_soc = self.battery.after_charging(
+                self.battery_soc, seconds * self.speedup
+            )
 
     def _settle(self, drive: _Drive) -> None:
         now = self.clock()

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from fleet.core.model import Robot
 from fleet.core.ports import Pose
-from maps.model import Building
+from maps.model import Building, PlaceKind
 from sim.demo_fleet import demo_robots
 from sim.ros_fronts import MoveBaseFront, Nav2Front
 from sim.ros_graph import RosGraph
@@ -93,6 +93,10 @@ def ros_world(
     graph = RosGraph()
     add_rosapi(graph, ros1=ros1)
     fleet = demo_robots(building, robots, speed_mps=speed_mps)
+    docks = tuple(
+        (building.waypoint(p.waypoint).x, building.waypoint(p.waypoint).y)
+        for p in building.places_of_kind(PlaceKind.CHARGER)
+    )
     world = RosWorld(
         building, profile, graph, RosbridgeServer(graph, host, port), fleet
     )
@@ -105,6 +109,7 @@ def ros_world(
             speed_mps=speed_mps,
             speedup=speedup,
             battery_soc=robot.battery_soc,
+            docks=docks,
         )
         world.robots[robot.id] = virtual
         front = MoveBaseFront(virtual) if ros1 else Nav2Front(virtual)
