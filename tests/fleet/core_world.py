@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from fleet.core.decision import Decision
+from fleet.core.decision import Decision, DoorRequest, LiftRequest
 from fleet.core.engine import FleetCore
 from fleet.core.model import Job, Principal, Robot, Role
 from fleet.core.ports import (
@@ -46,6 +46,8 @@ class World:
     silent: set[str] = field(default_factory=set)
     lift_mode: LiftMode = LiftMode.AGV
     lift_level: dict[str, str | None] = field(default_factory=dict)
+    lift_holder: dict[str, str | None] = field(default_factory=dict)
+    lift_queue: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
 
     def take(self, decision: Decision) -> Decision:
         """Record a decision and queue the answers the world will give."""
@@ -82,23 +84,37 @@ class World:
                 command_status=CommandStatus.SUCCEEDED,
             )  # fmt: skip
             return self.core.robot_update(update, now=self.now)
-        if kind == "lift":
-            request = item
-            if request.release:  # type: ignore[attr-defined]
-                level = self.lift_level.get(request.lift_id)  # type: ignore[attr-defined]
-                status = LiftStatus(
-                    request.lift_id, self.now, level, False, self.lift_mode
-                )  # type: ignore[attr-defined]
-            else:
-                self.lift_level[request.lift_id] = request.level  # type: ignore[attr-defined]
-                status = LiftStatus(
-                    request.lift_id, self.now, request.level, True, self.lift_mode,  # type: ignore[attr-defined]
-                    session=request.session,  # type: ignore[attr-defined]
-                )  # fmt: skip
-            return self.core.lift_status(status, now=self.now)
-        request = item
-        status = DoorStatus(request.door_id, self.now, request.open)  # type: ignore[attr-defined]
+        if isinstance(item, LiftRequest):
+            return self._lift(item)
+        assert isinstance(item, DoorRequest)
+        status = DoorStatus(item.door_id, self.now, item.open)
         return self.core.door_status(status, now=self.now)
+
+    def _lift(self, request: LiftRequest) -> Decision:
+        """One car per lift, one session at a time; others queue until released."""
+        lift, holder = request.lift_id, self.lift_holder.get(request.lift_id)
+        if request.release:
+            if holder != request.session:
+                return Decision()
+            waiting = self.lift_queue.setdefault(lift, [])
+            if waiting:
+                return self._serve(lift, *waiting.pop(0))
+            self.lift_holder[lift] = None
+            level = self.lift_level.get(lift)
+            status = LiftStatus(lift, self.now, level, False, self.lift_mode)
+            return self.core.lift_status(status, now=self.now)
+        assert request.level is not None
+        if holder in (None, request.session):
+            return self._serve(lift, request.session, request.level)
+        self.lift_queue.setdefault(lift, []).append((request.session, request.level))
+        return Decision()
+
+    def _serve(self, lift: str, session: str, level: str) -> Decision:
+        self.lift_holder[lift], self.lift_level[lift] = session, level
+        status = LiftStatus(
+            lift, self.now, level, True, self.lift_mode, session=session
+        )
+        return self.core.lift_status(status, now=self.now)
 
     def wait(self, seconds: float, every: float = 10.0) -> list[Decision]:
         """Let time pass: robots not silent report in, the core ticks."""

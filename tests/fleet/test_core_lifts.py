@@ -10,6 +10,7 @@ from fleet.core.model import ItemCategory, JobKind
 from fleet.core.ports import LiftMode, LiftStatus
 from maps.loading import load_sample
 from maps.model import Building
+from planners.problem import Plan, Stop, StopKind
 from tests.fleet.core_world import OPERATOR, STATION_1, World, robot
 
 
@@ -78,3 +79,29 @@ def test_fire_while_waiting_for_the_car(small_clinic: Building) -> None:
     world.settle()
     assert world.core.robot("r1").waypoint == "L1_hold"
     assert ("change_level", "r1", "G") not in world.log
+
+
+def test_two_robots_share_one_car_in_turn(small_clinic: Building) -> None:
+    """Both need the lift at once: the second waits outside until the first is out."""
+    fleet = [robot("r1", "G_lobby"), robot("r2", "G_c3")]
+    world = World(FleetCore(small_clinic, robots=fleet))
+    core = world.core
+    routes = {}
+    for robot_id, job_id in (("r1", "j1"), ("r2", "j2")):
+        new = NewJob(JobKind.DELIVERY, "station_1", "lab", ItemCategory.SPECIMEN)
+        world.take(core.request_job(new, STATION_1, job_id=job_id, now=world.now))
+        routes[robot_id] = (Stop(StopKind.PICKUP, "L1_station", job_id, 0, 0, 0),)
+    world.take(core.apply_plan(Plan(routes=routes, unassigned={}), now=world.now))
+    world.settle()
+    assert {world.status("j1"), world.status("j2")} == {"loading"}
+    inside: str | None = None
+    entries = 0
+    for entry in world.log:
+        if entry[0] == "navigate" and entry[3][-1] in ("G_lift", "L1_lift"):
+            assert inside in (None, entry[1]), (
+                f"{entry[1]} entered with {inside} inside"
+            )
+            inside, entries = entry[1], entries + 1
+        elif entry[0] == "lift_release" and entry[1] == inside:
+            inside = None
+    assert entries == 2
