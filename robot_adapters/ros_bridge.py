@@ -49,6 +49,9 @@ from robot_adapters.reporting import Reports
 
 __all__ = ["RosRobot"]
 
+#: Fastest pose rate asked of rosbridge (ms between messages).
+POSE_EVERY_MS = 200
+
 
 @dataclass(eq=False)
 class _Run:
@@ -106,8 +109,14 @@ class RosRobot:
         self._loop, self.reports.on_update = asyncio.get_running_loop(), on_update
         link = self._link = connections.acquire(self.url)
         ros, names = link.ros, self.names
-        pose = roslibpy.Topic(ros, names.pose_topic, names.pose_type)
-        battery = roslibpy.Topic(ros, names.battery_topic, names.battery_type)
+        # rosbridge drops what is faster than this (throttle_rate, ms): poses come
+        # at up to 50 Hz from odometry, and battery states need no hurry.
+        pose = roslibpy.Topic(
+            ros, names.pose_topic, names.pose_type, throttle_rate=POSE_EVERY_MS
+        )
+        battery = roslibpy.Topic(
+            ros, names.battery_topic, names.battery_type, throttle_rate=1000
+        )
         pose.subscribe(lambda msg: self._post(self._on_pose, msg))
         battery.subscribe(lambda msg: self._post(self._on_battery, msg))
         self._topics = [pose, battery]
