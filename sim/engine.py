@@ -6,8 +6,10 @@ them in time order (ties in the order they were scheduled, so a run is
 reproducible) and advances ``now`` to each; nothing waits on the wall clock.
 
 Why not simpy: the world here is callbacks answering the fleet core's decisions,
-not long-lived processes, and a bare ``heapq`` of tuples costs about a third of
-simpy's per event (``bench/sim_speed.py`` measures both when simpy is installed).
+not long-lived processes, so simpy's generators and events would only wrap the
+same callbacks; and the event loop is a small share of a run's time (the fleet
+core and the dispatcher take most of it: ``bench/sim_speed.py``), so a bare
+``heapq`` costs nothing in clarity and avoids a dependency.
 """
 
 from __future__ import annotations

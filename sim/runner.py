@@ -31,7 +31,7 @@ from maps.model import Building
 from planners.dispatch import dispatch
 from sim.demand import DAY0, Request, requests_for
 from sim.demo_fleet import demo_robots
-from sim.engine import EventQueue
+from sim.engine import EventQueue, Timer
 from sim.fast_pins import quick_pin_hashes
 from sim.jobbook import JobBook
 from sim.log import EventLog
@@ -59,6 +59,12 @@ class RunConfig:
     heartbeat_s: float = 25.0
     #: The core's timers run this often (and whenever a re-plan falls due).
     tick_s: float = 15.0
+    #: Simulated seconds from one re-plan to the next at the least. ``None``: the
+    #: service's own cadence, its time limit plus its 0.2 s pause (the service
+    #: cannot start a plan while the last one is still thinking).
+    replan_gap_s: float | None = None
+    #: Start each plan from the previous one, as the service does.
+    warm_start: bool = True
     keep_events: bool = True
 
     def __post_init__(self) -> None:
@@ -147,6 +153,8 @@ class Simulation:
             self.take,
         )
         self._ticks: set[float] = set()
+        self._replan_timer: Timer | None = None
+        self._next_replan = self.start
         self._waiting: dict[str, str] = {}
 
     # --- running -------------------------------------------------------------------
@@ -238,8 +246,9 @@ class Simulation:
         self.world.carry_out(decision)
         for alert in decision.alerts:
             self.log.add(now, "alert", alert=alert.kind.value, message=alert.message)
-        if decision.replan_needed:
-            self._replan()
+        if decision.replan_needed and self._replan_timer is None:
+            at = max(now, self._next_replan)
+            self._replan_timer = self.queue.at(at, self._replan)
         due = self.core.replan_due
         if due is not None and max(due, now) not in self._ticks:
             self._ticks.add(max(due, now))
@@ -253,15 +262,22 @@ class Simulation:
             self._waiting[job_id] = robot
             self.world.set_handoff(robot, True)
 
+    @property
+    def replan_gap_s(self) -> float:
+        gap = self.config.replan_gap_s
+        return self.config.time_limit_s + 0.2 if gap is None else gap
+
     def _replan(self) -> None:
+        self._replan_timer = None
         now, config = self.queue.now, self.config
+        self._next_replan = now + self.replan_gap_s
         problem = self.core.dispatch_problem(now=now)
         began = time.perf_counter()
         plan = dispatch(
             problem,
             time_limit_s=config.time_limit_s,
             seed=config.seed,
-            previous=self.core.plan(),
+            previous=self.core.plan() if config.warm_start else None,
             solver=config.dispatcher,  # type: ignore[arg-type]
         )
         self.timing.dispatch_s += time.perf_counter() - began

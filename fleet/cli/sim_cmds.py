@@ -13,7 +13,7 @@ from maps.errors import MapError
 from sim.demand import DAY0
 from sim.report import write_run
 from sim.runner import RunConfig, Simulation
-from sim.scenario import ScenarioError, load_scenario
+from sim.scenario import ScenarioError, check_places, load_scenario
 from sim.sweep import (
     RunSpec,
     Target,
@@ -42,6 +42,21 @@ Limit = Annotated[
     float, typer.Option("--time-limit", help="Dispatcher time limit per call (s).")
 ]
 Start = Annotated[float, typer.Option("--start-hour", help="Hour of day to start.")]
+Gap = Annotated[
+    float | None,
+    typer.Option(
+        "--replan-gap",
+        help="Least simulated seconds between re-plans (default: the service's "
+        "cadence, time limit + 0.2 s).",
+    ),
+]
+Warm = Annotated[
+    bool,
+    typer.Option(
+        "--warm-start/--cold-start",
+        help="Start each plan from the previous one (as the service does).",
+    ),
+]
 
 
 def _scenario(building: str, scenario: Path | None) -> str:
@@ -58,7 +73,8 @@ def _scenario(building: str, scenario: Path | None) -> str:
 
 def _load(building: str, scenario: str) -> tuple[object, object]:
     try:
-        return resolve_building(building), load_scenario(scenario)
+        site = resolve_building(building)
+        return site, check_places(load_scenario(scenario), site)
     except (MapError, ScenarioError, LookupError) as error:
         typer.echo(str(error), err=True)
         raise typer.Exit(2) from None
@@ -74,6 +90,8 @@ def run(
     dispatcher: Annotated[str, typer.Option("--dispatcher")] = "ortools",
     time_limit: Limit = 0.05,
     start_hour: Start = 0.0,
+    replan_gap: Gap = None,
+    warm_start: Warm = True,
     out: Annotated[Path, typer.Option("--out")] = Path("sim-out"),
 ) -> None:
     """Run one simulation; write kpis.json, events.jsonl, plots and report.md."""
@@ -86,6 +104,8 @@ def run(
         dispatcher=dispatcher,
         time_limit_s=time_limit,
         start_hour=start_hour,
+        replan_gap_s=replan_gap,
+        warm_start=warm_start,
     )
     with Progress(
         TextColumn("[bold]simulating"),
@@ -141,6 +161,8 @@ def sweep(
     dispatcher: Annotated[str, typer.Option("--dispatcher")] = "ortools",
     time_limit: Limit = 0.05,
     start_hour: Start = 0.0,
+    replan_gap: Gap = None,
+    warm_start: Warm = True,
     stat_p95_min: Annotated[float, typer.Option("--stat-p95-min")] = 15.0,
     on_time: Annotated[float, typer.Option("--on-time", help="Share, 0-1.")] = 0.95,
     out: Annotated[Path, typer.Option("--out")] = Path("sim-sweep"),
@@ -154,6 +176,8 @@ def sweep(
         dispatcher=dispatcher,
         time_limit_s=time_limit,
         start_hour=start_hour,
+        replan_gap_s=replan_gap,
+        warm_start=warm_start,
         keep_events=True,
     )
     out.mkdir(parents=True, exist_ok=True)
@@ -182,6 +206,8 @@ def compare(
     seed: Seed = 1,
     time_limit: Limit = 0.05,
     start_hour: Start = 0.0,
+    replan_gap: Gap = None,
+    warm_start: Warm = True,
     out: Annotated[Path, typer.Option("--out")] = Path("sim-compare"),
 ) -> None:
     """The same demand under each dispatcher, side by side."""
@@ -194,6 +220,8 @@ def compare(
         seed=seed,
         time_limit_s=time_limit,
         start_hour=start_hour,
+        replan_gap_s=replan_gap,
+        warm_start=warm_start,
     )
     specs = [
         RunSpec(building, path, replace(base, dispatcher=name), str(out / name))
