@@ -40,10 +40,11 @@ from fleet.core.ports import (
     RobotUpdate,
 )
 from robot_adapters import connections
+from robot_adapters.actionlib import MoveBaseGoals
 from robot_adapters.frames import MapPose, RobotFrames
 from robot_adapters.levels import LevelChange
 from robot_adapters.messages import battery_from, pose_from, stamp_seconds
-from robot_adapters.navigation import Goals, MoveBaseGoals, Nav2Goals
+from robot_adapters.navigation import Goals, Nav2Goals
 from robot_adapters.profiles import Profile, RosNames
 from robot_adapters.reporting import Reports
 
@@ -79,13 +80,17 @@ class RosRobot:
         maps: Mapping[str, str] | None = None,
         report_every_s: float = 1.0,
         resume_after_s: float = 1.5,
+        goal_ack_timeout_s: float = 3.0,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.robot_id, self.url, self.names = robot_id, url, names
         self.frames = frames or RobotFrames()
         self.maps = dict(maps or {})
         self.level = level
-        self.resume_after_s = resume_after_s
+        self.resume_after_s, self.goal_ack_timeout_s = (
+            resume_after_s,
+            goal_ack_timeout_s,
+        )
         self.clock = clock
         self.reports = Reports(robot_id, clock, every_s=report_every_s, pose=pose)
         self._run: _Run | None = None
@@ -185,6 +190,7 @@ class RosRobot:
             self.reports.robot_clock,
             goal_prefix=f"porter-{self.robot_id}",
             later=loop.call_later,
+            ack_timeout_s=self.goal_ack_timeout_s,
         )
 
     def _go(self, run: _Run) -> None:
@@ -281,9 +287,11 @@ class RosRobot:
             return
         self.reports.online = False
         run = self._run
-        if run is not None and run.goal_id is not None:
-            self._orphans.append(run.goal_id)
-            run.goal_id = None
+        if run is not None:
+            run.attempt += 1  # whatever the old goal says from now on is stale
+            if run.goal_id is not None:
+                self._orphans.append(run.goal_id)
+                run.goal_id = None
         self._emit()
 
     def _resume(self) -> None:

@@ -87,6 +87,9 @@ class MoveBaseFront:
         self.rejected_headers = 0
         #: Cancels that stopped a running goal (for tests and logs).
         self.cancels = 0
+        #: Test control: lose this many goals, as ROS 1 loses messages published
+        #: before the subscriber has connected.
+        self.lose_goals = 0
         #: goal id -> (status, text, finished at or None while active)
         self._statuses: dict[str, tuple[int, str, float | None]] = {}
         g, kind = robot.graph, "move_base_msgs/MoveBaseAction"
@@ -121,6 +124,9 @@ class MoveBaseFront:
             log.warning("move_base goal without a full ROS 1 header (seq, stamp)")
             return
         goal_id = str(msg["goal_id"]["id"])
+        if self.lose_goals > 0:
+            self.lose_goals -= 1
+            return
         if self.robot.reject_goals:
             self._end(goal_id, REJECTED, "robot is not accepting goals")
             return

@@ -32,6 +32,7 @@ def _robot(bridge: BridgeThread, fleet_robot: Robot, profile: str) -> RosRobot:
         maps={"L1": "/maps/L1.yaml"},
         report_every_s=0.2,
         resume_after_s=1.2,
+        goal_ack_timeout_s=0.5,
     )
 
 
@@ -197,3 +198,31 @@ def test_bridge_restart_mid_goal(profile: str) -> None:
         assert done.pose.x == pytest.approx(fleet_robot.x + 12, abs=0.05)
 
     _run(profile, scenario, speedup=3.0)
+
+
+def test_move_base_goal_lost_on_the_way_is_sent_again() -> None:
+    """A goal ROS 1 drops (no subscriber yet) is re-sent and still completes."""
+
+    async def scenario(bridge, robot, fleet_robot, updates) -> None:
+        front = bridge.world.fronts[fleet_robot.id]
+        bridge.call(lambda: setattr(front, "lose_goals", 1))
+        await robot.send(_leg(fleet_robot, "again", (3, 0)))
+        done = await wait_for(lambda: _final(updates, "again"), what="the goal")
+        assert done.command_status == CommandStatus.SUCCEEDED
+        assert bridge.call(lambda: front.lose_goals) == 0
+
+    _run("move_base", scenario)
+
+
+def test_move_base_that_never_answers_fails_the_command() -> None:
+    """With no move_base answering, the command fails saying so, not hangs."""
+
+    async def scenario(bridge, robot, fleet_robot, updates) -> None:
+        front = bridge.world.fronts[fleet_robot.id]
+        bridge.call(lambda: setattr(front, "lose_goals", 100))
+        await robot.send(_leg(fleet_robot, "void", (3, 0)))
+        done = await wait_for(lambda: _final(updates, "void"), what="the give-up")
+        assert done.command_status == CommandStatus.FAILED
+        assert "no status from move_base" in done.message
+
+    _run("move_base", scenario)
