@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import signal
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -71,8 +72,11 @@ async def _serve(world: RosWorld, write_fleet: Path | None) -> None:
         document = fleet_document(world)
         write_fleet.write_text(yaml.safe_dump(document, sort_keys=False))
         typer.echo(f"fleet file: {write_fleet}  (porter serve --fleet {write_fleet})")
+    stopping = asyncio.Event()
+    with contextlib.suppress(NotImplementedError):  # no signal handlers on Windows
+        asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stopping.set)
     try:
-        await asyncio.Event().wait()
+        await stopping.wait()
     finally:
         await world.stop()
 

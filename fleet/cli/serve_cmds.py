@@ -136,9 +136,11 @@ def serve(
     )
     if fleet is not None:
         _check_fleet(fleet, site)
-    fleet_words = f"robots of {fleet}" if fleet else f"{robots} virtual robots"
+    fleet_words = (
+        f"robots of {fleet}" if fleet else f"{robots} virtual robots at {speed:g}x"
+    )
     typer.echo(
-        f"Porter: {site.name}, {fleet_words} at {speed:g}x, "
+        f"Porter: {site.name}, {fleet_words}, "
         f"on http://{host}:{port}/ (API docs: http://{host}:{port}/docs)"
     )
     if demo:
