@@ -56,6 +56,7 @@ def create_app(
         app.state.tokens = token_store
         app.state.authenticator = Authenticator(token_store)
         app.state.assembly = assembly
+        app.state.drawings = {}
         app.state.loop = asyncio.get_running_loop()
         await service.start()
         app.state.service = service

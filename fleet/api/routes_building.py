@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from pydantic import BaseModel
 
 from fleet.api.auth import CurrentPrincipal
@@ -13,6 +14,7 @@ from fleet.api.schemas import ErrorOut, when
 from fleet.core.access import can_see
 from fleet.core.errors import NotFound
 from fleet.core.model import Role
+from maps import drawing as maps_drawing
 
 router = APIRouter(
     prefix="/api/v1",
@@ -115,27 +117,23 @@ async def doors(_: CurrentPrincipal, service: CurrentService) -> list[DoorOut]:
 
 @router.get("/building/levels/{level_id}/drawing")
 async def level_drawing(
-    level_id: str, _: CurrentPrincipal, service: CurrentService
+    level_id: str, _: CurrentPrincipal, service: CurrentService, request: Request
 ) -> dict[str, Any]:
-    """Waypoints and lanes of one level, for drawing its map."""
+    """Everything on one level (lanes, places, lifts, doors, zones) for drawing.
+
+    The data of :func:`maps.drawing.level_drawing`, in metres of the building
+    frame: the pages draw it as SVG, ``porter map draw`` as a PNG.
+    """
     building = service.building
     if level_id not in {lv.id for lv in building.levels}:
         raise NotFound("level", level_id)
-    waypoints = [w for w in building.waypoints if w.level == level_id]
-    return {
-        "level": level_id,
-        "waypoints": [{"id": w.id, "x": w.x, "y": w.y} for w in waypoints],
-        "lanes": [
-            {
-                "id": lane.id,
-                "start": lane.start,
-                "end": lane.end,
-                "bidirectional": lane.bidirectional,
-            }
-            for lane in building.lanes
-            if lane.level == level_id
-        ],
-    }
+    # The building never changes while the service runs: draw each level once.
+    drawings: dict[str, dict[str, Any]] = request.app.state.drawings
+    if level_id not in drawings:
+        drawings[level_id] = dataclasses.asdict(
+            maps_drawing.level_drawing(building, level_id)
+        )
+    return drawings[level_id]
 
 
 @router.get("/plan", tags=["plan"])

@@ -171,7 +171,9 @@ def test_building_and_plan_are_served(
         plan = api.get("/api/v1/plan")
     assert len(levels) == 4
     assert places["ward_2a"]["kind"] == "ward"
-    assert drawing.status_code == 200 and drawing.json()["waypoints"]
+    assert drawing.status_code == 200, drawing.text
+    assert drawing.json()["level"] == levels[0]["id"]
+    assert drawing.json()["lanes"] and drawing.json()["places"]
     assert plan.status_code == 200 and "routes" in plan.json()
 
 
