@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
 import signal
 import subprocess
 import sys
 from pathlib import Path
 
+from typer.testing import CliRunner
+
+from fleet.cli.main import app
 from maps.loading import load_sample
 from robot_adapters import connections
 from robot_adapters.fleet_config import load_fleet
@@ -38,3 +42,18 @@ def test_sim_rosbridge_command_serves_and_writes_its_fleet_file(tmp_path: Path) 
         process.send_signal(signal.SIGINT)
         output, _ = process.communicate(timeout=20)
     assert "porter-2" in output
+
+
+def test_serve_refuses_a_bad_fleet_file(tmp_path: Path) -> None:
+    """``porter serve --fleet`` names the robot and field before starting anything."""
+    fleet_file = tmp_path / "fleet.yaml"
+    fleet_file.write_text(
+        "robots:\n  - {id: porter-9, home: charger_0a, profile: ros3}\n"
+    )
+    result = CliRunner().invoke(
+        app, ["serve", "--fleet", str(fleet_file), "--database", "sqlite://"]
+    )
+    assert result.exit_code == 2
+    # typer may draw the error in a box, wrapped: compare the words only.
+    words = " ".join(re.sub("[│╭╮╰╯─]", " ", result.output).split())
+    assert "robot 'porter-9': field 'profile': 'ros3' is not one of" in words
