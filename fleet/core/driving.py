@@ -225,7 +225,7 @@ def stop_run(state: FleetState, fx: Effects, robot_id: str) -> None:
         robot = state.robots[robot_id]
         here = min(step.waypoints, key=lambda w: _distance(state, w, robot.x, robot.y))
         update_robot(state, fx, robot_id, waypoint=here)
-    out = abort(run)
+    out = abort(run, state.world)
     fx.cancels.extend((robot_id, c) for c in out.cancels)
     fx.lift_requests.extend(out.lift_requests)
     fx.door_requests.extend(out.door_requests)

@@ -9,7 +9,7 @@ mode with a robot using it is an alert, and robots that would call it hold.
 from __future__ import annotations
 
 from fleet.core import faults
-from fleet.core.decision import Alert, AlertKind, Effects
+from fleet.core.decision import Alert, AlertKind, Effects, LiftRequest
 from fleet.core.dispatching import dispatchable
 from fleet.core.driving import emit, start_next
 from fleet.core.lifts import lift_changed as free_held_robots
@@ -70,6 +70,7 @@ def _command_report(
 
 def lift_status(state: FleetState, fx: Effects, status: LiftStatus, now: float) -> None:
     state.lifts[status.lift_id] = status
+    _release_if_unwanted(state, fx, status)
     for robot_id, run in list(state.runs.items()):
         if state.runs.get(robot_id) is run:
             emit(state, fx, robot_id, lift_changed(run, status, state.world, now), now)
@@ -101,3 +102,19 @@ def door_status(state: FleetState, fx: Effects, status: DoorStatus, now: float) 
                 )
             )  # fmt: skip
         emit(state, fx, robot_id, door_changed(run, status, state.world, now), now)
+
+
+def _release_if_unwanted(state: FleetState, fx: Effects, status: LiftStatus) -> None:
+    """A car held for one of our robots that no longer needs it is given back.
+
+    A stale call (the robot was sent elsewhere while queued for the car) would
+    otherwise hold the lift for nobody and block every other robot.
+    """
+    session = status.session
+    if session is None or session not in state.robots:
+        return
+    run = state.runs.get(session)
+    if run is None or status.lift_id not in run.lifts_held:
+        fx.lift_requests.append(
+            LiftRequest(status.lift_id, None, session, release=True)
+        )

@@ -9,6 +9,7 @@ here touches jobs: the engine turns arrivals into job changes.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 from fleet.core.decision import DoorRequest, LiftRequest
@@ -148,6 +149,7 @@ def _instant_step(run: Run, step: Step, world: World, out: Output, robot: str) -
     if isinstance(step, ReleaseLiftStep):
         run.lifts_held.discard(step.lift)
         out.lift_requests.append(LiftRequest(step.lift, None, robot, release=True))
+        forget_session(world, step.lift, robot)
         return True
     if isinstance(step, CallLiftStep | RideLiftStep):
         car = world.lifts.get(step.lift)
@@ -174,6 +176,16 @@ def _command(run: Run, step: Step, building: Building) -> RobotCommand:
         return ChangeLevel(command_id, step.level, pose_of(building, step.waypoint))
     assert isinstance(step, DockStep)
     return Dock(command_id, step.waypoint, pose_of(building, step.waypoint))
+
+
+def forget_session(world: World, lift_id: str, robot_id: str) -> None:
+    """After releasing a car, its last report ("open for this robot") is stale:
+    the next call must wait for a fresh one."""
+    status = world.lifts.get(lift_id)
+    if status is not None and status.session == robot_id:
+        world.lifts[lift_id] = dataclasses.replace(
+            status, session=None, doors_open=False
+        )
 
 
 def position_after(step: Step | None) -> str | None:
@@ -222,7 +234,7 @@ def service_done(run: Run, world: World, now: float) -> Output:
     return Output()
 
 
-def abort(run: Run) -> Output:
+def abort(run: Run, world: World | None = None) -> Output:
     """Stop the run where it is: cancel its command, release its lifts and doors."""
     out, robot = Output(), run.mission.robot_id
     if run.command_id is not None:
@@ -230,6 +242,8 @@ def abort(run: Run) -> Output:
         run.command_id = None
     for lift in sorted(run.lifts_held):
         out.lift_requests.append(LiftRequest(lift, None, robot, release=True))
+        if world is not None:
+            forget_session(world, lift, robot)
     for door in sorted(run.doors_held):
         out.door_requests.append(DoorRequest(door, False, robot))
     run.lifts_held.clear()

@@ -94,9 +94,11 @@ class World:
         """One car per lift, one session at a time; others queue until released."""
         lift, holder = request.lift_id, self.lift_holder.get(request.lift_id)
         if request.release:
+            # A release also withdraws the session's calls still queued.
+            waiting = self.lift_queue.setdefault(lift, [])
+            waiting[:] = [w for w in waiting if w[0] != request.session]
             if holder != request.session:
                 return Decision()
-            waiting = self.lift_queue.setdefault(lift, [])
             if waiting:
                 return self._serve(lift, *waiting.pop(0))
             self.lift_holder[lift] = None
