@@ -110,7 +110,10 @@ class Journal:
             else:
                 failed = True
         if failed:
-            self.on_failure()
+            try:
+                self.on_failure()
+            except Exception:
+                log.exception("journal: rebuilding after a failed write failed too")
         for entry in batch:
             if not entry.done.done():
                 entry.done.set_result(entry.error)

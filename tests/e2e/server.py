@@ -66,11 +66,11 @@ def wait_until(
 class PorterServer:
     """One running server; use :func:`running` to get one."""
 
-    def __init__(self, settings: ServeSettings) -> None:
+    def __init__(self, settings: ServeSettings | None, app: Any = None) -> None:
         self.settings = settings
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.app = create_app(settings)
+        self.app = app if app is not None else create_app(settings)  # type: ignore[arg-type]
         config = uvicorn.Config(
             self.app,
             host="127.0.0.1",
@@ -109,8 +109,11 @@ class PorterServer:
 
 
 @contextmanager
-def running(settings: ServeSettings) -> Iterator[PorterServer]:
-    server = PorterServer(settings)
+def running(
+    settings: ServeSettings | None = None, *, app: Any = None
+) -> Iterator[PorterServer]:
+    """A started server for ``settings`` (or an ``app`` already made)."""
+    server = PorterServer(settings, app)
     server.start()
     try:
         yield server
