@@ -8,7 +8,7 @@ serves the demo hospital and an imported Open-RMF map.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -17,15 +17,7 @@ import yaml
 
 from fleet.core.model import ItemCategory, JobKind, Priority
 from maps.model import Building, PlaceKind
-from sim.scenario_fields import (
-    ScenarioError,
-    clock_time,
-    mapping,
-    number,
-    places,
-    profile,
-    shares,
-)
+from sim.scenario_fields import ScenarioError
 
 __all__ = [
     "BatteryModel",
@@ -38,6 +30,7 @@ __all__ = [
     "ScenarioError",
     "check_places",
     "load_scenario",
+    "parse_scenario",
     "scenario_path",
 ]
 
@@ -162,204 +155,6 @@ def load_scenario(path: str | Path) -> Scenario:
     return parse_scenario(raw, str(path))
 
 
-def parse_scenario(raw: object, source: str = "<scenario>") -> Scenario:
-    top = mapping(raw, source, "")
-    profiles = {
-        name: profile(value, source, f"profiles.{name}")
-        for name, value in mapping(top.get("profiles", {}), source, "profiles").items()
-    }
-    due = mapping(top.get("due_min", {}), source, "due_min")
-    defaults = dict(Scenario.__dataclass_fields__["due_s"].default)  # type: ignore[arg-type]
-    for key, value in due.items():
-        priority = _priority(key, source, f"due_min.{key}")
-        defaults[priority] = 60.0 * number(value, source, f"due_min.{key}", low=0)
-    lifts = mapping(top.get("lifts", {}), source, "lifts")
-    people = profile(lifts.get("people_profile", list(FLAT)), source, "lifts")
-    peak = number(lifts.get("people_wait_s", 0.0), source, "lifts.people_wait_s", 0)
-    top_share = max(people) or 1.0
-    robots = mapping(top.get("robots", {}), source, "robots")
-    return Scenario(
-        name=str(top.get("name", Path(source).stem)),
-        flows=tuple(
-            _flow(item, source, f"demand[{i}]", profiles, JobKind.DELIVERY)
-            for i, item in enumerate(top.get("demand", []) or [])
-        )
-        + tuple(
-            _flow(item, source, f"guidance[{i}]", profiles, JobKind.GUIDANCE)
-            for i, item in enumerate(top.get("guidance", []) or [])
-        ),
-        rounds=tuple(
-            _round(item, source, f"rounds[{i}]")
-            for i, item in enumerate(top.get("rounds", []) or [])
-        ),
-        due_s=tuple(sorted(defaults.items())),
-        handoff=_handoff(top.get("handoff", {}), source),
-        battery=_battery(top.get("battery", {}), source),
-        people_wait_s=tuple(peak * p / top_share for p in people),
-        free_empty_cars=_flag(lifts.get("free_empty_cars", True), source),
-        robot_speed_mps=number(
-            robots.get("speed_mps", 1.0), source, "robots.speed_mps", low=0.05
-        ),
-        robot_capabilities=_capabilities(robots.get("capabilities", []), source),
-        faults=tuple(
-            _fault(item, source, f"faults[{i}]")
-            for i, item in enumerate(top.get("faults", []) or [])
-        ),
-        core=tuple(
-            (str(k), number(v, source, f"core.{k}"))
-            for k, v in mapping(top.get("core", {}), source, "core").items()
-        ),
-        source=source,
-    )
-
-
-def _flag(raw: object, source: str) -> bool:
-    if not isinstance(raw, bool):
-        raise ScenarioError(source, "lifts.free_empty_cars", "expected true or false")
-    return raw
-
-
-def _capabilities(raw: object, source: str) -> frozenset[str]:
-    if not isinstance(raw, list) or not all(isinstance(c, str) for c in raw):
-        raise ScenarioError(source, "robots.capabilities", "expected a list of names")
-    return frozenset(raw)
-
-
-def _priority(key: object, source: str, where: str) -> Priority:
-    try:
-        return Priority[str(key).upper()]
-    except KeyError:
-        raise ScenarioError(source, where, "expected stat, urgent or routine") from None
-
-
-def _category(value: object, source: str, where: str) -> ItemCategory:
-    try:
-        return ItemCategory(str(value))
-    except ValueError:
-        known = ", ".join(c.value for c in ItemCategory)
-        raise ScenarioError(
-            source, where, f"unknown category (one of {known})"
-        ) from None
-
-
-def _flow(
-    raw: object,
-    source: str,
-    where: str,
-    profiles: dict[str, tuple[float, ...]],
-    kind: JobKind,
-) -> Flow:
-    item = mapping(raw, source, where)
-    named = item.get("profile", None)
-    if isinstance(named, str):
-        if named not in profiles:
-            raise ScenarioError(source, f"{where}.profile", f"no profile {named!r}")
-        hourly = profiles[named]
-    else:
-        hourly = profile(named, source, f"{where}.profile") if named else FLAT
-    categories = (
-        ((ItemCategory.PERSON, 1.0),)
-        if kind == JobKind.GUIDANCE
-        else tuple(
-            (_category(k, source, f"{where}.categories"), v)
-            for k, v in shares(
-                item.get("categories", {"supplies": 1}), source, f"{where}.categories"
-            ).items()
-        )
-    )
-    priorities = tuple(
-        (_priority(k, source, f"{where}.priorities"), v)
-        for k, v in shares(
-            item.get("priorities", {}), source, f"{where}.priorities", total=False
-        ).items()
-    )
-    return Flow(
-        name=str(item.get("name", where)),
-        origins=places(item.get("from"), source, f"{where}.from"),
-        destinations=places(item.get("to"), source, f"{where}.to"),
-        per_day=number(item.get("per_day"), source, f"{where}.per_day", low=0),
-        profile=hourly,
-        categories=categories,
-        priorities=priorities,
-        compartments=int(number(item.get("compartments", 1), source, where, low=1)),
-        kind=kind,
-    )
-
-
-def _round(raw: object, source: str, where: str) -> Round:
-    item = mapping(raw, source, where)
-    times = item.get("times") or [item.get("at")]
-    origin = places(item.get("from"), source, f"{where}.from")
-    due = item.get("due_min")
-    return Round(
-        name=str(item.get("name", where)),
-        times_s=tuple(clock_time(t, source, f"{where}.times") for t in times),
-        origin=origin[0],
-        destinations=places(item.get("to"), source, f"{where}.to"),
-        category=_category(item.get("category"), source, f"{where}.category"),
-        compartments=int(number(item.get("compartments", 1), source, where, low=1)),
-        priority=_priority(item.get("priority", "routine"), source, where),
-        due_s=None if due is None else 60.0 * number(due, source, where, low=0),
-    )
-
-
-def _delay(raw: object, source: str, where: str, default: DelayModel) -> DelayModel:
-    item = mapping(raw or {}, source, where)
-    low = number(item.get("min_s", default.min_s), source, f"{where}.min_s", low=0)
-    mean = number(item.get("mean_s", default.mean_s), source, f"{where}.mean_s", low)
-    return DelayModel(low, mean)
-
-
-def _handoff(raw: object, source: str) -> HandoffModel:
-    item, base = mapping(raw, source, "handoff"), HandoffModel()
-    return HandoffModel(
-        loading=_delay(item.get("loading"), source, "handoff.loading", base.loading),
-        unloading=_delay(
-            item.get("unloading"), source, "handoff.unloading", base.unloading
-        ),
-        absent_share=number(
-            item.get("absent_share", 0.0), source, "handoff.absent_share", 0, 1
-        ),
-        wrong_pin_share=number(
-            item.get("wrong_pin_share", 0.0), source, "handoff.wrong_pin_share", 0, 1
-        ),
-    )
-
-
-def _battery(raw: object, source: str) -> BatteryModel:
-    item, base = mapping(raw, source, "battery"), BatteryModel()
-    return BatteryModel(
-        drain_per_m=number(
-            item.get("drain_per_m", base.drain_per_m), source, "battery.drain_per_m", 0
-        ),
-        charge_per_s=number(
-            item.get("charge_per_hour", base.charge_per_s * 3600),
-            source,
-            "battery.charge_per_hour",
-            low=1e-6,
-        )
-        / 3600.0,
-        start_soc=number(
-            item.get("start_soc", base.start_soc), source, "battery.start_soc", 0, 1
-        ),
-    )
-
-
-_FAULT_KINDS = ("lift", "robot", "door")
-
-
-def _fault(raw: object, source: str, where: str) -> Fault:
-    item = mapping(raw, source, where)
-    kinds = [k for k in _FAULT_KINDS if k in item]
-    if len(kinds) != 1:
-        raise ScenarioError(source, where, "name exactly one of lift, robot, door")
-    start = clock_time(item.get("from"), source, f"{where}.from")
-    end = clock_time(item.get("until"), source, f"{where}.until")
-    if end <= start:
-        raise ScenarioError(source, f"{where}.until", "must be after 'from'")
-    return Fault(kinds[0], str(item[kinds[0]]), start, end)
-
-
 def check_places(scenario: Scenario, building: Building) -> Scenario:
     """Expand ``kind:ward`` selectors and refuse places the building lacks."""
     source = scenario.source
@@ -390,8 +185,6 @@ def check_places(scenario: Scenario, building: Building) -> Scenario:
         )
         for r in scenario.rounds
     )
-    from dataclasses import replace
-
     return replace(scenario, flows=flows, rounds=rounds)
 
 
@@ -415,3 +208,6 @@ def _expand(
         else:
             raise ScenarioError(source, where, f"{building.name} has no place {name!r}")
     return tuple(dict.fromkeys(found))
+
+
+from sim.scenario_parse import parse_scenario  # noqa: E402  (re-exported here)

@@ -1,8 +1,7 @@
 """Simulated robots carrying out the core's commands on the simulated clock.
 
-A robot told to drive follows its path lane by lane at its speed, capped by the
-lane's limit, by quiet zones in force at that hour (the same edge costs routing
-uses, :mod:`maps.rules`) and by the command's own cap (guidance at walking pace).
+A robot told to drive follows its path lane by lane (:mod:`sim.drives`: its
+speed, capped by lane limits, quiet zones in force and the command's own cap).
 It drains its battery per metre (:class:`sim.motion.Battery`, shared with the
 virtual robots), charges while docked (one robot per dock; others wait), and
 reports every finished command, plus a heartbeat, as a ``RobotUpdate``. A robot
@@ -11,13 +10,9 @@ whose battery runs flat stops where it is and fails its command.
 
 from __future__ import annotations
 
-import math
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from itertools import pairwise
-
-import numpy as np
 
 from fleet.core.model import Robot
 from fleet.core.ports import (
@@ -30,9 +25,7 @@ from fleet.core.ports import (
     RobotUpdate,
 )
 from maps.model import Building, PlaceKind
-from maps.routing import router_for
-from maps.rules import Rules
-from sim.demand import hour_of
+from sim.drives import LaneTimes, Segment, flat_at
 from sim.engine import EventQueue, Timer
 from sim.log import EventLog
 from sim.motion import Battery
@@ -41,18 +34,6 @@ from sim.motion import Battery
 DOCK_S = 5.0
 #: Seconds to switch maps after a lift ride.
 CHANGE_LEVEL_S = 1.0
-
-
-@dataclass(frozen=True, slots=True)
-class Segment:
-    """A straight piece of a drive, from ``t0`` to ``t1``."""
-
-    t0: float
-    t1: float
-    a: tuple[float, float]
-    b: tuple[float, float]
-    metres: float
-    lane: tuple[str, str] | None
 
 
 @dataclass
@@ -88,7 +69,7 @@ class Robots:
     ) -> None:
         self.building, self.queue, self.log = building, queue, log
         self.battery, self.report, self.changed = battery, report, changed
-        self.router = router_for(building)
+        self.lanes = LaneTimes(building)
         self.robots: dict[str, SimRobot] = {}
         self.docks = {
             p.waypoint: p.docks for p in building.places_of_kind(PlaceKind.CHARGER)
@@ -96,7 +77,6 @@ class Robots:
         self.docked: dict[str, set[str]] = {w: set() for w in self.docks}
         self.dock_queue: dict[str, deque[str]] = {w: deque() for w in self.docks}
         self.lane_use: dict[tuple[str, str], int] = {}
-        self._times: dict[tuple[float, frozenset[str]], np.ndarray] = {}
         #: The lowest state of charge any robot reached.
         self.min_soc = 1.0
 
@@ -166,63 +146,16 @@ class Robots:
 
     # --- driving -------------------------------------------------------------
 
-    def _seconds(self, speed: float, now: float) -> np.ndarray:
-        """Seconds per lane edge at ``speed`` now (door opening not included)."""
-        hour = hour_of(now)
-        quiet = frozenset(
-            z.id
-            for z in self.building.zones
-            if z.kind.value == "quiet" and z.active_at(hour)
-        )
-        key = (speed, quiet)
-        if key not in self._times:
-            rules = Rules(quiet_zones=quiet, speed_mps=speed)
-            self._times[key] = self.router.times(rules) - self.router.table.door_s
-        return self._times[key]
-
     def _drive(self, robot: SimRobot, command: Navigate) -> None:
-        now, table = self.queue.now, self.router.table
-        seconds = self._seconds(robot.speed_mps, now)
-        points = [(p.x, p.y) for p in command.path]
-        names: list[str | None] = list(command.waypoints)
-        if (robot.x, robot.y) != points[0]:
-            points.insert(0, (robot.x, robot.y))
-            names.insert(0, None)
-        robot.segments, t = [], now
-        for (a, b), (u, v) in zip(pairwise(points), pairwise(names), strict=True):
-            metres = math.dist(a, b)
-            edge = None
-            if u is not None and v is not None:
-                edge = self.router.edge_of.get(
-                    (table.node_index[u], table.node_index[v])
-                )
-            took = (
-                float(seconds[edge]) if edge is not None else metres / robot.speed_mps
-            )
-            if not math.isfinite(took):
-                took = metres / robot.speed_mps
-            took = max(took, metres / robot.speed_mps)
-            if command.max_speed_mps:
-                took = max(took, metres / command.max_speed_mps)
-            lane = (u, v) if u is not None and v is not None else None
-            robot.segments.append(Segment(t, t + took, a, b, metres, lane))
-            t += took
-        flat = self._flat_at(robot)
+        robot.segments = self.lanes.plan(
+            (robot.x, robot.y), command, robot.speed_mps, self.queue.now
+        )
+        end = robot.segments[-1].t1 if robot.segments else self.queue.now
+        flat = flat_at(robot.segments, robot.battery, self.battery.drain_per_m)
         if flat is not None:
             robot.done = self.queue.at(flat, lambda: self._run_flat(robot))
         else:
-            robot.done = self.queue.at(t, lambda: self._finish(robot))
-
-    def _flat_at(self, robot: SimRobot) -> float | None:
-        """When the battery would run flat on this drive, if it would."""
-        drain = self.battery.drain_per_m
-        left = robot.battery
-        for seg in robot.segments:
-            need = drain * seg.metres
-            if need > left and seg.metres > 0:
-                return seg.t0 + (seg.t1 - seg.t0) * (left / need)
-            left -= need
-        return None
+            robot.done = self.queue.at(end, lambda: self._finish(robot))
 
     def _stop(self, robot: SimRobot) -> None:
         """Stop the command in progress where the robot is now."""
@@ -241,13 +174,8 @@ class Robots:
         for seg in robot.segments:
             if seg.t0 > until:
                 break
-            share = (
-                1.0
-                if seg.t1 <= until or seg.t1 == seg.t0
-                else ((until - seg.t0) / (seg.t1 - seg.t0))
-            )
-            x = seg.a[0] + (seg.b[0] - seg.a[0]) * share
-            y = seg.a[1] + (seg.b[1] - seg.a[1]) * share
+            share = 1.0 if seg.t1 <= until else (until - seg.t0) / (seg.t1 - seg.t0)
+            x, y = seg.at(until)
             if not points:
                 points.append([round(seg.t0 - self.log.start, 3), *seg.a])
             points.append([round(min(seg.t1, until) - self.log.start, 3), x, y])
@@ -342,12 +270,7 @@ class Robots:
         now = self.queue.now
         for seg in robot.segments:
             if seg.t0 <= now <= seg.t1:
-                share = 1.0 if seg.t1 == seg.t0 else (now - seg.t0) / (seg.t1 - seg.t0)
-                return Pose(
-                    robot.level,
-                    seg.a[0] + (seg.b[0] - seg.a[0]) * share,
-                    seg.a[1] + (seg.b[1] - seg.a[1]) * share,
-                )
+                return Pose(robot.level, *seg.at(now))
         return Pose(robot.level, robot.x, robot.y)
 
     def keep_reporting(self, robot_id: str, every_s: float) -> None:

@@ -1,0 +1,205 @@
+"""Simulator speed and the dispatcher claim, on the demo hospital's default day.
+
+    .venv/bin/python -m bench.sim_speed [--robots 20] [--hours 24] \
+        [--markdown docs/benchmarks.md]
+
+Runs 24 simulated hours of the demo hospital (``sim/scenarios/demo_hospital.yaml``,
+about 1,500 requests) with the real fleet core in the loop, under the greedy
+dispatcher and under OR-Tools (warm-started from the previous plan, as the service
+does, and cold-started for contrast), one after another. Reports wall time, this
+process's CPU time, the dispatcher's share, and the KPIs side by side; with
+``--markdown`` replaces the ``## Simulator`` section of that file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import heapq
+import os
+import platform
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from maps.loading import load_sample
+from sim.kpis import compute
+from sim.runner import RunConfig, simulate
+from sim.scenario import load_scenario, scenario_path
+
+
+@dataclass(frozen=True, slots=True)
+class Case:
+    label: str
+    dispatcher: str
+    time_limit_s: float
+    warm_start: bool = True
+
+
+CASES = (
+    Case("greedy", "greedy", 0.05),
+    Case("ortools, warm start (as the service)", "ortools", 0.1),
+    Case("ortools, cold start", "ortools", 0.1, warm_start=False),
+)
+
+
+def run_case(case: Case, robots: int, hours: float, seed: int) -> dict[str, Any]:
+    building = load_sample("demo_hospital")
+    scenario = load_scenario(scenario_path("demo_hospital"))
+    config = RunConfig(
+        robots=robots, hours=hours, seed=seed, dispatcher=case.dispatcher,
+        time_limit_s=case.time_limit_s, warm_start=case.warm_start, keep_events=False,
+    )  # fmt: skip
+    cpu = time.process_time()
+    sim = simulate(building, scenario, config)
+    cpu = time.process_time() - cpu
+    kpis = compute(sim)
+    return {
+        "case": case,
+        "kpis": kpis,
+        "wall_s": sim.timing.wall_s,
+        "cpu_s": cpu,
+        "dispatch_s": sim.timing.dispatch_s,
+        "dispatches": sim.timing.dispatches,
+        "fallbacks": sim.timing.fallbacks,
+        "events": sim.queue.processed,
+    }
+
+
+def heap_cost(events: int) -> float:
+    """Seconds for ``events`` pushes and pops of the simulator's heap entries."""
+    heap: list[tuple[float, int, object]] = []
+    began = time.perf_counter()
+    for i in range(events):
+        heapq.heappush(heap, (float(i % 977), i, None))
+    while heap:
+        heapq.heappop(heap)
+    return time.perf_counter() - began
+
+
+def _min(seconds: float | None) -> str:
+    return "n/a" if seconds is None else f"{seconds / 60:.1f}"
+
+
+def markdown(results: list[dict[str, Any]], args: argparse.Namespace) -> str:
+    machine = _cpu_name()
+    load = os.getloadavg()[0]
+    lines = [
+        "## Simulator",
+        "",
+        "Command: `.venv/bin/python -m bench.sim_speed "
+        "--markdown docs/benchmarks.md`  ",
+        f"Date: {time.strftime('%a %b %d %H:%M:%S UTC %Y', time.gmtime())}  ",
+        f"Machine: {machine}, 2 cores shared with the other engineers' test and "
+        f"benchmark runs while measuring (load average {load:.1f} at the end), so "
+        "wall times are inflated; this process's CPU time is the fairer figure.",
+        "",
+        f"Run: demo hospital, default scenario (`sim/scenarios/demo_hospital.yaml`), "
+        f"{args.robots} robots, {args.hours:g} simulated hours, seed {args.seed}; the "
+        "real `FleetCore` decides, the dispatcher is called synchronously with its "
+        "time limit (the simulated clock stands still while it thinks), at most once "
+        "per time limit + 0.2 s of simulated time, as the service's re-plan worker.",
+        "",
+        "| run | requests | wall (s) | CPU (s) | dispatcher wall (s) | dispatches "
+        "| fell back to greedy | target |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for r in results:
+        case: Case = r["case"]
+        target = "≤ 10 s" if case.dispatcher == "greedy" else "≤ 60 s"
+        lines.append(
+            f"| {case.label} ({case.time_limit_s:g} s limit) | {r['kpis']['requests']} "
+            f"| {r['wall_s']:.1f} | {r['cpu_s']:.1f} | {r['dispatch_s']:.1f} "
+            f"| {r['dispatches']} | {r['fallbacks']} | {target} |"
+        )
+    lines += [
+        "",
+        "| KPI | " + " | ".join(r["case"].label for r in results) + " |",
+        "|---" * (len(results) + 1) + "|",
+    ]
+    rows = [
+        ("lead time mean (min)", lambda k: _min(k["lead_time_s"]["mean"])),
+        ("lead time p50 (min)", lambda k: _min(k["lead_time_s"]["p50"])),
+        ("lead time p95 (min)", lambda k: _min(k["lead_time_s"]["p95"])),
+        ("STAT p95 (min)", lambda k: _min(k["stat_p95_s"])),
+        ("on time", lambda k: f"{100 * (k['on_time_rate'] or 0):.1f} %"),
+        ("completed", lambda k: str(k["jobs"].get("completed", 0))),
+        ("unserved at end", lambda k: str(sum(k["unserved_at_end"].values()))),
+        ("robots waiting for lifts", lambda k: _share(k, "lift")),
+        ("robots idle", lambda k: _share(k, "idle")),
+        ("distance (km)", lambda k: f"{k['distance_m']['total'] / 1000:.1f}"),
+        ("lift waits mean (s)", _lift_waits),
+    ]
+    for label, cell in rows:
+        lines.append(
+            f"| {label} | " + " | ".join(cell(r["kpis"]) for r in results) + " |"
+        )
+    lines += ["", f"Heap alone: {args.heap_events} pushes and pops take "
+              f"{heap_cost(args.heap_events):.2f} s.", ""]  # fmt: skip
+    return "\n".join(lines) + "\n"
+
+
+def _share(kpis: dict[str, Any], activity: str) -> str:
+    return f"{100 * kpis['robots_time_use']['share'][activity]:.1f} %"
+
+
+def _lift_waits(kpis: dict[str, Any]) -> str:
+    return ", ".join(
+        f"{lift} {v['waits_s']['mean']:.0f} ({v['rides']} rides)"
+        for lift, v in kpis["lifts"].items()
+        if v["waits_s"]["n"]
+    )
+
+
+def _cpu_name() -> str:
+    try:
+        out = subprocess.run(["lscpu"], capture_output=True, text=True, check=False)
+        for line in out.stdout.splitlines():
+            if line.startswith("Model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown CPU"
+
+
+def replace_section(path: Path, section: str) -> None:
+    text = path.read_text() if path.is_file() else "# Porter benchmarks\n"
+    start = text.find("## Simulator\n")
+    if start < 0:
+        text = text.rstrip("\n") + "\n\n" + section
+    else:
+        end = text.find("\n## ", start + 1)
+        text = text[:start] + section + ("" if end < 0 else text[end + 1 :])
+    path.write_text(text)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--robots", type=int, default=20)
+    parser.add_argument("--hours", type=float, default=24.0)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--only", choices=[c.dispatcher for c in CASES], default=None)
+    parser.add_argument("--heap-events", type=int, default=200_000)
+    parser.add_argument("--markdown", type=Path, default=None)
+    args = parser.parse_args()
+    results = []
+    for case in CASES:
+        if args.only and case.dispatcher != args.only:
+            continue
+        result = run_case(case, args.robots, args.hours, args.seed)
+        print(
+            f"{case.label}: wall {result['wall_s']:.1f} s, "
+            f"CPU {result['cpu_s']:.1f} s, "
+            f"dispatcher {result['dispatch_s']:.1f} s over {result['dispatches']}",
+            flush=True,
+        )
+        results.append(result)
+    section = markdown(results, args)
+    print(section)
+    if args.markdown is not None:
+        replace_section(args.markdown, section)
+
+
+if __name__ == "__main__":
+    main()

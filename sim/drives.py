@@ -1,0 +1,106 @@
+"""How a simulated drive unfolds: lane by lane, at the speed each lane allows.
+
+A robot follows its path at its own speed, capped by each lane's limit, by quiet
+zones in force at that hour (the very edge costs routing uses, :mod:`maps.rules`,
+less the door openings, which the simulated doors take) and by the command's own
+cap (guidance at walking pace). A drive is planned as timed straight
+:class:`Segment` values; where the robot is at any time follows from them.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from itertools import pairwise
+
+import numpy as np
+
+from fleet.core.ports import Navigate
+from maps.model import Building, ZoneKind
+from maps.routing import router_for
+from maps.rules import Rules
+from sim.demand import hour_of
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """A straight piece of a drive, from ``t0`` to ``t1``."""
+
+    t0: float
+    t1: float
+    a: tuple[float, float]
+    b: tuple[float, float]
+    metres: float
+    lane: tuple[str, str] | None
+
+    def at(self, t: float) -> tuple[float, float]:
+        """The point reached at ``t`` (clamped to the segment)."""
+        span = self.t1 - self.t0
+        share = 1.0 if span <= 0 else min(1.0, max(0.0, (t - self.t0) / span))
+        return (
+            self.a[0] + (self.b[0] - self.a[0]) * share,
+            self.a[1] + (self.b[1] - self.a[1]) * share,
+        )
+
+
+class LaneTimes:
+    """Seconds per lane of one building, per robot speed and quiet zones in force."""
+
+    def __init__(self, building: Building) -> None:
+        self.building = building
+        self.router = router_for(building)
+        self._times: dict[tuple[float, frozenset[str]], np.ndarray] = {}
+
+    def seconds(self, speed: float, now: float) -> np.ndarray:
+        """Seconds per lane edge at ``speed`` at ``now`` (door opening excluded)."""
+        hour = hour_of(now)
+        quiet = frozenset(
+            z.id
+            for z in self.building.zones
+            if z.kind == ZoneKind.QUIET and z.active_at(hour)
+        )
+        key = (speed, quiet)
+        if key not in self._times:
+            rules = Rules(quiet_zones=quiet, speed_mps=speed)
+            self._times[key] = self.router.times(rules) - self.router.table.door_s
+        return self._times[key]
+
+    def plan(
+        self, start: tuple[float, float], command: Navigate, speed: float, now: float
+    ) -> list[Segment]:
+        """The timed segments of ``command`` from ``start`` (where the robot is)."""
+        table, seconds = self.router.table, self.seconds(speed, now)
+        points = [(p.x, p.y) for p in command.path]
+        names: list[str | None] = list(command.waypoints)
+        if start != points[0]:
+            points.insert(0, start)
+            names.insert(0, None)
+        segments, t = [], now
+        for (a, b), (u, v) in zip(pairwise(points), pairwise(names), strict=True):
+            metres = math.dist(a, b)
+            edge = None
+            if u is not None and v is not None:
+                edge = self.router.edge_of.get(
+                    (table.node_index[u], table.node_index[v])
+                )
+            took = float(seconds[edge]) if edge is not None else 0.0
+            if not math.isfinite(took):
+                took = 0.0
+            took = max(took, metres / speed)
+            if command.max_speed_mps:
+                took = max(took, metres / command.max_speed_mps)
+            lane = (u, v) if u is not None and v is not None else None
+            segments.append(Segment(t, t + took, a, b, metres, lane))
+            t += took
+        return segments
+
+
+def flat_at(segments: list[Segment], soc: float, drain_per_m: float) -> float | None:
+    """When the battery would run flat along ``segments``, if it would."""
+    left = soc
+    for seg in segments:
+        need = drain_per_m * seg.metres
+        if need > left and seg.metres > 0:
+            return seg.t0 + (seg.t1 - seg.t0) * (left / need)
+        left -= need
+    return None
