@@ -104,6 +104,12 @@ def test_robot_controls_are_for_operators(
         resumed = operator.post(f"/api/v1/robots/{robot_id}/resume")
         assert resumed.status_code == 200 and resumed.json()["state"] != "paused"
         assert operator.get("/api/v1/robots/nobody").status_code == 404
+        out = operator.post(f"/api/v1/robots/{robot_id}/take-out-of-service")
+        assert out.status_code == 200 and out.json()["state"] == "out_of_service"
+        back = operator.post(f"/api/v1/robots/{robot_id}/return-to-service")
+        assert back.status_code == 200 and back.json()["state"] != "out_of_service"
+        charge = operator.post(f"/api/v1/robots/{robot_id}/send-to-charger")
+        assert charge.status_code == 200, charge.text
 
 
 def test_same_idempotency_key_makes_one_job(
