@@ -61,3 +61,25 @@ def test_robot_offline_mid_mission_its_job_goes_to_another(tmp_path: Path) -> No
         assert done["status"] == "completed" and done["robot_id"] != first
         lost = api.get(f"/api/v1/robots/{first}").json()
         assert lost["state"] == "offline"
+
+
+def test_robot_aborting_its_goal_hands_the_job_to_another(tmp_path: Path) -> None:
+    """A robot that reports its goal failed loses the job, which still completes."""
+    database = sqlite_url(tmp_path)
+    tokens = make_tokens(database)
+    with (
+        running(settings_for(database, speed=30.0)) as server,
+        client(server, tokens["operator"]) as api,
+    ):
+        body = delivery(pickup="ward_2a", dropoff="lab")
+        job_id = api.post("/api/v1/requests", json=body).json()["id"]
+        first = wait_for_status(api, job_id, {"to_pickup"})["robot_id"]
+        server.in_loop(lambda: server.robot(first).fail("blocked by a bed"))
+        wait_until(
+            lambda: job(api, job_id)["robot_id"] not in (None, first),
+            what="the job to move to another robot",
+        )
+        done = complete(api, job_id)
+        history = job(api, job_id)["history"]
+    assert done["status"] == "completed" and done["robot_id"] != first
+    assert any("blocked by a bed" in event["reason"] for event in history), history
