@@ -12,9 +12,12 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING
 
 from fleet.core.ports import DoorPort, LiftPort, RobotCommand, RobotPort
+
+if TYPE_CHECKING:
+    from fleet.core.decision import Decision, DoorRequest, LiftRequest
 
 __all__ = ["Outbox"]
 
@@ -39,7 +42,7 @@ class Outbox:
         self._idle = asyncio.Event()
         self._idle.set()
 
-    def queue_decision(self, decision: Any) -> None:
+    def queue_decision(self, decision: Decision) -> None:
         """Queue the cancels, commands, lift and door requests of ``decision``."""
         for robot_id, command_id in decision.cancels:
             self._robot(robot_id, "cancel", lambda p, c=command_id: p.cancel(c))
@@ -82,11 +85,11 @@ class Outbox:
             return
         self._put(f"{verb} to {robot_id}", lambda: call(port))
 
-    def _lift(self, request: Any) -> None:
+    def _lift(self, request: LiftRequest) -> None:
         lifts = self.lifts
         if lifts is None:
             return
-        if getattr(request, "release", False):
+        if request.release:
             self._put(
                 f"release lift {request.lift_id}",
                 lambda: lifts.release(request.lift_id, request.session),
@@ -94,15 +97,16 @@ class Outbox:
         else:
             self._put(
                 f"call lift {request.lift_id}",
-                lambda: lifts.request(request.lift_id, request.level, request.session),
+                lambda: lifts.request(
+                    request.lift_id, request.level or "", request.session
+                ),
             )
 
-    def _door(self, request: Any) -> None:
+    def _door(self, request: DoorRequest) -> None:
         doors = self.doors
         if doors is None:
             return
-        open_ = bool(getattr(request, "open", True))
         self._put(
             f"door {request.door_id}",
-            lambda: doors.request(request.door_id, open_, request.session),
+            lambda: doors.request(request.door_id, request.open, request.session),
         )
