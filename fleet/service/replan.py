@@ -66,13 +66,14 @@ class Replanner:
         service = self.service
         problem = service.core.dispatch_problem(now=service.clock.now())
         previous = service.plan()
-        self._running = asyncio.ensure_future(
+        running = asyncio.ensure_future(
             asyncio.to_thread(self.planner, problem, previous)
         )
-        try:
-            plan = await asyncio.shield(self._running)
-        finally:
-            self._running = None
+        # Kept until the thread ends, even if this task is cancelled, so that
+        # settle() can wait for it.
+        self._running = running
+        running.add_done_callback(lambda _: setattr(self, "_running", None))
+        plan = await asyncio.shield(running)
         self.runs += 1
         self.last_plan = plan
         for note in plan.notes:
