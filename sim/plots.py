@@ -108,6 +108,7 @@ def hourly(kpis: dict[str, Any], out: Path) -> Path:
     ]
     right.plot(hours, leads, color="#d62728", marker="o", label="mean lead time")
     right.set_ylabel("mean lead time (min)", color="#d62728")
+    right.set_ylim(bottom=0)
     ax.set_title("Hourly demand and lead time")
     return _save(figure, out)
 
@@ -150,7 +151,8 @@ def _heat(segments: list[Any], counts: list[int], top: int) -> Any:
         )
         lines.set_array(np.asarray(counts, dtype=float))
         ax.add_collection(lines)
-        ax.figure.colorbar(lines, ax=ax, label="passes", shrink=0.6, pad=0.2)
+        legend = ax.inset_axes((1.02, 0.02, 0.025, 0.4))
+        ax.figure.colorbar(lines, cax=legend, label="robot passes")
 
     return draw
 

@@ -29,6 +29,7 @@ from fleet.core.model import JobStatus
 from fleet.core.ports import DoorStatus, LiftStatus, RobotUpdate
 from maps.model import Building
 from planners.dispatch import dispatch
+from planners.problem import DispatchProblem, Plan
 from sim.demand import DAY0, Request, requests_for
 from sim.demo_fleet import demo_robots
 from sim.engine import EventQueue, Timer
@@ -93,6 +94,8 @@ class Simulation:
     config: RunConfig
     progress: Callable[[float], None] | None = None
     timing: Timing = field(default_factory=Timing)
+    #: Called with (problem, previous plan, plan) after each dispatch (studies).
+    on_dispatch: Callable[[DispatchProblem, Plan | None, Plan], None] | None = None
 
     def __post_init__(self) -> None:
         config, self.scenario = self.config, check_places(self.scenario, self.building)
@@ -272,12 +275,13 @@ class Simulation:
         now, config = self.queue.now, self.config
         self._next_replan = now + self.replan_gap_s
         problem = self.core.dispatch_problem(now=now)
+        previous = self.core.plan() if config.warm_start else None
         began = time.perf_counter()
         plan = dispatch(
             problem,
             time_limit_s=config.time_limit_s,
             seed=config.seed,
-            previous=self.core.plan() if config.warm_start else None,
+            previous=previous,
             solver=config.dispatcher,  # type: ignore[arg-type]
         )
         self.timing.dispatch_s += time.perf_counter() - began
@@ -290,6 +294,8 @@ class Simulation:
             robots=len(problem.robots),
             unassigned=len(plan.unassigned),
         )
+        if self.on_dispatch is not None:
+            self.on_dispatch(problem, previous, plan)
         self.take(self.core.apply_plan(plan, now=now))
 
 
