@@ -2,7 +2,8 @@
 
 Every error body has FastAPI's validation shape, ``{"detail": [{"loc": [...],
 "msg": "...", "type": "..."}]}``, so a client always finds the field (the last
-element of ``loc``) and the reason, whatever the status code.
+name in ``loc``; an index follows it for an item of a list) and the reason,
+whatever the status code.
 """
 
 from __future__ import annotations

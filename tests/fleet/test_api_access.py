@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -188,3 +189,25 @@ def test_openapi_documents_the_routes(server: PorterServer) -> None:
     schema = httpx.get(f"{server.url}/openapi.json").json()
     assert "/api/v1/requests" in schema["paths"]
     assert "/api/v1/requests/{job_id}/handoff" in schema["paths"]
+
+
+def test_list_filters_by_status_ward_and_day(
+    server: PorterServer, tokens: dict[str, str]
+) -> None:
+    """Status, ward and date filters narrow the list; a bad status is a 422."""
+    today = datetime.now(UTC).date()
+    with client(server, tokens["operator"]) as api:
+        mine = api.post("/api/v1/requests", json=delivery(dropoff="ward_3a")).json()
+        by_ward = api.get("/api/v1/requests", params={"ward": "ward_3a"}).json()
+        statuses = {"status": ["completed", "failed"]}
+        ended = api.get("/api/v1/requests", params=statuses).json()
+        on_day = api.get("/api/v1/requests", params={"date": today.isoformat()})
+        before = (today - timedelta(days=1)).isoformat()
+        day_before = api.get("/api/v1/requests", params={"date": before}).json()
+        bad = api.get("/api/v1/requests", params={"status": "lost"})
+    assert mine["id"] in {j["id"] for j in by_ward}
+    assert all(j["ward"] == "ward_3a" for j in by_ward)
+    assert all(j["status"] in {"completed", "failed"} for j in ended)
+    assert mine["id"] in {j["id"] for j in on_day.json()}
+    assert day_before == []
+    assert bad.status_code == 422 and "status" in bad.json()["detail"][0]["loc"]
