@@ -126,11 +126,11 @@ def open_page(browser_context: Any) -> Iterator[Any]:
 
 
 def sign_in(page: Any, server: PorterServer, path: str, token: str) -> None:
-    """Open ``path`` and sign in with ``token``; waits for the signed-in view."""
+    """Open ``path`` and sign in with ``token``; waits until its data is loaded."""
     page.goto(server.url + path)
     page.get_by_label("token").fill(token)
     page.get_by_role("button", name="Sign in").click()
-    page.locator("#app").wait_for(state="visible")
+    page.locator("#app[data-ready='true']").wait_for(state="visible")
 
 
 def screenshot(page: Any, name: str) -> Path:

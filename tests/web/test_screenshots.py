@@ -44,6 +44,8 @@ def test_screenshots_of_both_pages_at_tablet_and_desktop_sizes(
 
     station = open_page()
     sign_in(station, porter, "/station", tokens["station_w"])
+    with client(porter, tokens["station_w"]) as ward:
+        wait_for_status(ward, secure, {"unloading"}, timeout_s=60)
     station.locator(f"#notices .notice[data-job-id='{secure}'] input").wait_for()
     station.locator("#jobs .job[data-status='completed']").wait_for()
     ops = open_page()

@@ -15,21 +15,17 @@ pytestmark = pytest.mark.slow
 
 def _send(page: Any, **choices: str) -> str:
     """Fill the request form (select values by id) and send it; the new job's id."""
-    before = set(
-        page.locator("#jobs .job").evaluate_all("n => n.map(x => x.dataset.jobId)")
-    )
     for field, value in choices.items():
         page.locator(f"#{field}").select_option(value)
-    page.get_by_role("button", name="Send request").click()
-    page.locator("#request-done").wait_for(state="visible")
-    page.wait_for_function(
-        "known => [...document.querySelectorAll('#jobs .job')]"
-        ".some(n => !known.includes(n.dataset.jobId))",
-        arg=sorted(before),
-    )
-    ids = page.locator("#jobs .job").evaluate_all("n => n.map(x => x.dataset.jobId)")
-    (new,) = set(ids) - before
-    return str(new)
+    with page.expect_response(
+        lambda r: r.url.endswith("/api/v1/requests") and r.request.method == "POST"
+    ) as sent:
+        page.get_by_role("button", name="Send request").click()
+    answer = sent.value
+    assert answer.status == 201, answer.text()
+    job_id = str(answer.json()["id"])
+    page.locator(f"#jobs .job[data-job-id='{job_id}']").wait_for()
+    return job_id
 
 
 def _load_at_pharmacy(porter: PorterServer, token: str, job_id: str) -> None:
@@ -178,7 +174,7 @@ def test_form_controls_are_labelled_and_reachable_by_keyboard(
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.textContent") == "Sign in"
     page.keyboard.press("Enter")
-    page.locator("#app").wait_for(state="visible")
+    page.locator("#app[data-ready='true']").wait_for(state="visible")
     unlabelled = page.evaluate(
         "[...document.querySelectorAll('#request-form input, #request-form select,"
         " #request-form textarea')].filter(c => c.labels.length === 0).map(c => c.id)"

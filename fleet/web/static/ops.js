@@ -169,6 +169,7 @@ async function start() {
   lv.name === lv.id ? `Level ${lv.id}` : `${lv.id} · ${lv.name.split(":")[0]}`)));
   await selectLevel(levels[0].id);
   await loadAll();
+  $("app").dataset.ready = "true";
   const live = new LiveEvents(session, onEvent, setLive);
   live.start(guarded(loadAll));
   timers.push(setInterval(guarded(loadFacilities), 2000));

@@ -162,6 +162,7 @@ async function start(signedIn) {
   }, setLive);
   live.start(() => board.reload());
   await board.reload();
+  $("app").dataset.ready = "true";
 }
 
 function stop() {
