@@ -114,7 +114,9 @@ def assemble(settings: ServeSettings, *, building: Building | None = None) -> As
             planner=planner,
             robots=ports,
             fleet=fleet,
-            lifts=(ros and ros.lifts) or VirtualLifts(building, speedup=settings.speed),
+            # Real robots never get a pretend lift; doors the fleet file leaves out
+            # are taken as automatic ones that open by themselves.
+            lifts=ros.lifts if ros else VirtualLifts(building, speedup=settings.speed),
             doors=(ros and ros.doors) or VirtualDoors(building, speedup=settings.speed),
             tick_s=settings.tick_s,
         )

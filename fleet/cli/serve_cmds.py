@@ -154,9 +154,11 @@ def _check_fleet(path: Path, site: object) -> None:
     from robot_adapters.fleet_config import FleetConfigError, load_fleet
 
     try:
-        load_fleet(path, site)  # type: ignore[arg-type]
+        config = load_fleet(path, site)  # type: ignore[arg-type]
     except FleetConfigError as error:
         raise typer.BadParameter(str(error), param_hint="--fleet") from error
+    if getattr(site, "lifts", ()) and not (config.lifts and config.lifts.lifts):
+        typer.echo(f"note: {path} lists no lifts: robots will not ride lifts", err=True)
 
 
 def _print_demo_tokens(database: str | None, site: Building, url: str) -> None:
