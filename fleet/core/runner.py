@@ -145,6 +145,7 @@ def _instant_step(run: Run, step: Step, world: World, out: Output, robot: str) -
     if isinstance(step, ReleaseDoorStep):
         run.doors_held.discard(step.door)
         out.door_requests.append(DoorRequest(step.door, False, robot))
+        _forget_open(world, step.door)
         return True
     if isinstance(step, ReleaseLiftStep):
         run.lifts_held.discard(step.lift)
@@ -186,6 +187,13 @@ def forget_session(world: World, lift_id: str, robot_id: str) -> None:
         world.lifts[lift_id] = dataclasses.replace(
             status, session=None, doors_open=False
         )
+
+
+def _forget_open(world: World, door_id: str) -> None:
+    """After releasing a door its "open" report is stale: wait for a fresh one."""
+    status = world.doors.get(door_id)
+    if status is not None and status.open:
+        world.doors[door_id] = dataclasses.replace(status, open=False)
 
 
 def position_after(step: Step | None) -> str | None:
@@ -246,6 +254,8 @@ def abort(run: Run, world: World | None = None) -> Output:
             forget_session(world, lift, robot)
     for door in sorted(run.doors_held):
         out.door_requests.append(DoorRequest(door, False, robot))
+        if world is not None:
+            _forget_open(world, door)
     run.lifts_held.clear()
     run.doors_held.clear()
     return out
