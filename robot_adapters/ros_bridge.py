@@ -87,10 +87,8 @@ class RosRobot:
         self.frames = frames or RobotFrames()
         self.maps = dict(maps or {})
         self.level = level
-        self.resume_after_s, self.goal_ack_timeout_s = (
-            resume_after_s,
-            goal_ack_timeout_s,
-        )
+        self.resume_after_s = resume_after_s
+        self.goal_ack_timeout_s = goal_ack_timeout_s
         self.clock = clock
         self.reports = Reports(robot_id, clock, every_s=report_every_s, pose=pose)
         self._run: _Run | None = None
