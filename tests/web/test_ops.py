@@ -103,3 +103,25 @@ def test_offline_robot_and_fire_mode_raise_alerts(
     page.locator("#alerts li[data-kind='fire_mode']").wait_for()
     lift_row = page.locator("#facilities tr[data-lift='lift_s']")
     assert "Fire mode" in lift_row.inner_text()
+
+
+def test_levels_switch_from_the_keyboard_and_buttons_are_named(
+    porter: PorterServer, tokens: dict[str, str], page: Any
+) -> None:
+    """Tab to a level button and press Enter; every button has a name to read out."""
+    sign_in(page, porter, "/ops", tokens["operator"])
+    page.locator("#levels button[data-level='L0']").focus()
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.dataset.level") == "L1"
+    page.keyboard.press("Enter")
+    page.locator("#floor[data-level='L1']").wait_for(state="attached")
+    assert (
+        page.locator("#levels button[data-level='L1']").get_attribute("aria-pressed")
+        == "true"
+    )
+    nameless = page.evaluate(
+        "[...document.querySelectorAll('button')]"
+        ".filter(b => !(b.getAttribute('aria-label') || b.textContent.trim()))"
+        ".length"
+    )
+    assert nameless == 0

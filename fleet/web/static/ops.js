@@ -130,11 +130,13 @@ function onEvent(event) {
   } else if (event.kind === "job") {
     const known = jobs.get(event.job.id);
     if (known && known.version > event.job.version) return;
-    jobs.set(event.job.id, event.job);
-    soon("queue", 300, renderQueue);
     if (["completed", "cancelled", "failed"].includes(event.job.status)) {
+      jobs.delete(event.job.id); // the queue shows open jobs only; a day is long
       soon("kpis", 1000, guarded(loadKpis));
+    } else {
+      jobs.set(event.job.id, event.job);
     }
+    soon("queue", 300, renderQueue);
   } else if (event.kind === "alert") {
     alerts.add(event.alert);
   } else if (event.kind === "plan") {
