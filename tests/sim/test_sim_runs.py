@@ -115,3 +115,14 @@ def test_a_flat_battery_strands_the_robot_at_zero_and_loses_no_job() -> None:
     assert kpis["stranded_robots"], "expected a robot to run flat"
     assert kpis["min_battery_soc"] == 0.0
     assert sum(sim.book.counts().values()) == len(sim.requests)
+
+
+def test_cars_wait_for_the_core_release_when_told_to() -> None:
+    """With free_empty_cars off, a car is held until the core releases it."""
+    held = clinic_run(scenario=busy_clinic(lifts={"free_empty_cars": False}), hours=1)
+    freed = clinic_run(scenario=busy_clinic(), hours=1)
+    assert not held.log.of_kind("lift_freed")
+    assert freed.log.of_kind("lift_freed")
+    assert held.book.counts().get("completed", 0) > 5
+    calls = [e for e in held.log.of_kind("lift_open")]
+    assert calls and max(e["waited"] for e in calls) > 0
