@@ -47,6 +47,8 @@ class CoreConfig:
     eta_audit_threshold_s: float = 60.0
     #: A charging robot at or above this state of charge is ready again.
     charged_soc: float = 0.95
+    #: A robot waiting this long for a lift car or a door raises an alert.
+    resource_wait_alert_s: float = 180.0
     #: Finished jobs stay in the core's memory this long (the store keeps them).
     finished_job_retention_s: float = 3600.0
 

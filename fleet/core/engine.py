@@ -28,6 +28,7 @@ from fleet.core.dispatching import build_problem, dispatchable
 from fleet.core.driving import start_next
 from fleet.core.errors import Conflict, NotFound
 from fleet.core.lifecycle import job_created
+from fleet.core.lifts import check_resource_waits
 from fleet.core.missions import Mission
 from fleet.core.model import Job, JobStatus, Principal, Robot
 from fleet.core.ports import DoorStatus, LiftStatus, RobotUpdate
@@ -202,6 +203,7 @@ class FleetCore:
         state = self._state
         faults.check_offline(state, fx, now)
         handoff.check_waits(state, fx, now)
+        check_resource_waits(state, fx, now)
         for robot_id in sorted(state.robots):
             if robot_id not in state.runs and dispatchable(state, robot_id):
                 start_next(state, fx, robot_id, now)

@@ -1,9 +1,10 @@
-"""Lifts in fire or emergency mode: never entered.
+"""Lifts in fire or emergency mode: never entered; long waits for cars and doors.
 
 A robot about to call a car that is in fire, emergency or offline mode goes to
 the nearest holding point on its level instead and waits there. Its jobs not yet
 loaded go back to the planner; jobs on board wait with it, and an operator is
-alerted. When the lift is back in normal service the robot goes on.
+alerted. When the lift is back in normal service the robot goes on. A robot that
+waits longer than ``resource_wait_alert_s`` for a car or a door is reported once.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 from fleet.core.decision import Alert, AlertKind, Effects
 from fleet.core.driving import start_mission, start_next, stop_run
 from fleet.core.faults import stand_down
-from fleet.core.missions import Purpose
+from fleet.core.missions import CallLiftStep, OpenDoorStep, Purpose, RideLiftStep
 from fleet.core.ports import LiftStatus
 from fleet.core.runner import LIFT_BLOCKED
 from fleet.core.state import ON_ROBOT, FleetState
@@ -69,3 +70,25 @@ def lift_changed(
             stop_run(state, fx, robot_id)
             start_next(state, fx, robot_id, now)
             state.schedule_replan(now)
+
+
+def check_resource_waits(state: FleetState, fx: Effects, now: float) -> None:
+    """Robots waiting too long for a car or a door: one alert per wait (tick)."""
+    limit = state.config.resource_wait_alert_s
+    for robot_id, run in sorted(state.runs.items()):
+        step = run.step
+        if run.wait_reported or now - run.step_since < limit:
+            continue
+        if isinstance(step, CallLiftStep | RideLiftStep):
+            kind, what = AlertKind.LIFT_UNAVAILABLE, f"lift {step.lift}"
+        elif isinstance(step, OpenDoorStep):
+            kind, what = AlertKind.DOOR_UNAVAILABLE, f"door {step.door}"
+        else:
+            continue
+        run.wait_reported = True
+        waited = now - run.step_since
+        jobs = tuple(j.id for j in state.jobs_of(robot_id, ON_ROBOT))
+        fx.alert(
+            Alert(kind, f"robot {robot_id} has waited {waited:.0f} s for {what}",
+                  now, robot_id, jobs)
+        )  # fmt: skip

@@ -55,6 +55,10 @@ class Run:
     command_id: str | None = None
     #: When the robot reached its service step (loading, hand-off, holding).
     arrived_at: float | None = None
+    #: When the current step started (for waits that take too long).
+    step_since: float = 0.0
+    #: The current step's long wait was already reported.
+    wait_reported: bool = False
     lifts_held: set[str] = field(default_factory=set)
     doors_held: set[str] = field(default_factory=set)
     #: Send the robot on to its next stop at the first safe moment (out of the
@@ -74,11 +78,15 @@ class Run:
     def interruptible(self) -> bool:
         """Whether the robot can be sent elsewhere now without stranding a lift."""
         step = self.step
-        if step is None or self.doors_held:
-            return step is None
-        if self.lifts_held:
-            return isinstance(step, CallLiftStep)
-        return isinstance(step, INTERRUPTIBLE)
+        if step is None:
+            return True
+        # Waiting for a door to open or a car to come is fine to give up (the
+        # abort releases them); being in the doorway or the car is not.
+        door_wait = isinstance(step, OpenDoorStep) and self.doors_held <= {step.door}
+        car_wait = isinstance(step, CallLiftStep) and self.lifts_held <= {step.lift}
+        doors_ok = not self.doors_held or door_wait
+        lifts_ok = not self.lifts_held or car_wait
+        return doors_ok and lifts_ok and isinstance(step, INTERRUPTIBLE)
 
 
 @dataclass
@@ -119,6 +127,7 @@ def advance(run: Run, world: World, now: float, out: Output | None = None) -> Ou
     robot = run.mission.robot_id
     while (step := run.step) is not None:
         run.command_id = None
+        run.step_since, run.wait_reported = now, False
         if isinstance(step, DriveStep | ChangeLevelStep | DockStep):
             command = _command(run, step, world.building)
             run.command_id = command.command_id

@@ -105,3 +105,34 @@ def test_two_robots_share_one_car_in_turn(small_clinic: Building) -> None:
         elif entry[0] == "lift_release" and entry[1] == inside:
             inside = None
     assert entries == 2
+
+
+def test_a_car_that_never_comes_is_reported_once(small_clinic: Building) -> None:
+    """Waiting past the limit for the lift raises one alert, then the robot waits."""
+    world = _loaded_at_station(small_clinic)
+    world.take(world.core.confirm_handoff("j1", None, STATION_1, now=world.now))
+    while not any(e[0] == "lift_call" for e in world.log):
+        assert world.answer_one()
+    world.pending = [(k, i) for k, i in world.pending if k != "lift"]
+    limit = world.core.config.resource_wait_alert_s
+    alerts = [a for d in world.wait(limit + 30) for a in d.alerts]
+    assert [a.kind for a in alerts] == [AlertKind.LIFT_UNAVAILABLE]
+    assert alerts[0].job_ids == ("j1",)
+    assert not [a for d in world.wait(limit) for a in d.alerts]
+
+
+def test_cancel_while_waiting_for_a_door_lets_it_go(small_clinic: Building) -> None:
+    """The door never opens; the job is cancelled: the robot releases it and stops."""
+    world = World(FleetCore(small_clinic, robots=[robot("r1", "G_c2")]))
+    core = world.core
+    new = NewJob(JobKind.DELIVERY, "pharmacy", "ward_1", ItemCategory.MEDICATION)
+    world.take(core.request_job(new, STATION_1, job_id="j1", now=world.now))
+    world.plan()
+    while not any(e[0] == "door" for e in world.log):
+        assert world.answer_one()
+    world.pending = [(k, i) for k, i in world.pending if k != "door"]
+    decision = world.take(core.cancel_job("j1", STATION_1, now=world.now))
+    assert [(r.door_id, r.open) for r in decision.door_requests] == [
+        ("pharmacy_door", False)
+    ]
+    assert core.robot("r1").state.value == "idle"
