@@ -116,6 +116,12 @@ class MoveBaseGoals:
         self._goal.publish(message)
         self._later(self._ack_timeout_s, lambda: self._publish(goal_id))
 
+    def dock(
+        self, target: MapPose, dock_id: str | None, on_done: GoalDone
+    ) -> str | None:
+        """move_base has no docking: the adapter drives to the charger instead."""
+        return None
+
     def cancel(self, goal_id: str) -> None:
         self._active.pop(goal_id, None)
         self._unacked.pop(goal_id, None)

@@ -49,6 +49,7 @@ def ros_ports(config: FleetConfig, building: Building) -> RosFleet:
             pose=Pose(robot.level, robot.x, robot.y),
             frames=entry.frames,
             maps=entry.maps,
+            docks=entry.docks,
         )
         for entry, robot in zip(config.robots, robots, strict=True)
     }

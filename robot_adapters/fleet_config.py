@@ -54,7 +54,7 @@ ADAPTERS = ("ros",)
 _CAPABILITY = re.compile(r"^[a-z][a-z0-9_]*$")
 _ROBOT_FIELDS = {
     "id", "adapter", "url", "namespace", "profile", "model", "capabilities",
-    "compartments", "home", "speed_mps", "names", "maps", "frames",
+    "compartments", "home", "speed_mps", "names", "maps", "frames", "docks",
 }  # fmt: skip
 
 
@@ -71,6 +71,8 @@ class RobotConfig:
     speed_mps: float = 1.0
     maps: Mapping[str, str] | None = None
     frames: RobotFrames = field(default_factory=RobotFrames)
+    #: Charger waypoint -> dock id on the robot's docking server.
+    docks: Mapping[str, str] | None = None
     adapter: str = "ros"
 
 
@@ -164,6 +166,7 @@ def _robot(
         speed_mps=f.number("speed_mps", 1.0, minimum=0.05),
         maps=_levels_of(f, "maps", building, _map_url(f)),
         frames=RobotFrames(_levels_of(f, "frames", building, _frame(f))),
+        docks=_docks(f, building),
     )
 
 
@@ -190,6 +193,23 @@ def _levels_of(f: Fields, field: str, building: Building, read: Any) -> dict[str
             )
         result[level] = read(value, f"{field}.{level}")
     return result
+
+
+def _docks(f: Fields, building: Building) -> dict[str, str]:
+    """``docks: {charger place: dock id}`` as charger waypoint -> dock id."""
+    docks: dict[str, str] = {}
+    for place, dock_id in f.mapping("docks").items():
+        if (
+            not building.has_place(place)
+            or building.place(place).kind != PlaceKind.CHARGER
+        ):
+            raise f.error(
+                f"docks.{place}", f"{place!r} is not a charger of the building"
+            )
+        if not isinstance(dock_id, str) or not dock_id:
+            raise f.error(f"docks.{place}", f"must be a dock id, not {dock_id!r}")
+        docks[building.place(place).waypoint] = dock_id
+    return docks
 
 
 def _map_url(f: Fields) -> Any:

@@ -40,6 +40,12 @@ class Goals(Protocol):
         """Send a goal; return its id."""
         ...
 
+    def dock(
+        self, target: MapPose, dock_id: str | None, on_done: GoalDone
+    ) -> str | None:
+        """Dock at ``target`` with the robot's docking server; ``None``: none."""
+        ...
+
     def cancel(self, goal_id: str) -> None: ...
 
     def close(self) -> None: ...
@@ -54,6 +60,12 @@ class Nav2Goals:
         self._client = roslibpy.ActionClient(
             ros, names.navigate_action, names.navigate_type
         )
+        self._docking = (
+            roslibpy.ActionClient(ros, names.dock_action, names.dock_action_type)
+            if names.dock_action
+            else None
+        )
+        self._dock_goals: set[str] = set()
         self._frame, self._post, self._clock = names.map_frame, post, clock
 
     def send(
@@ -80,8 +92,47 @@ class Nav2Goals:
 
         return str(self._client.send_goal(goal, result, feedback, error))
 
+    def dock(
+        self, target: MapPose, dock_id: str | None, on_done: GoalDone
+    ) -> str | None:
+        """``dock_robot`` (nav2_msgs/action/DockRobot): by dock id, else by pose."""
+        if self._docking is None:
+            return None
+        goal = roslibpy.Goal(
+            {
+                "use_dock_id": bool(dock_id),
+                "dock_id": dock_id or "",
+                "dock_pose": pose_stamped(
+                    target, self._frame, self._clock(), ros1=False
+                ),
+                "dock_type": "",
+                "max_staging_time": 1000.0,
+                "navigate_to_staging_pose": True,
+            }
+        )
+
+        def result(outcome: Any) -> None:
+            status, words = nav2_outcome(outcome["status"], outcome["values"])
+            values = outcome["values"]
+            refused = isinstance(values, dict) and values.get("success") is False
+            if status == CommandStatus.SUCCEEDED and refused:
+                status, words = CommandStatus.FAILED, f"not docked: {_words(values)}"
+            self._post(on_done, status, words)
+
+        def error(outcome: Any) -> None:
+            words = _words(outcome.get("values") if isinstance(outcome, dict) else "")
+            self._post(on_done, CommandStatus.FAILED, f"docking rejected: {words}")
+
+        goal_id = str(self._docking.send_goal(goal, result, lambda _f: None, error))
+        self._dock_goals.add(goal_id)
+        return goal_id
+
     def cancel(self, goal_id: str) -> None:
-        self._client.cancel_goal(goal_id)
+        if goal_id in self._dock_goals and self._docking is not None:
+            self._dock_goals.discard(goal_id)
+            self._docking.cancel_goal(goal_id)
+        else:
+            self._client.cancel_goal(goal_id)
 
     def close(self) -> None:
         return None

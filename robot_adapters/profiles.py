@@ -40,6 +40,11 @@ class RosNames:
     speed_limit_type: str
     #: The robot's map frame id (goal and pose headers).
     map_frame: str = "map"
+    #: Nav2's docking server action (opennav_docking, ``dock_robot``); empty: a
+    #: Dock command drives to the charger's pose and the robot's own docking
+    #: (if any) takes over.
+    dock_action: str = ""
+    dock_action_type: str = "nav2_msgs/action/DockRobot"
 
     def under(self, namespace: str) -> RosNames:
         """These names with relative ones resolved under ``namespace``."""

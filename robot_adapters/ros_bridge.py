@@ -63,6 +63,9 @@ class _Run:
     leg: int = 0
     attempt: int = 0
     goal_id: str | None = None
+    #: A Dock through the docking server: the dock's id there, if known.
+    docking: bool = False
+    dock_id: str | None = None
 
 
 class RosRobot:
@@ -78,6 +81,7 @@ class RosRobot:
         pose: Pose | None = None,
         frames: RobotFrames | None = None,
         maps: Mapping[str, str] | None = None,
+        docks: Mapping[str, str] | None = None,
         report_every_s: float = 1.0,
         resume_after_s: float = 1.5,
         goal_ack_timeout_s: float = 3.0,
@@ -86,6 +90,8 @@ class RosRobot:
         self.robot_id, self.url, self.names = robot_id, url, names
         self.frames = frames or RobotFrames()
         self.maps = dict(maps or {})
+        #: Charger waypoint -> the dock's id on the robot's docking server.
+        self.docks = dict(docks or {})
         self.level = level
         self.resume_after_s = resume_after_s
         self.goal_ack_timeout_s = goal_ack_timeout_s
@@ -145,7 +151,9 @@ class RosRobot:
         else:
             targets = ()
         run = self._run = _Run(command, targets)
-        self._emit(command.command_id, CommandStatus.RUNNING)
+        if isinstance(command, Dock) and self.names.dock_action:
+            run.docking, run.dock_id = True, self.docks.get(command.waypoint)
+        self.reports.emit(command.command_id, CommandStatus.RUNNING)
         if self.online:
             self._go(run)
 
@@ -154,7 +162,7 @@ class RosRobot:
         if run is None or run.command.command_id != command_id:
             return
         self._abandon()
-        self._emit(command_id, CommandStatus.CANCELLED, "cancelled by the fleet")
+        self.reports.emit(command_id, CommandStatus.CANCELLED, "cancelled by the fleet")
 
     async def close(self) -> None:
         if self._beat is not None:
@@ -209,6 +217,14 @@ class RosRobot:
             self._finish(run, CommandStatus.SUCCEEDED)
             return
         assert self._goals is not None
+        if run.docking:
+            run.goal_id = self._goals.dock(
+                run.targets[0],
+                run.dock_id,
+                lambda status, words: self._done(run, attempt, status, words),
+            )
+            if run.goal_id is not None:
+                return
         run.goal_id = self._goals.send(
             run.targets[run.leg],
             lambda pose: self._feedback(run, pose),
@@ -219,8 +235,8 @@ class RosRobot:
         if run is not self._run or attempt != run.attempt:
             return  # an answer for a goal left behind
         run.goal_id = None
-        if status == CommandStatus.SUCCEEDED and not isinstance(
-            run.command, ChangeLevel
+        if status == CommandStatus.SUCCEEDED and not (
+            isinstance(run.command, ChangeLevel) or run.docking
         ):
             run.leg += 1
             self._go(run)
@@ -232,7 +248,7 @@ class RosRobot:
         if isinstance(run.command, ChangeLevel) and status == CommandStatus.SUCCEEDED:
             self.reports.pose = run.command.pose
         self._cap_speed(None)
-        self._emit(run.command.command_id, status, words)
+        self.reports.emit(run.command.command_id, status, words)
 
     def _abandon(self) -> None:
         """Forget the running command; cancel its goal on the robot."""
@@ -274,7 +290,7 @@ class RosRobot:
         if self.online:
             return
         self.reports.online = True
-        self._emit()
+        self.reports.emit()
         if self._loop is not None:
             # roslibpy re-subscribes and re-advertises about a second after a
             # reconnect; goals sent before that could meet no subscriber.
@@ -290,7 +306,7 @@ class RosRobot:
             if run.goal_id is not None:
                 self._orphans.append(run.goal_id)
                 run.goal_id = None
-        self._emit()
+        self.reports.emit()
 
     def _resume(self) -> None:
         if not self.online or self._goals is None:
@@ -305,14 +321,6 @@ class RosRobot:
 
     def _command_id(self) -> str | None:
         return self._run.command.command_id if self._run is not None else None
-
-    def _emit(
-        self,
-        command_id: str | None = None,
-        status: CommandStatus | None = None,
-        message: str = "",
-    ) -> None:
-        self.reports.emit(command_id, status, message)
 
     def _post(self, call: Callable[..., None], *args: Any) -> None:
         """Run ``call`` on the adapter's loop (from roslibpy's thread or the loop)."""

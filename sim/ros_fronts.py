@@ -5,6 +5,7 @@
   with ``current_pose`` and ``distance_remaining``; results with ROS 2 goal
   statuses (SUCCEEDED 4, CANCELED 5, ABORTED 6) and Jazzy's ``error_code`` /
   ``error_msg``; a rejected goal answered with ``result: false`` and the reason.
+- :class:`Nav2DockFront`: opennav_docking's ``dock_robot`` action.
 - :class:`MoveBaseFront`: actionlib's five topics under ``move_base``
   (move_base_msgs/MoveBaseAction): goals with ROS 1 headers (``seq`` and
   ``stamp`` required, as rosbridge on ROS 1 is strict about them), a status
@@ -21,7 +22,7 @@ from sim.ros_graph import ActionGoal, Msg
 from sim.ros_messages import has_ros1_header, header, pose_of, ros_stamp
 from sim.ros_robots import VirtualRosRobot
 
-__all__ = ["MoveBaseFront", "Nav2Front"]
+__all__ = ["MoveBaseFront", "Nav2DockFront", "Nav2Front"]
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +71,46 @@ class Nav2Front:
         if goal is not None and goal.request_id == request_id:
             self.cancels += 1
             self.robot.halt("cancelled", "cancelled on request")
+
+
+class Nav2DockFront:
+    """``<ns>/dock_robot`` (nav2_msgs/action/DockRobot), as opennav_docking offers.
+
+    Drives to ``dock_pose`` (the virtual robot has no dock database, so a dock id
+    is only recorded) and ends with ``success: true``; it then charges there.
+    """
+
+    def __init__(self, robot: VirtualRosRobot) -> None:
+        self.robot = robot
+        self.goal_now: ActionGoal | None = None
+        #: Dock ids asked for, in order (empty text when docking by pose).
+        self.docked: list[str] = []
+        robot.graph.add_action(
+            robot.name("dock_robot"), "nav2_msgs/action/DockRobot", self
+        )
+
+    def goal(self, goal: ActionGoal) -> None:
+        target = pose_of(goal.args["dock_pose"], self.robot.pose.level)
+        dock_id = (
+            str(goal.args.get("dock_id", "")) if goal.args.get("use_dock_id") else ""
+        )
+
+        def finished(kind: str, words: str) -> None:
+            if self.goal_now is goal:
+                self.goal_now = None
+            if kind == "succeeded":
+                self.docked.append(dock_id)
+            values = {"success": kind == "succeeded", "error_code": NAV2_ERROR[kind],
+                      "num_retries": 0}  # fmt: skip
+            goal.finish(NAV2_STATUS[kind], values)
+
+        self.robot.drive_to(target, finished, lambda _pose, _left: None)
+        self.goal_now = goal
+
+    def cancel(self, request_id: str) -> None:
+        goal = self.goal_now
+        if goal is not None and goal.request_id == request_id:
+            self.robot.halt("cancelled", "docking cancelled on request")
 
 
 ACTIVE, PREEMPTED, SUCCEEDED, ABORTED, REJECTED = 1, 2, 3, 4, 5

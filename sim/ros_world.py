@@ -14,7 +14,7 @@ from fleet.core.model import Robot
 from fleet.core.ports import Pose
 from maps.model import Building, PlaceKind
 from sim.demo_fleet import demo_robots
-from sim.ros_fronts import MoveBaseFront, Nav2Front
+from sim.ros_fronts import MoveBaseFront, Nav2DockFront, Nav2Front
 from sim.ros_graph import RosGraph
 from sim.ros_lifts import RmfDoors, RmfLifts
 from sim.ros_robots import VirtualRosRobot
@@ -41,6 +41,7 @@ class RosWorld:
     fleet: tuple[Robot, ...]
     robots: dict[str, VirtualRosRobot] = field(default_factory=dict)
     fronts: dict[str, Nav2Front | MoveBaseFront] = field(default_factory=dict)
+    docking: dict[str, Nav2DockFront] = field(default_factory=dict)
     lifts: RmfLifts | None = None
     doors: RmfDoors | None = None
 
@@ -114,6 +115,8 @@ def ros_world(
         world.robots[robot.id] = virtual
         front = MoveBaseFront(virtual) if ros1 else Nav2Front(virtual)
         world.fronts[robot.id] = front
+        if not ros1:
+            world.docking[robot.id] = Nav2DockFront(virtual)
     if building.lifts:
         world.lifts = RmfLifts(graph, building, speedup=speedup)
     if building.doors:

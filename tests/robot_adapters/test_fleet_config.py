@@ -27,7 +27,8 @@ robots:
     compartments: 4
     maps: {L1: /maps/level1.yaml}
     frames: {L1: {x: 12.0, y: -3.5, rotation_deg: 90, scale: 1.0}}
-    names: {pose_topic: odom, pose_type: nav_msgs/msg/Odometry}
+    names: {pose_topic: odom, pose_type: nav_msgs/msg/Odometry, dock_action: dock_robot}
+    docks: {charger_0a: dock_a}
   - id: old-bot
     profile: move_base
     url: ws://10.0.0.9:9090
@@ -60,6 +61,8 @@ def test_good_fleet_file(tmp_path: Path, hospital: Building) -> None:
     assert first.capabilities == {"secure_drawer"}
     assert first.maps == {"L1": "/maps/level1.yaml"}
     assert first.frames.transform("L1").rotation == pytest.approx(math.pi / 2)
+    assert first.names.dock_action == "/porter_1/dock_robot"
+    assert first.docks == {hospital.place("charger_0a").waypoint: "dock_a"}
     assert second.names.navigate_action == "/oldbot/move_base"
     assert second.url == "ws://10.0.0.9:9090"
     assert config.lifts is not None and config.lifts.lifts[0].floor("L0") == "G"
@@ -117,6 +120,7 @@ def _robot(**fields: Any) -> dict[str, Any]:
             "lift 'lift_a': field 'floors.L7'",
         ),
         ({"doors": {"doors": {"nowhere": {}}}}, "doors: field 'doors.nowhere'"),
+        (_robot(docks={"pharmacy": "d1"}), "robot 'porter-2': field 'docks.pharmacy'"),
     ],
 )
 def test_errors_name_the_robot_and_field(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 
 import pytest
 
@@ -11,6 +12,7 @@ from fleet.core.model import Robot
 from fleet.core.ports import (
     ChangeLevel,
     CommandStatus,
+    Dock,
     Navigate,
     Pose,
     RobotUpdate,
@@ -22,14 +24,18 @@ from tests.robot_adapters.bridge import BridgeThread, virtual_bridge, wait_for
 PROFILES = ["nav2", "move_base"]
 
 
-def _robot(bridge: BridgeThread, fleet_robot: Robot, profile: str) -> RosRobot:
-    names = default_names(Profile(profile)).under(fleet_robot.id.replace("-", "_"))
+def _robot(
+    bridge: BridgeThread, fleet_robot: Robot, profile: str, **names_changed: str
+) -> RosRobot:
+    names = replace(default_names(Profile(profile)), **names_changed)
+    names = names.under(fleet_robot.id.replace("-", "_"))
     return RosRobot(
         fleet_robot.id,
         bridge.url,
         names,
         level=fleet_robot.level,
         maps={"L1": "/maps/L1.yaml"},
+        docks={"charger_dock_wp": "dock_7"},
         report_every_s=0.2,
         resume_after_s=1.2,
         goal_ack_timeout_s=0.5,
@@ -43,13 +49,14 @@ def _run(
     ],
     *,
     speedup: float = 20.0,
+    **names_changed: str,
 ) -> None:
     with virtual_bridge(profile=profile, speedup=speedup) as bridge:
         fleet_robot = bridge.world.fleet[0]
 
         async def main() -> None:
             updates: list[RobotUpdate] = []
-            robot = _robot(bridge, fleet_robot, profile)
+            robot = _robot(bridge, fleet_robot, profile, **names_changed)
             await robot.connect(updates.append)
             try:
                 await wait_for(lambda: robot.online, what="the link")
@@ -226,3 +233,36 @@ def test_move_base_that_never_answers_fails_the_command() -> None:
         assert "no status from move_base" in done.message
 
     _run("move_base", scenario)
+
+
+@pytest.mark.parametrize(
+    ("waypoint", "dock_id"), [("charger_dock_wp", "dock_7"), ("x", "")]
+)
+def test_dock_through_nav2_docking_server(waypoint: str, dock_id: str) -> None:
+    """With a dock action, Dock uses dock_robot: by dock id when known, else by pose."""
+
+    async def scenario(bridge, robot, fleet_robot, updates) -> None:
+        docking = bridge.world.docking[fleet_robot.id]
+        pose = Pose(fleet_robot.level, fleet_robot.x + 2, fleet_robot.y)
+        await robot.send(Dock("dock-1", waypoint, pose))
+        done = await wait_for(lambda: _final(updates, "dock-1"), what="docking")
+        assert done.command_status == CommandStatus.SUCCEEDED
+        assert bridge.call(lambda: list(docking.docked)) == [dock_id]
+
+    _run("nav2", scenario, dock_action="dock_robot")
+
+
+def test_dock_without_docking_server_drives_to_the_charger() -> None:
+    """Without a dock action, Dock is a navigation goal to the charger's pose."""
+
+    async def scenario(bridge, robot, fleet_robot, updates) -> None:
+        pose = Pose(fleet_robot.level, fleet_robot.x + 2, fleet_robot.y)
+        await robot.send(Dock("dock-2", "w", pose))
+        done = await wait_for(lambda: _final(updates, "dock-2"), what="docking")
+        assert done.command_status == CommandStatus.SUCCEEDED
+        assert (
+            bridge.call(lambda: list(bridge.world.docking[fleet_robot.id].docked)) == []
+        )
+        assert done.pose is not None and done.pose.x == pytest.approx(pose.x, abs=0.05)
+
+    _run("nav2", scenario)
