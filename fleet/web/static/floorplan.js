@@ -202,7 +202,7 @@ export class FloorPlan {
       if (!spots.has(key)) spots.set(key, []);
       spots.get(key).push({ id, marker, x, y });
     }
-    const step = 3.4 * this.unit;
+    const step = 6 * this.unit; // room for the name to the right of each
     for (const group of spots.values()) {
       group.forEach(({ marker, x, y }, index) => {
         const dx = (index - (group.length - 1) / 2) * step;

@@ -58,8 +58,21 @@ export function queueTable(table, empty, jobs, names) {
   table.replaceChildren(head("Priority", "Job", "Status", "Robot", "ETA"), el("tbody", {}, rows));
 }
 
+// Statuses in which a job's pickup stop is behind its robot.
+const PICKED_UP = new Set(["to_dropoff", "unloading", "returning", "recovery"]);
+
+// A plan is made before robots move on: leave out the stops already served.
+function ahead(stop, jobs) {
+  if (!stop.job_id) return true;
+  const job = jobs.get(stop.job_id);
+  if (!job) return false; // ended (the queue keeps open jobs only)
+  return !(stop.kind === "pickup" && PICKED_UP.has(job.status));
+}
+
 export function stopsList(root, empty, plan, jobs, names) {
-  const routes = Object.entries((plan && plan.routes) || {}).filter(([, stops]) => stops.length);
+  const routes = Object.entries((plan && plan.routes) || {})
+    .map(([robotId, stops]) => [robotId, stops.filter((stop) => ahead(stop, jobs))])
+    .filter(([, stops]) => stops.length);
   empty.hidden = routes.length > 0;
   empty.textContent = plan && plan.solver ? "Every robot is free." : "No plan yet.";
   root.replaceChildren(...routes.sort(([a], [b]) => a.localeCompare(b)).map(([robotId, stops]) =>
