@@ -39,8 +39,15 @@ def apply_plan(state: FleetState, fx: Effects, plan: Plan, now: float) -> None:
         if job is not None and job.status in NOT_LOADED:
             touched.add(job.robot_id or "")
             release_job(state, fx, job_id, now, f"left out of the plan: {reason.value}")
+    # Jobs the plan places on robots that can take them, or leaves out.
+    known = {s.job_id for stops in routes.values() for s in stops} | set(
+        plan.unassigned
+    )
     for robot_id in sorted(touched & set(state.robots)):
-        _give_stops(state, fx, robot_id, routes.get(robot_id, ()), now)
+        planned = routes.get(robot_id, ())
+        _give_stops(
+            state, fx, robot_id, planned + _unknown_to(state, robot_id, known), now
+        )
     state.plan = plan
 
 
@@ -133,6 +140,23 @@ def _give_stops(
     else:
         state.queues[robot_id] = stops
         redirect(state, fx, robot_id, now)
+
+
+def _unknown_to(
+    state: FleetState, robot_id: str, known: set[str | None]
+) -> tuple[Stop, ...]:
+    """Stops of the robot's jobs the plan never saw (assigned after its snapshot):
+    kept, after the planned ones, for the next plan to place."""
+    queued = state.queues.get(robot_id, [])
+    kept = [s for s in queued if s.job_id is not None and s.job_id not in known]
+    run = state.runs.get(robot_id)
+    if run is not None and run.mission.job_id not in known | {None}:
+        mission = run.mission
+        kind = (
+            StopKind.PICKUP if mission.purpose == Purpose.PICKUP else StopKind.DROPOFF
+        )
+        kept.insert(0, Stop(kind, mission.goal, mission.job_id, 0.0, 0.0, 0.0))
+    return tuple(kept)
 
 
 def _still_ours(state: FleetState, robot_id: str, stop: Stop) -> bool:

@@ -149,3 +149,28 @@ def test_finished_jobs_are_forgotten_after_the_retention(
     world.core.tick(now=world.now + 61)
     with pytest.raises(NotFound):
         world.core.job("j1")
+
+
+def test_a_stale_plan_is_checked_against_the_present(small_clinic: Building) -> None:
+    """Planned on a snapshot: a job cancelled meanwhile stays cancelled, a robot
+    gone offline gets nothing, and the rest is applied."""
+    world = World(
+        FleetCore(small_clinic, robots=[robot("r1", "G_c2"), robot("r2", "G_c3")])
+    )
+    core = world.core
+    _linen("j1", world)
+    _linen("j2", world, pickup="lab")
+    routes = {
+        "r1": (Stop(StopKind.PICKUP, "G_pharmacy", "j1", 0, 0, 0),),
+        "r2": (Stop(StopKind.PICKUP, "G_lab", "j2", 0, 0, 0),),
+    }
+    world.take(core.cancel_job("j1", OPERATOR, now=world.now))
+    world.silent.add("r2")
+    world.wait(40)
+    assert core.robot("r2").state == RobotState.OFFLINE
+    assert core.job("j2").robot_id == "r1"
+    decision = world.take(core.apply_plan(Plan(routes, {}), now=world.now))
+    assert world.status("j1") == "cancelled"
+    assert core.job("j2").robot_id == "r1"
+    assert not [rid for rid, _ in decision.commands if rid == "r2"]
+    assert core.missions()["r1"].job_id == "j2"
