@@ -91,6 +91,12 @@ export class FloorPlan {
         stroke: "#8894a3", "stroke-width": String(0.15 * this.unit),
         "stroke-dasharray": `${this.unit} ${0.6 * this.unit}`, "data-zone": zone.id }),
         `${zone.label}: ${zone.rule}`));
+      // The rule, written small in the zone's lower left corner.
+      const corners = zone.polygon.map((p) => this.at(p));
+      const x = Math.min(...corners.map(([cx]) => cx)) + 0.6 * this.unit;
+      const y = Math.max(...corners.map(([, cy]) => cy)) - 0.6 * this.unit;
+      group.append(svg("text", { x, y, "font-size": String(1.3 * this.unit), fill: "#3d4450",
+        "font-style": "italic", class: "zone-rule" }, `${zone.label}: ${zone.rule}`));
     }
     return group;
   }
