@@ -91,6 +91,12 @@ def reading(sim: Simulation, kpis: dict[str, Any]) -> list[str]:
                 f"The longest lift waits were at {worst}: mean {waits['mean']:.0f} s, "
                 f"p95 {waits['p95']:.0f} s over {waits['n']} calls."
             )
+        idle = sorted(lift for lift, v in lifts.items() if v["rides"] == 0)
+        if idle and len(idle) < len(lifts):
+            lines.append(
+                f"{', '.join(idle)} carried no robot at all: every route took another "
+                "car (routes pick the quickest lift, not the least busy)."
+            )
     unserved = sum(kpis["unserved_at_end"].values())
     if unserved:
         lines.append(f"{unserved} jobs were still open when the run ended.")

@@ -243,7 +243,7 @@ class Doors:
             door.holders.add(session)
         else:
             door.holders.discard(session)
-        self._settle(door)
+        self._settle(door, fresh=open_)
 
     def stuck(self, door_id: str, start: float, end: float) -> None:
         door = self.doors[door_id]
@@ -259,12 +259,20 @@ class Doors:
         self._emit(door)
         self._settle(door)
 
-    def _settle(self, door: DoorState) -> None:
-        """Start opening or closing if the holders want the other state."""
+    def _settle(self, door: DoorState, *, fresh: bool = False) -> None:
+        """Start opening or closing if the holders want the other state.
+
+        ``fresh``: someone asked for the door open; if it is open already, say so
+        again (the core treats an open report from before a release as stale).
+        """
         want_open = bool(door.holders)
         if door.moving is not None:
             door.moving.cancel()
             door.moving = None
+        if want_open and door.open:
+            if fresh:
+                self._emit(door)
+            return
         if want_open == door.open or (want_open and door.stuck):
             return
         door.moving = self.queue.after(
