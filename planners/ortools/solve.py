@@ -36,8 +36,10 @@ def solve_ortools(
     charged, charges = plan_charging(problem)
     jobs, allowed, left = split_jobs(charged)
     eliminate = config.eliminate_routes and problem.costs.per_robot > 0
-    model = build(charged, jobs, allowed, previous)
     first_s = time_limit_s * (config.first_share if eliminate else 1.0)
+    if eliminate:
+        config = replace(config, first_solution=config.fleet_first_solution)
+    model = build(charged, jobs, allowed, previous)
     initial = warm_routes(model, previous) if previous is not None else None
     outcome = run(model, config, first_s, initial)
     if outcome is None:
@@ -63,6 +65,8 @@ def _eliminate(
     """Empty one route at a time: re-solve without its robot, from the others.
 
     An attempt succeeds when every job the best solution served is still served.
+    The re-solves ignore ``previous`` (no reassignment fee): route elimination is
+    for fleets where robots cost, not for re-planning a hospital shift.
     After ``config.victims`` failures in a row, the remaining time improves the best
     solution on the robots it uses.
     """
