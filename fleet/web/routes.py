@@ -9,11 +9,15 @@ static files and the few read-only data routes the pages need
 
 from __future__ import annotations
 
+import os
+from os import PathLike
 from pathlib import Path
 
 from fastapi import APIRouter, FastAPI
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.responses import Response
+from starlette.types import Scope
 
 from fleet.web import data
 
@@ -54,8 +58,14 @@ async def operations() -> FileResponse:
 class _FreshStatic(StaticFiles):
     """Static files the browser re-validates (ETag) instead of caching blindly."""
 
-    def file_response(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        response = super().file_response(*args, **kwargs)
+    def file_response(
+        self,
+        full_path: PathLike[str] | str,
+        stat_result: os.stat_result,
+        scope: Scope,
+        status_code: int = 200,
+    ) -> Response:
+        response = super().file_response(full_path, stat_result, scope, status_code)
         response.headers.update(_NO_CACHE)
         return response
 

@@ -219,3 +219,17 @@ def test_guidance_request_from_reception(
     with client(porter, tokens["station_w"]) as ward:
         job = ward.get(f"/api/v1/requests/{job_id}").json()
     assert (job["kind"], job["recipient"]) == ("guidance", "Mr Okafor")
+
+
+def test_a_wrong_token_is_refused_in_plain_words(
+    porter: PorterServer, page: Any
+) -> None:
+    """A mistyped token keeps the sign-in form, says so, and stores nothing."""
+    page.goto(porter.url + "/station")
+    page.get_by_label("token").fill("prt_not_a_real_token")
+    page.get_by_role("button", name="Sign in").click()
+    error = page.locator("#sign-in-error")
+    error.wait_for(state="visible")
+    assert error.inner_text() == "This token is not valid. Check it and try again."
+    assert page.locator("#app").is_hidden()
+    assert page.evaluate("sessionStorage.length") == 0

@@ -218,9 +218,11 @@ export function signIn({ session, form, input, error, onSignedIn, accept }) {
         return;
       }
       input.value = "";
-      onSignedIn(me);
+      await onSignedIn(me);
     } catch (failure) {
       session.token = null;
+      document.getElementById("app").hidden = true; // half started: back to sign-in
+      form.closest("section").hidden = false;
       error.textContent = failure.status === 401
         ? "This token is not valid. Check it and try again."
         : failure.message;
