@@ -64,3 +64,13 @@ def test_a_stuck_door_keeps_robots_waiting_until_it_is_freed() -> None:
     waited = sum(u["door"] for u in sim.world.time_use.values())
     assert waited > 300.0
     assert compute(sim)["jobs"].get("completed", 0) > 10
+
+
+def test_robots_following_each_other_through_a_door_never_deadlock() -> None:
+    """Robots passing one door in quick succession all get through: no robot
+    waits long at a working door."""
+    sim = clinic_run(robots=3, hours=3, start_hour=8)
+    alerts = [e["message"] for e in sim.log.of_kind("alert")]
+    assert not [a for a in alerts if "for door" in a]
+    open_jobs = sum(compute(sim)["unserved_at_end"].values())
+    assert open_jobs <= 3
