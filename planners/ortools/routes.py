@@ -58,6 +58,41 @@ def warm_routes(model: RoutingModel, previous: Plan) -> Routes:
     return routes
 
 
+def complete_routes(model: RoutingModel, routes: Routes) -> Routes:
+    """``routes`` with each job they miss appended where it adds least cost.
+
+    A warm start leaves new jobs out; OR-Tools would have to find their insertion
+    within the time limit, and with a fraction of a second it sometimes does not.
+    Appending (pickup then drop-off at the end of a route) is cheap, checked by
+    :func:`planners.timeline.schedule`; a job no route can take stays out.
+    """
+    problem = model.problem
+    jobs = jobs_by_id(problem)
+    routes = [list(route) for route in routes]
+    routed = {job_id for route in routes for _, job_id in route}
+    timed = [
+        schedule(problem, r, v, jobs=jobs)
+        for r, v in zip(model.robots, routes, strict=True)
+    ]
+    for job_id, node in model.pickup.items():
+        if job_id in routed:
+            continue
+        best: tuple[float, int, RouteSchedule] | None = None
+        for vehicle, robot in enumerate(model.robots):
+            if not _allowed(model, node, vehicle):
+                continue
+            extended = [*routes[vehicle], (StopKind.PICKUP, job_id)]
+            extended.append((StopKind.DROPOFF, job_id))
+            trial = schedule(problem, robot, extended, jobs=jobs)
+            added = trial.cost - timed[vehicle].cost
+            if trial.feasible and (best is None or added < best[0]):
+                best = (added, vehicle, trial)
+        if best is not None:
+            _, vehicle, timed[vehicle] = best
+            routes[vehicle] += [(StopKind.PICKUP, job_id), (StopKind.DROPOFF, job_id)]
+    return routes
+
+
 def _allowed(model: RoutingModel, node: int, vehicle: int) -> bool:
     return bool(model.routing.VehicleVar(model.index(node)).Contains(vehicle))
 

@@ -13,7 +13,7 @@ import numpy as np
 from planners.ortools.charging import plan_charging
 from planners.ortools.model import build
 from planners.ortools.precheck import split_jobs
-from planners.ortools.routes import Routes, to_plan, warm_routes
+from planners.ortools.routes import Routes, complete_routes, to_plan, warm_routes
 from planners.ortools.search import Outcome, SearchConfig, run
 from planners.problem import DispatchProblem, Job, Plan, Priority
 
@@ -40,7 +40,9 @@ def solve_ortools(
     if eliminate:
         config = replace(config, first_solution=config.fleet_first_solution)
     model = build(charged, jobs, allowed, previous)
-    initial = warm_routes(model, previous) if previous is not None else None
+    initial = None
+    if previous is not None:
+        initial = complete_routes(model, warm_routes(model, previous))
     outcome = run(model, config, first_s, initial)
     if outcome is None:
         return None

@@ -277,3 +277,14 @@ def test_random_plans_pass_validate_and_hold_each_job_once(
             any(s.job_id == job.id for s in stops) for stops in plan.routes.values()
         )
         assert routed + (job.id in plan.unassigned) == 1
+
+
+def test_new_request_joins_the_warm_start() -> None:
+    """A job the previous plan lacks is placed before the search, not left to it."""
+    problem = two_robots(Job("j1", "b", "d"), Job("j2", "c", "a"))
+    first = solve(problem)
+    grown = replace(problem, jobs=(*problem.jobs, Job("new", "e", "f")))
+    plan = solve_ortools(grown, time_limit_s=0.01, previous=first)
+    assert plan is not None
+    assert plan.unassigned == {}
+    assert validate(grown, plan) == []
