@@ -119,6 +119,9 @@ def assemble(settings: ServeSettings, *, building: Building | None = None) -> As
             lifts=ros.lifts if ros else VirtualLifts(building, speedup=settings.speed),
             doors=(ros and ros.doors) or VirtualDoors(building, speedup=settings.speed),
             tick_s=settings.tick_s,
+            # A network database: write from a worker thread while the loop serves
+            # requests. SQLite: write on the loop (a write is shorter than the hop).
+            write_in_thread=store.engine.dialect.name != "sqlite",
         )
     except BaseException:
         store.close()

@@ -89,6 +89,7 @@ class FleetService:
         tick_s: float = 0.5,
         replan_pause_s: float = 0.2,
         robot_save_every_s: float = 5.0,
+        write_in_thread: bool = False,
     ) -> None:
         self.building = building
         self.store = store
@@ -102,7 +103,12 @@ class FleetService:
         self.outbox = Outbox(self.robot_ports, lifts, doors)
         self.robot_writes = RobotWrites(robot_save_every_s)
         self.replanner = Replanner(self, planner, pause_s=replan_pause_s)
-        self.journal = Journal(store, after=self._effects, on_failure=self._rebuild)
+        self.journal = Journal(
+            store,
+            after=self._effects,
+            on_failure=self._rebuild,
+            in_thread=write_in_thread,
+        )
         self.ready = False
         self._core: FleetCore | None = None
         self._inbound: asyncio.Queue[Inbound] = asyncio.Queue()
