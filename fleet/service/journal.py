@@ -6,10 +6,10 @@ into one transaction (group commit): on the loop for SQLite (a local write is
 shorter than a thread hop), from a worker thread for a network database, so the
 loop goes on serving requests while the write waits on the network. Only after
 a decision is written are its effects run (live events, robot commands), in
-append order; a request waits for its own decision
-before it is acknowledged. A group that fails is retried one decision at a time,
-so one bad decision fails alone; the service then rebuilds the core from the
-store, so memory never drifts from the database.
+append order; a request waits for its own decision before it is acknowledged.
+A group that fails is retried one decision at a time, so one bad decision fails
+alone; the service then rebuilds the core from the store, so memory never drifts
+from the database.
 """
 
 from __future__ import annotations
