@@ -7,8 +7,8 @@
   ``error_msg``; a rejected goal answered with ``result: false`` and the reason.
 - :class:`Nav2DockFront`: opennav_docking's ``dock_robot`` action.
 - :class:`MoveBaseFront`: actionlib's five topics under ``move_base``
-  (move_base_msgs/MoveBaseAction): goals with ROS 1 headers (``seq`` and
-  ``stamp`` required, as rosbridge on ROS 1 is strict about them), a status
+  (move_base_msgs/MoveBaseAction): goals whose headers rosbridge on ROS 1 could
+  convert (a ``null`` ``seq`` or ``stamp`` is refused, as there), a status
   array at 5 Hz, feedback with ``base_position``, and results, the terminal
   status arriving on the status topic after the result, as on a real robot.
 """
@@ -19,7 +19,7 @@ import logging
 from typing import Any
 
 from sim.ros_graph import ActionGoal, Msg
-from sim.ros_messages import has_ros1_header, header, pose_of, ros_stamp
+from sim.ros_messages import header, pose_of, ros1_header_problem, ros_stamp
 from sim.ros_robots import VirtualRosRobot
 
 __all__ = ["MoveBaseFront", "Nav2DockFront", "Nav2Front"]
@@ -160,9 +160,10 @@ class MoveBaseFront:
 
     def _on_goal(self, msg: Msg) -> None:
         target_msg = (msg.get("goal") or {}).get("target_pose") or {}
-        if not (has_ros1_header(msg) and has_ros1_header(target_msg)):
+        problem = ros1_header_problem(msg) or ros1_header_problem(target_msg)
+        if problem is not None:
             self.rejected_headers += 1
-            log.warning("move_base goal without a full ROS 1 header (seq, stamp)")
+            log.warning("move_base goal not converted by rosbridge: %s", problem)
             return
         goal_id = str(msg["goal_id"]["id"])
         if self.lose_goals > 0:

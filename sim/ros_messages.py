@@ -57,10 +57,22 @@ def pose_of(msg: Msg, level: str) -> Pose:
     )
 
 
-def has_ros1_header(msg: Msg) -> bool:
-    """rosbridge on ROS 1 wants ``seq`` and ``stamp {secs, nsecs}`` in a header."""
-    head = msg.get("header")
-    if not isinstance(head, dict) or "seq" not in head:
-        return False
-    stamp = head.get("stamp")
-    return isinstance(stamp, dict) and "secs" in stamp and "nsecs" in stamp
+def ros1_header_problem(msg: Msg) -> str | None:
+    """Why rosbridge on ROS 1 would refuse this message's header, if it would.
+
+    A missing header (or field) takes ROS defaults, but a ``null`` one cannot be
+    turned into a ROS 1 message: ``roslibpy.Header()`` leaves ``seq`` and
+    ``stamp`` as ``None``, which is the trap this catches.
+    """
+    head = msg.get("header", {})
+    if not isinstance(head, dict):
+        return "header is not a mapping"
+    if "seq" in head and not isinstance(head["seq"], int):
+        return f"header.seq is {head['seq']!r}"
+    stamp = head.get("stamp", {})
+    if not isinstance(stamp, dict):
+        return f"header.stamp is {stamp!r}"
+    for part in ("secs", "nsecs"):
+        if part in stamp and not isinstance(stamp[part], int):
+            return f"header.stamp.{part} is {stamp[part]!r}"
+    return None

@@ -6,6 +6,7 @@ import time
 
 import pytest
 import roslibpy
+from roslibpy.ros1 import actionlib
 
 from robot_adapters import connections
 from tests.robot_adapters.bridge import virtual_bridge, wait_for_sync
@@ -55,7 +56,7 @@ def _bridge_time(ros: roslibpy.Ros, *, ros1: bool) -> float:
 
 
 def test_move_base_refuses_goals_without_a_ros1_header() -> None:
-    """A move_base goal lacking header seq/stamp is refused, as on ROS 1."""
+    """A goal with roslibpy.Header()'s null seq and stamp is refused, as on ROS 1."""
     with virtual_bridge(profile="move_base") as bridge:
         front = bridge.world.fronts["porter-1"]
         link = connections.acquire(bridge.url)
@@ -69,7 +70,7 @@ def test_move_base_refuses_goals_without_a_ros1_header() -> None:
             goal.publish(
                 roslibpy.Message(
                     {
-                        "header": {"frame_id": "map"},
+                        "header": dict(roslibpy.Header(frame_id="map")),
                         "goal_id": {"id": "g1"},
                         "goal": {"target_pose": {"header": {}, "pose": {}}},
                     }
@@ -79,5 +80,32 @@ def test_move_base_refuses_goals_without_a_ros1_header() -> None:
                 lambda: bridge.call(lambda: front.rejected_headers), what="the refusal"
             )
             assert not bridge.call(lambda: bridge.world.robots["porter-1"].driving)
+        finally:
+            connections.release(link)
+
+
+def test_roslibpy_actionlib_client_works_against_virtual_move_base() -> None:
+    """roslibpy's own ROS 1 ActionClient (which waits for a status) reaches a result."""
+    with virtual_bridge(profile="move_base", speedup=20.0) as bridge:
+        robot = bridge.world.fleet[0]
+        link = connections.acquire(bridge.url)
+        try:
+            wait_for_sync(lambda: link.connected, what="the link")
+            client = actionlib.ActionClient(
+                link.ros, "/porter_1/move_base", "move_base_msgs/MoveBaseAction"
+            )
+            head = {"seq": 1, "stamp": {"secs": 0, "nsecs": 0}, "frame_id": "map"}
+            target = {
+                "position": {"x": robot.x + 2.0, "y": robot.y, "z": 0.0},
+                "orientation": {"x": 0.0, "y": 0.0, "z": 0.0, "w": 1.0},
+            }
+            goal = actionlib.Goal(
+                client,
+                roslibpy.Message({"target_pose": {"header": head, "pose": target}}),
+            )
+            goal.send()
+            goal.wait(timeout=10)
+            assert goal.status["status"] == actionlib.GoalStatus.SUCCEEDED
+            client.dispose()
         finally:
             connections.release(link)
