@@ -85,6 +85,11 @@ def render(rows: list[dict[str, Any]], command: str, limit: float, jobs: int) ->
         "OR-Tools (PATH_CHEAPEST_ARC + GUIDED_LOCAL_SEARCH, large fixed cost per "
         "robot) on the same model.",
         "",
+        "How Porter searches (first solve, then route elimination) and why: "
+        "`planners/ortools/__init__.py`. Plans are checked by "
+        "`planners.validate` and by an independent double-precision checker "
+        "(windows, capacity, pairing, depot horizon).",
+        "",
         "| measure | Porter | peer | target |",
         "| --- | --- | --- | --- |",
         f"| plans valid | {s['valid_share']:.0%} | | 100% |",
@@ -123,3 +128,23 @@ def write_markdown(
     else:
         text = text.rstrip("\n") + "\n\n" + section
     path.write_text(text)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Re-render the section from a JSON file written by ``bench.pdptw``."""
+    import argparse
+    import json
+
+    parser = argparse.ArgumentParser(prog="python -m bench.pdptw_report")
+    parser.add_argument("json", type=Path)
+    parser.add_argument("--markdown", type=Path, required=True)
+    parser.add_argument("--command", required=True, help="the run's command line")
+    parser.add_argument("--time-limit", type=float, required=True)
+    parser.add_argument("--jobs", type=int, default=1)
+    args = parser.parse_args(argv)
+    rows = json.loads(args.json.read_text())
+    write_markdown(args.markdown, rows, args.command, args.time_limit, args.jobs)
+
+
+if __name__ == "__main__":
+    main()
