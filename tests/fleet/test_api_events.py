@@ -96,3 +96,13 @@ def test_events_refuse_a_bad_token(tmp_path: Path) -> None:
             connect(url, open_timeout=10) as socket,
         ):
             socket.recv(timeout=10)
+
+
+def test_server_stops_with_a_client_still_listening(tmp_path: Path) -> None:
+    """Shutting down closes open WebSockets instead of waiting for them."""
+    database = sqlite_url(tmp_path)
+    tokens = make_tokens(database)
+    with running(settings_for(database, robots=1, speed=1.0)) as server:
+        listener = Listener(server, tokens["operator"])
+    listener.thread.join(timeout=10)
+    assert not listener.thread.is_alive()
