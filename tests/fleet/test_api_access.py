@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -211,3 +212,20 @@ def test_list_filters_by_status_ward_and_day(
     assert mine["id"] in {j["id"] for j in on_day.json()}
     assert day_before == []
     assert bad.status_code == 422 and "status" in bad.json()["detail"][0]["loc"]
+
+
+def test_a_racing_double_click_is_still_one_job(
+    server: PorterServer, tokens: dict[str, str]
+) -> None:
+    """Eight creates with one key sent at once: one 201, the rest 200, one id."""
+    headers = {"Idempotency-Key": "racing-click"}
+
+    def create(_: int) -> httpx.Response:
+        with client(server, tokens["pharmacy"]) as api:
+            return api.post("/api/v1/requests", json=delivery(), headers=headers)
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        answers = list(pool.map(create, range(8)))
+    codes = sorted(answer.status_code for answer in answers)
+    assert codes == [200] * 7 + [201], [a.text for a in answers]
+    assert len({answer.json()["id"] for answer in answers}) == 1
