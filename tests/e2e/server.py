@@ -36,7 +36,7 @@ OTHER_WARD = "ward_3a"
 #: Timers short enough for tests; everything else as in production.
 TEST_CORE = CoreConfig(
     replan_debounce_s=0.05,
-    robot_offline_timeout_s=2.0,
+    robot_offline_timeout_s=3.0,
     pickup_service_s=1.0,
     dropoff_service_s=1.0,
     planner_time_limit_s=0.5,
