@@ -45,6 +45,8 @@ class CoreConfig:
     planner_time_limit_s: float = 2.0
     #: ETA changes smaller than this are not written to the audit trail.
     eta_audit_threshold_s: float = 60.0
+    #: An idle robot with nothing planned goes to charge below this.
+    idle_charge_below_soc: float = 0.5
     #: A charging robot at or above this state of charge is ready again.
     charged_soc: float = 0.95
     #: A robot waiting this long for a lift car or a door raises an alert.

@@ -207,6 +207,7 @@ class FleetCore:
         for robot_id in sorted(state.robots):
             if robot_id not in state.runs and dispatchable(state, robot_id):
                 start_next(state, fx, robot_id, now)
+        operations.charge_if_low(state, fx, now)
         _forget_finished(state, now)
         if state.replan_due is not None and now >= state.replan_due:
             state.replan_due = None

@@ -102,3 +102,22 @@ def return_to_service(
         reason="returned to service",
     )  # fmt: skip
     state.schedule_replan(now)
+
+
+def charge_if_low(state: FleetState, fx: Effects, now: float) -> None:
+    """An idle robot with nothing planned and a low battery docks by itself (tick).
+
+    It leaves for new work at once, unless it is below its reserve: then it stays
+    until charged.
+    """
+    threshold = state.config.idle_charge_below_soc
+    for robot_id in sorted(state.robots):
+        robot = state.robots[robot_id]
+        idle = robot.state == RobotState.IDLE and robot_id not in state.runs
+        if not idle or state.queues.get(robot_id) or robot.battery_soc >= threshold:
+            continue
+        charger = _charger_for(state, robot_id)
+        if charger is not None:
+            flat = robot.battery_soc < state.config.battery_reserve_soc
+            state.charge_until[robot_id] = math.inf if flat else now
+            start_mission(state, fx, robot_id, Purpose.CHARGE, charger, None, now)

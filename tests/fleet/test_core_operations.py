@@ -93,3 +93,15 @@ def test_recovery_outcomes_are_for_operators(small_clinic: Building) -> None:
     assert decision.jobs[0][2][0].actor == "ops"
     with pytest.raises(Conflict):
         core.resolve_recovery("j1", JobStatus.FAILED, OPERATOR, now=world.now)
+
+
+def test_an_idle_robot_low_on_battery_docks_by_itself(small_clinic: Building) -> None:
+    """Below the idle threshold with nothing to do, the robot goes to charge."""
+    world = World(FleetCore(small_clinic, robots=[robot("r1", "G_c2")]))
+    core = world.core
+    low = RobotUpdate("r1", world.now, battery_soc=0.3)
+    world.take(core.robot_update(low, now=world.now))
+    world.take(core.tick(now=world.now))
+    world.settle()
+    assert ("dock", "r1", "G_charger") in world.log
+    assert core.robot("r1").state == RobotState.CHARGING
