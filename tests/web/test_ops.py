@@ -125,3 +125,15 @@ def test_levels_switch_from_the_keyboard_and_buttons_are_named(
         ".length"
     )
     assert nameless == 0
+
+
+def test_show_a_robot_switches_to_its_level(
+    porter: PorterServer, tokens: dict[str, str], page: Any
+) -> None:
+    """The robot's name in the table opens its level and rings its marker."""
+    sign_in(page, porter, "/ops", tokens["operator"])
+    with client(porter, tokens["operator"]) as operator:
+        robot = operator.get("/api/v1/robots/porter-6").json()
+    page.get_by_role("button", name="Show porter-6 on the plan").click()
+    page.locator(f"#floor[data-level='{robot['level']}']").wait_for(state="attached")
+    page.locator("#floor .robot.highlight[data-robot-id='porter-6']").wait_for()

@@ -217,6 +217,20 @@ export class FloorPlan {
     }
   }
 
+  highlight(robotId) {
+    const marker = this.markers.get(robotId);
+    if (!marker) return;
+    const ring = marker.querySelector("circle");
+    ring.setAttribute("stroke", "#ffbf47");
+    ring.setAttribute("stroke-width", String(0.9 * this.unit));
+    marker.classList.add("highlight");
+    setTimeout(() => {
+      ring.setAttribute("stroke", "#fff");
+      ring.setAttribute("stroke-width", String(0.35 * this.unit));
+      marker.classList.remove("highlight");
+    }, 4000);
+  }
+
   // Place, move or remove the marker of `robot` (a RobotOut).
   robot(robot) {
     if (!this.drawing) return;

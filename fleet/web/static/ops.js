@@ -43,12 +43,19 @@ function keepingFocus(render) {
 }
 
 function renderRobots() {
-  keepingFocus(() => robotsTable($("robots"), robots, names, act));
+  keepingFocus(() => robotsTable($("robots"), robots, names, act, show));
 }
 
 function renderQueue() {
   queueTable($("queue"), $("queue-empty"), jobs, names);
   stopsList($("stops"), $("stops-empty"), plan, jobs, names);
+}
+
+// The robot's level on the plan, and its marker ringed for a few seconds.
+async function show(robot) {
+  if (robot.level !== level) await selectLevel(robot.level);
+  floor.highlight(robot.id);
+  $("floor").scrollIntoView({ block: "nearest" });
 }
 
 async function act(robotId, path, button) {

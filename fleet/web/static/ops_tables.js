@@ -20,13 +20,14 @@ export function battery(soc) {
     `${level}%`);
 }
 
-export function robotsTable(table, robots, names, act) {
+export function robotsTable(table, robots, names, act, show) {
   const rows = [...robots.values()].sort((a, b) => a.id.localeCompare(b.id)).map((robot) => {
     const buttons = ROBOT_ACTIONS.filter(([, , allowed]) => allowed(robot)).map(([path, label]) =>
       el("button", { type: "button", class: "secondary", "aria-label": `${label} ${robot.id}`,
         onclick: (event) => act(robot.id, path, event.currentTarget) }, label));
     return el("tr", { "data-robot-id": robot.id, "data-state": robot.state },
-      el("th", { scope: "row" }, robot.id),
+      el("th", { scope: "row" }, el("button", { type: "button", class: "link",
+        "aria-label": `Show ${robot.id} on the plan`, onclick: () => show(robot) }, robot.id)),
       el("td", {}, el("span", { class: `state state-${robot.state}` }, words(robot.state))),
       el("td", { class: "nowrap" }, battery(robot.battery_soc)),
       el("td", {}, `${robot.level} · ${names[robot.waypoint] || robot.waypoint}`),
