@@ -44,14 +44,14 @@ def hold_for_lift(
 
 def _nearest_holding_point(state: FleetState, robot_id: str) -> str | None:
     robot = state.robots[robot_id]
-    level = state.building.waypoint(robot.waypoint).level
+    level = robot.level
     best: tuple[float, str] | None = None
     for place in state.building.places_of_kind(PlaceKind.HOLDING_POINT):
         if state.building.waypoint(place.waypoint).level != level:
             continue
         try:
             seconds = route(state.building, robot.waypoint, place.waypoint).time_s
-        except NoRouteError:
+        except (NoRouteError, ValueError):
             continue
         if best is None or seconds < best[0]:
             best = (seconds, place.waypoint)

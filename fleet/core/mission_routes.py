@@ -51,7 +51,8 @@ def build_mission(
                 state.building, robot.waypoint, goal, load=attempt, robot=profile
             )
             break
-        except NoRouteError as error:
+        except (NoRouteError, ValueError) as error:
+            # ValueError: the robot stands on no known waypoint (it never reported).
             why = why or str(error)
     if found is None:
         _unroutable(state, fx, robot_id, job_id, why, now)

@@ -69,7 +69,7 @@ def _charger_for(state: FleetState, robot_id: str) -> str | None:
     for place in building.places_of_kind(PlaceKind.CHARGER):
         try:
             seconds = route(building, robot.waypoint, place.waypoint).time_s
-        except NoRouteError:
+        except (NoRouteError, ValueError):
             continue
         if best is None or seconds < best[0]:
             best = (seconds, place.waypoint)

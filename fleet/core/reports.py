@@ -36,6 +36,11 @@ def robot_update(
     if update.pose is not None:
         pose = update.pose
         changes.update(level=pose.level, x=pose.x, y=pose.y)
+        if not _known_waypoint(state, state.robots[robot_id].waypoint):
+            # A robot that never said where it stands: the nearest waypoint.
+            nearest = _nearest_waypoint(state, pose.level, pose.x, pose.y)
+            if nearest is not None:
+                changes["waypoint"] = nearest
     if update.battery_soc is not None:
         changes["battery_soc"] = update.battery_soc
     update_robot(state, fx, robot_id, **changes)
@@ -118,3 +123,18 @@ def _release_if_unwanted(state: FleetState, fx: Effects, status: LiftStatus) -> 
         fx.lift_requests.append(
             LiftRequest(status.lift_id, None, session, release=True)
         )
+
+
+def _known_waypoint(state: FleetState, waypoint: str) -> bool:
+    try:
+        state.building.waypoint(waypoint)
+    except KeyError:
+        return False
+    return True
+
+
+def _nearest_waypoint(state: FleetState, level: str, x: float, y: float) -> str | None:
+    on_level = [w for w in state.building.waypoints if w.level == level]
+    if not on_level:
+        return None
+    return min(on_level, key=lambda w: (w.x - x) ** 2 + (w.y - y) ** 2).id

@@ -6,8 +6,8 @@ import pytest
 
 from fleet.core.engine import FleetCore, NewJob
 from fleet.core.errors import Conflict, Forbidden, InvalidRequest
-from fleet.core.model import ItemCategory, JobKind, JobStatus, RobotState
-from fleet.core.ports import RobotUpdate
+from fleet.core.model import ItemCategory, JobKind, JobStatus, Robot, RobotState
+from fleet.core.ports import Pose, RobotUpdate
 from maps.loading import load_sample
 from maps.model import Building
 from tests.fleet.core_world import OPERATOR, PHARMACY, STATION_1, World, robot
@@ -105,3 +105,15 @@ def test_an_idle_robot_low_on_battery_docks_by_itself(small_clinic: Building) ->
     world.settle()
     assert ("dock", "r1", "G_charger") in world.log
     assert core.robot("r1").state == RobotState.CHARGING
+
+
+def test_a_robot_added_without_a_waypoint_snaps_to_the_nearest(
+    small_clinic: Building,
+) -> None:
+    """Its first pose report places it on the nearest waypoint of its level."""
+    world = World(FleetCore(small_clinic))
+    core = world.core
+    world.take(core.add_robot(Robot("r9", compartments=2), now=world.now))
+    update = RobotUpdate("r9", world.now, pose=Pose("L1", 27.0, -4.0))
+    world.take(core.robot_update(update, now=world.now))
+    assert core.robot("r9").waypoint == "L1_hold"
