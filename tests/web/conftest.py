@@ -40,8 +40,9 @@ CHROMIUM_ARGS = [
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "out" / "screenshots"
 TABLET = {"width": 1280, "height": 800}
 DESKTOP = {"width": 1920, "height": 1080}
-#: Upper bound for any wait on the page; the conditions are usually met in < 2 s.
-WAIT_MS = 30_000
+#: Upper bound for any wait on the page (a bound, not a goal: met in seconds
+#: normally; generous because the CI machine is shared).
+WAIT_MS = 60_000
 
 
 def _skip_or_fail(reason: str) -> None:

@@ -24,7 +24,7 @@ def test_screenshots_of_both_pages_at_tablet_and_desktop_sizes(
     with client(porter, tokens["station_w"]) as ward:
         done = ward.post("/api/v1/requests", json=delivery(priority="stat"))
         assert done.status_code == 201, done.text
-        complete(ward, done.json()["id"])
+        complete(ward, done.json()["id"], timeout_s=60)
         secure = ward.post(
             "/api/v1/requests",
             json=delivery(
@@ -39,7 +39,7 @@ def test_screenshots_of_both_pages_at_tablet_and_desktop_sizes(
             answer = ward.post("/api/v1/requests", json=body)
             assert answer.status_code == 201, answer.text
     with client(porter, tokens["pharmacy"]) as pharmacy:
-        wait_for_status(pharmacy, secure, {"loading"})
+        wait_for_status(pharmacy, secure, {"loading"}, timeout_s=60)
         assert pharmacy.post(f"/api/v1/requests/{secure}/handoff").status_code == 200
 
     station = open_page()

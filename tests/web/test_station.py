@@ -31,7 +31,7 @@ def _send(page: Any, **choices: str) -> str:
 def _load_at_pharmacy(porter: PorterServer, token: str, job_id: str) -> None:
     """The pharmacy puts the items in the robot (over the API: it has no page here)."""
     with client(porter, token) as pharmacy:
-        wait_for_status(pharmacy, job_id, {"loading"})
+        wait_for_status(pharmacy, job_id, {"loading"}, timeout_s=60)
         answer = pharmacy.post(f"/api/v1/requests/{job_id}/handoff", json={})
         assert answer.status_code == 200, answer.text
 
