@@ -26,7 +26,11 @@ from tests.e2e.server import (
 PLACES = ["pharmacy", "lab", "ward_2a", "ward_3a", "reception", "nowhere", "", "x" * 80]
 CATEGORIES = ["medication", "controlled_substance", "person", "specimen", "gold"]
 ANYTHING = st.one_of(
-    st.none(), st.booleans(), st.integers(), st.floats(), st.text(max_size=20)
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.text(max_size=20),
 )
 
 BODIES = st.fixed_dictionaries(
