@@ -41,7 +41,7 @@ def load_class(job: Job) -> str:
 
 
 def build_problem(
-    state: FleetState, travel: TravelTimes, now: float, previous: p.Plan | None = None
+    state: FleetState, travel: TravelTimes, now: float
 ) -> p.DispatchProblem:
     """The fleet's snapshot for the planner (see the module docstring)."""
     robots = [_robot(state, rid, now) for rid in sorted(state.robots)]

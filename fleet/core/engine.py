@@ -220,7 +220,7 @@ class FleetCore:
         """The snapshot for the planner; any due re-plan is covered by it."""
         self._call(now)
         self._state.replan_due = None
-        return build_problem(self._state, self._travel, now, self._state.plan)
+        return build_problem(self._state, self._travel, now)
 
     def apply_plan(self, plan: Plan, *, now: float) -> Decision:
         """Assignments, moves, ETAs and missions from a plan (checked against now)."""
