@@ -106,12 +106,23 @@ export function facilitiesTable(table, { lifts, doors }) {
     ...lifts.map((lift) => el("tr", { "data-lift": lift.id },
       el("th", { scope: "row" }, lift.name), el("td", {}, "Lift"),
       el("td", { class: lift.mode === "fire" || !lift.in_service ? "error" : "" }, liftState(lift)))),
-    ...doors.map((door) => el("tr", { "data-door": door.id },
+    // Closed, working doors are the normal case: counted, not listed.
+    ...doors.filter((door) => !quiet(door)).map((door) => el("tr", { "data-door": door.id },
       el("th", { scope: "row" }, door.name === door.id ? words(door.id) : door.name),
       el("td", {}, `Door, ${door.level}`),
       el("td", { class: door.available === false ? "error" : "" }, doorState(door)))),
   ];
+  const closed = doors.filter(quiet).length;
+  if (closed) {
+    rows.push(el("tr", { class: "hint" }, el("td", { colspan: "3" },
+      closed === doors.length ? `All ${closed} doors closed and working.`
+        : `${closed} other door${closed === 1 ? "" : "s"} closed and working.`)));
+  }
   table.replaceChildren(head("Name", "Kind", "State"), el("tbody", {}, rows));
+}
+
+function quiet(door) {
+  return door.open === false && door.available !== false;
 }
 
 const ALERT_TITLES = {
