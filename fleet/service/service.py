@@ -17,11 +17,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from fleet.core.credentials import hash_secret
 from fleet.core.errors import FleetError, NotFound, TransitionNotAllowed
 from fleet.core.model import AuditEvent, Job, JobStatus, Principal, Robot
 from fleet.core.ports import (
@@ -171,6 +173,11 @@ class FleetService:
         A repeated ``idempotency_key`` from the same caller returns the first job
         (once it is written) and ``created=False``.
         """
+        if new.pin and not new.pin_hash:
+            # scrypt takes tens of milliseconds: off the loop. Before the
+            # idempotency check, so nothing awaits between that check and the core.
+            pin_hash = await asyncio.to_thread(hash_secret, new.pin)
+            new = dataclasses.replace(new, pin_hash=pin_hash)
         job_id = job_id_for(principal.id, idempotency_key) or _fresh_id()
         if idempotency_key is not None:
             if _known(self.core, job_id):
