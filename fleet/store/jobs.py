@@ -85,11 +85,7 @@ class SqlJobStore:
             # catches it inside the one transaction (also under a race).
             try:
                 with begin_write(self.engine) as connection:
-                    for job, version, events in jobs:
-                        if version is None:
-                            writes.insert_job(connection, job, events, idempotency_key)
-                        else:
-                            writes.update_job(connection, job, events, version)
+                    writes.write_jobs(connection, jobs, idempotency_key)
                     for robot, events in robots:
                         writes.upsert_robot(connection, robot, events)
             except IntegrityError as error:

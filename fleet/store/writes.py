@@ -18,24 +18,51 @@ from fleet.core.model import AuditEvent, Job, Robot
 from fleet.store import codec
 from fleet.store.schema import audit_events, jobs, robots
 
+#: Built once: SQLAlchemy then reuses the compiled statement from its cache
+#: instead of constructing and hashing a new one per row.
+_INSERT_JOB = insert(jobs)
+_INSERT_EVENT = insert(audit_events)
+
+JobChange = tuple[Job, int | None, Sequence[AuditEvent]]
+
 
 def insert_events(connection: Connection, events: Sequence[AuditEvent]) -> None:
     """Append ``events`` to the audit trail, in order."""
     if events:
-        connection.execute(insert(audit_events), [codec.event_row(e) for e in events])
+        connection.execute(_INSERT_EVENT, [codec.event_row(e) for e in events])
 
 
-def insert_job(
+def write_jobs(
     connection: Connection,
-    job: Job,
-    events: Sequence[AuditEvent],
+    changes: Sequence[JobChange],
     idempotency_key: str | None,
 ) -> None:
-    """Insert a new job and its events (IntegrityError if the id or key is taken)."""
-    connection.execute(
-        insert(jobs), [codec.job_row(job, idempotency_key=idempotency_key)]
-    )
-    insert_events(connection, events)
+    """Insert the new jobs and update the changed ones, in the order given.
+
+    Consecutive new jobs go in as one multi-row INSERT for their rows and one
+    for their events (a group commit of many creates is then two statements,
+    not two per job). An update first writes the inserts before it, so a job
+    is always inserted before it is changed and the audit trail keeps its order.
+    """
+    job_rows: list[dict[str, Any]] = []
+    event_rows: list[dict[str, Any]] = []
+
+    def flush() -> None:
+        if job_rows:
+            connection.execute(_INSERT_JOB, job_rows)
+        if event_rows:
+            connection.execute(_INSERT_EVENT, event_rows)
+        job_rows.clear()
+        event_rows.clear()
+
+    for job, expected_version, events in changes:
+        if expected_version is None:
+            job_rows.append(codec.job_row(job, idempotency_key=idempotency_key))
+            event_rows.extend(codec.event_row(event) for event in events)
+        else:
+            flush()
+            update_job(connection, job, events, expected_version)
+    flush()
 
 
 def update_job(

@@ -82,3 +82,35 @@ def test_repeated_key_returns_earlier_job_and_writes_nothing(store: Store) -> No
     assert earlier == first
     assert store.jobs.list_robots() == []
     assert [job.id for job in store.jobs.list_jobs(JobQuery())] == ["j-1"]
+
+
+def test_many_new_jobs_and_an_update_between_keep_their_order(store: Store) -> None:
+    """A group of creates with an update of one of them: inserted first, in order."""
+    first, second, third = (plain_job(f"j-{n}", created_at=float(n)) for n in (1, 2, 3))
+    moved = dataclasses.replace(first, status=JobStatus.ASSIGNED, version=2)
+    store.jobs.save_decision(
+        [
+            (first, None, [created(first)]),
+            (second, None, [created(second)]),
+            (moved, 1, [_assigned("j-1", 4.0)]),
+            (third, None, [created(third)]),
+        ]
+    )
+    assert store.jobs.get_job("j-1") == moved
+    assert [store.jobs.get_job(f"j-{n}").id for n in (2, 3)] == ["j-2", "j-3"]
+    assert store.jobs.history("job", "j-1") == [created(first), _assigned("j-1", 4.0)]
+    assert store.jobs.history("job", "j-3") == [created(third)]
+
+
+def test_a_taken_id_in_a_group_of_creates_writes_none_of_them(store: Store) -> None:
+    """One duplicate id among several new jobs: Conflict, and nothing is written."""
+    taken = plain_job("j-taken")
+    store.jobs.create_job(taken, created(taken))
+    fresh = plain_job("j-fresh")
+    with pytest.raises(Conflict):
+        store.jobs.save_decision(
+            [(fresh, None, [created(fresh)]), (taken, None, [created(taken)])]
+        )
+    with pytest.raises(NotFound):
+        store.jobs.get_job("j-fresh")
+    assert store.jobs.history("job", "j-fresh") == []
