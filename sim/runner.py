@@ -9,8 +9,16 @@ re-plan falls due); a due re-plan calls ``dispatch_problem``, the dispatcher
 
 The dispatcher is called synchronously with its time limit: the simulated clock
 does **not** advance while it thinks (in the service the fleet moves on for up to
-that time limit meanwhile). Its wall time is measured and reported apart, never
-in ``kpis.json``, which depends only on the inputs and the seed.
+that time limit meanwhile). Re-plans are spaced like the service's re-plan worker
+(at least the time limit plus 0.2 s apart, ``replan_gap_s``). The dispatcher's
+wall time is measured and reported apart, never in ``kpis.json``, which depends
+only on the inputs and the seed (byte-identical with greedy; OR-Tools stops on a
+wall-clock limit, so a loaded machine can change its plans).
+
+Where the service differs: robots report on each finished command and otherwise
+every ``heartbeat_s`` (not twice a second), and ``tick`` runs every ``tick_s``
+and when a re-plan is due (not every second); these only thin out reports that
+change nothing. PIN hashes are made cheap for the run (:mod:`sim.fast_pins`).
 """
 
 from __future__ import annotations
