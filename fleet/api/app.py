@@ -18,6 +18,7 @@ from fastapi import FastAPI
 from fleet.api import routes_building, routes_live, routes_requests, routes_robots
 from fleet.api.auth import Authenticator
 from fleet.api.errors import install_error_handlers
+from fleet.api.security import install_security
 from fleet.core.ports import TokenStore
 from fleet.service.service import FleetService
 from fleet.web.routes import install_web
@@ -83,6 +84,7 @@ def create_app(
         lifespan=lifespan,
     )
     install_error_handlers(app)
+    install_security(app)
     for module in (routes_requests, routes_robots, routes_building, routes_live):
         app.include_router(module.router)
     install_web(app)
