@@ -68,13 +68,20 @@ def _fmt(value: Any, digits: int = 2) -> str:
     return f"{value:.{digits}f}" if isinstance(value, float) else str(value)
 
 
-def render(rows: list[dict[str, Any]], command: str, limit: float, jobs: int) -> str:
+def render(
+    rows: list[dict[str, Any]],
+    command: str,
+    limit: float,
+    jobs: int,
+    when: str | None = None,
+) -> str:
     s = summary(rows)
+    when = when or f"{datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC"
     lines = [
         SECTION,
         "",
         f"Command: `{command}`  ",
-        f"Date: {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC; machine: "
+        f"Date: {when}; machine: "
         f"{_machine()}, 2 cores, {jobs} instance(s) at a time, one solver thread "
         "each. The CPU was shared with other engineers' work during the run, so "
         "some searches got less than their full time (load average at the end: "
@@ -117,11 +124,16 @@ def render(rows: list[dict[str, Any]], command: str, limit: float, jobs: int) ->
 
 
 def write_markdown(
-    path: Path, rows: list[dict[str, Any]], command: str, limit: float, jobs: int
+    path: Path,
+    rows: list[dict[str, Any]],
+    command: str,
+    limit: float,
+    jobs: int,
+    when: str | None = None,
 ) -> None:
     """Replace (or append) this benchmark's section of ``path``; others untouched."""
     text = path.read_text() if path.exists() else "# Benchmarks\n"
-    section = render(rows, command, limit, jobs)
+    section = render(rows, command, limit, jobs, when)
     pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", re.M | re.S)
     if pattern.search(text):
         text = pattern.sub(lambda _: section + "\n", text, count=1)
@@ -141,9 +153,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--command", required=True, help="the run's command line")
     parser.add_argument("--time-limit", type=float, required=True)
     parser.add_argument("--jobs", type=int, default=1)
+    parser.add_argument("--date", help="when the run finished (default: now)")
     args = parser.parse_args(argv)
     rows = json.loads(args.json.read_text())
-    write_markdown(args.markdown, rows, args.command, args.time_limit, args.jobs)
+    write_markdown(
+        args.markdown, rows, args.command, args.time_limit, args.jobs, args.date
+    )
 
 
 if __name__ == "__main__":

@@ -27,14 +27,14 @@ class SearchConfig:
     #: Try to empty one route at a time while ``Costs.per_robot`` > 0.
     eliminate_routes: bool = True
     #: First-solution strategy when robots cost (``Costs.per_robot`` > 0).
-    fleet_first_solution: str = "PATH_CHEAPEST_ARC"
+    fleet_first_solution: str = "PARALLEL_CHEAPEST_INSERTION"
     #: Share of the time limit for the first solve (the rest: route elimination).
-    first_share: float = 0.5
+    first_share: float = 0.1
     #: Share of the time limit for each attempt at removing a route.
-    attempt_share: float = 0.15
+    attempt_share: float = 0.2
     #: Failed attempts in a row (each on the next shortest route) before the
     #: remaining time goes to polishing the best solution.
-    victims: int = 2
+    victims: int = 3
     #: Cost of leaving a job out while removing a route, in longest legs. Huge on
     #: purpose: it also makes guided local search, whose penalties scale with the
     #: objective, shake the routes hard, which is what finds room for the jobs.
