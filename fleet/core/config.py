@@ -53,6 +53,9 @@ class CoreConfig:
     resource_wait_alert_s: float = 180.0
     #: Finished jobs stay in the core's memory this long (the store keeps them).
     finished_job_retention_s: float = 3600.0
+    #: At most this many jobs still waiting for a robot go into one planner
+    #: snapshot (the most urgent, then the oldest); the rest wait for a later one.
+    planner_max_waiting_jobs: int = 500
 
     def __post_init__(self) -> None:
         positive = {
@@ -60,6 +63,7 @@ class CoreConfig:
             "robot_offline_timeout_s": self.robot_offline_timeout_s > 0,
             "handoff_wait_s": self.handoff_wait_s > 0,
             "pin_attempts": self.pin_attempts >= 1,
+            "planner_max_waiting_jobs": self.planner_max_waiting_jobs >= 1,
             "guidance_walking_factor": self.guidance_walking_factor >= 1,
             "planner_time_limit_s": self.planner_time_limit_s > 0,
             "battery_reserve_soc": 0 <= self.battery_reserve_soc < 1,

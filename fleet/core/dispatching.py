@@ -16,6 +16,7 @@ jobs is never taken off them: the plan can only add stops around them.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 
 from fleet.core.model import ItemCategory, Job, JobKind, JobStatus, RobotState
@@ -47,11 +48,7 @@ def build_problem(
     robots = [_robot(state, rid, now) for rid in sorted(state.robots)]
     planned = tuple(r for r in robots if r is not None)
     eligible = {r.id for r in planned}
-    jobs = tuple(
-        _job(state, job)
-        for job in sorted(state.jobs.values(), key=lambda j: (j.created_at, j.id))
-        if _open(job, eligible)
-    )
+    jobs = tuple(_job(state, job) for job in _snapshot_jobs(state, eligible))
     chargers = tuple(
         p.Charger(place.waypoint, place.docks)
         for place in state.building.places_of_kind(PlaceKind.CHARGER)
@@ -70,6 +67,32 @@ def build_problem(
         travel=_matrix(travel, nodes, {j.load_class for j in jobs}, _fleet_caps(state)),
         chargers=chargers,
     )
+
+
+def _snapshot_jobs(state: FleetState, eligible: set[str]) -> list[Job]:
+    """The open jobs the planner sees, oldest first.
+
+    Every job promised to or carried by a robot, and at most
+    ``config.planner_max_waiting_jobs`` of those still waiting for one: the most
+    urgent priority first, then those waiting longest (first come, first served,
+    so none starves). The rest wait for a later re-plan: they stay ``requested``
+    and the plan does not mention them. Without the cap a backlog of tens of
+    thousands would make every snapshot (built on the service's event loop) and
+    every solve grow with it; taking from the front of the waiting line keeps
+    the snapshot's cost flat.
+    """
+    chosen: dict[str, Job] = {}
+    for job_ids in state.robot_jobs().values():
+        for job_id in job_ids:
+            job = state.jobs[job_id]
+            if job.status != JobStatus.REQUESTED and _open(job, eligible):
+                chosen[job_id] = job
+    room = state.config.planner_max_waiting_jobs
+    for priority in sorted(state.waiting):
+        for job_id in itertools.islice(state.waiting[priority], room):
+            chosen[job_id] = state.jobs[job_id]
+        room = max(0, room - len(state.waiting[priority]))
+    return sorted(chosen.values(), key=lambda j: (j.created_at, j.id))
 
 
 def _open(job: Job, eligible: set[str]) -> bool:

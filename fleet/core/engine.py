@@ -334,10 +334,11 @@ class FleetCore:
 def _forget_finished(state: FleetState, now: float) -> None:
     """Drop jobs finished long ago from memory; the store keeps their history."""
     horizon = now - state.config.finished_job_retention_s
-    for job_id in [
-        j.id
-        for j in state.jobs.values()
-        if j.status.is_final and j.updated_at < horizon
-    ]:
+    old = []
+    for job_id, updated_at in state.finished.items():  # least recent first
+        if updated_at >= horizon:
+            break
+        old.append(job_id)
+    for job_id in old:
         state.drop_job(job_id)
         state.escalated.discard(job_id)

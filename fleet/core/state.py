@@ -16,7 +16,7 @@ from typing import Any
 from fleet.core.config import CoreConfig
 from fleet.core.decision import Effects
 from fleet.core.lifecycle import amend_job, move_job, move_robot
-from fleet.core.model import Job, JobStatus, Robot, RobotState
+from fleet.core.model import Job, JobStatus, Priority, Robot, RobotState
 from fleet.core.ports import DoorStatus, LiftStatus
 from fleet.core.runner import Run, World
 from maps.model import Building
@@ -60,11 +60,23 @@ class FleetState:
     missions_made: int = 0
     #: robot id -> ids of the jobs naming it (kept by put_job/drop_job).
     _by_robot: dict[str, set[str]] = field(default_factory=dict)
+    #: Final jobs still in memory -> when they last changed, least recent first
+    #: (kept by put_job/drop_job), so forgetting them never walks the open jobs.
+    finished: dict[str, float] = field(default_factory=dict)
+    #: Jobs waiting for a robot (``requested``), per priority, longest waiting
+    #: first (kept by put_job/drop_job): the planner's snapshot takes from the
+    #: front without walking a backlog.
+    waiting: dict[Priority, dict[str, None]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        for job in self.jobs.values():
+        for job in sorted(self.jobs.values(), key=lambda j: (j.created_at, j.id)):
             if job.robot_id is not None:
                 self._by_robot.setdefault(job.robot_id, set()).add(job.id)
+            if job.status == JobStatus.REQUESTED:
+                self.waiting.setdefault(job.priority, {})[job.id] = None
+        for job in sorted(self.jobs.values(), key=lambda j: j.updated_at):
+            if job.status.is_final:
+                self.finished[job.id] = job.updated_at
 
     def put_job(self, job: Job) -> None:
         """Store a new or changed job, keeping the per-robot index right."""
@@ -78,9 +90,30 @@ class FleetState:
         if job.robot_id is not None:
             self._by_robot.setdefault(job.robot_id, set()).add(job.id)
         self.jobs[job.id] = job
+        self.finished.pop(job.id, None)
+        if job.status.is_final:
+            self.finished[job.id] = job.updated_at
+        self._keep_waiting(old, job)
+
+    def _keep_waiting(self, old: Job | None, job: Job) -> None:
+        """A job keeps its place in the waiting line while it stays there."""
+        was = old is not None and old.status == JobStatus.REQUESTED
+        now = job.status == JobStatus.REQUESTED
+        if was and now and old is not None and old.priority == job.priority:
+            return
+        if was and old is not None:
+            self.waiting.get(old.priority, {}).pop(job.id, None)
+        if now:
+            self.waiting.setdefault(job.priority, {})[job.id] = None
+
+    def robot_jobs(self) -> dict[str, set[str]]:
+        """Robot id -> ids of the jobs naming it (read only)."""
+        return self._by_robot
 
     def drop_job(self, job_id: str) -> None:
         job = self.jobs.pop(job_id)
+        self.finished.pop(job_id, None)
+        self.waiting.get(job.priority, {}).pop(job_id, None)
         if job.robot_id is not None:
             self._by_robot.get(job.robot_id, set()).discard(job_id)
 
