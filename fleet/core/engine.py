@@ -27,6 +27,7 @@ from fleet.core.dispatching import apply_plan as _apply_plan
 from fleet.core.dispatching import build_problem, dispatchable
 from fleet.core.driving import start_next
 from fleet.core.errors import Conflict, NotFound
+from fleet.core.handoff import PinCheck
 from fleet.core.lifecycle import job_created
 from fleet.core.lifts import check_resource_waits
 from fleet.core.missions import Mission
@@ -46,6 +47,7 @@ __all__ = [
     "FleetCore",
     "LiftRequest",
     "NewJob",
+    "PinCheck",
 ]
 
 
@@ -146,17 +148,25 @@ class FleetCore:
         return fx.decision()
 
     def confirm_handoff(
-        self, job_id: str, pin: str | None, principal: Principal, *, now: float
+        self,
+        job_id: str,
+        pin: str | None,
+        principal: Principal,
+        *,
+        now: float,
+        checked: PinCheck | None = None,
     ) -> Decision:
         """Confirm loading, a hand-off (PIN for secure items) or a return.
 
         A wrong PIN is still a decision to persist (the attempt is counted):
-        ``Decision.refused`` carries the error to raise afterwards.
+        ``Decision.refused`` carries the error to raise afterwards. ``checked``:
+        the PIN's scrypt check done by the caller off its event loop (see
+        :class:`~fleet.core.handoff.PinCheck`).
         """
         job = self._job(job_id, principal)
         access.check_handoff(self._b, principal, job)
         fx = self._call(now)
-        handoff.confirm(self._state, fx, job_id, pin, principal.id, now)
+        handoff.confirm(self._state, fx, job_id, pin, principal.id, now, checked)
         return fx.decision()
 
     def unlock_handoff(

@@ -10,6 +10,8 @@ drop-off, then escalates as configured.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from fleet.core.config import HandoffEscalation
 from fleet.core.credentials import verify_secret
 from fleet.core.decision import Alert, AlertKind, Effects
@@ -21,9 +23,23 @@ from fleet.core.state import FleetState, amend, change_job
 from planners.problem import Stop, StopKind
 
 
+@dataclass(frozen=True, slots=True)
+class PinCheck:
+    """A PIN already checked against ``pin_hash`` by the caller.
+
+    The scrypt check is slow on purpose (tens of milliseconds); a service on an
+    event loop runs it in a worker thread and passes the outcome in, so the core
+    stays pure and quick. The core trusts it only for the hash the job still
+    holds, and checks the PIN itself otherwise. Counting and lockout are the same.
+    """
+
+    pin_hash: str
+    matches: bool
+
+
 def confirm(
     state: FleetState, fx: Effects, job_id: str, pin: str | None, actor: str,
-    now: float,
+    now: float, checked: PinCheck | None = None,
 ) -> None:  # fmt: skip
     """Confirm whatever ``job_id`` waits for; wrong PINs set ``fx.refused``."""
     job = state.jobs[job_id]
@@ -35,7 +51,7 @@ def confirm(
             reason="loaded" if job.kind.value == "delivery" else "person met",
         )  # fmt: skip
     elif job.status == JobStatus.UNLOADING and waiting:
-        if job.is_secure and not _pin_ok(state, fx, job, pin, actor, now):
+        if job.is_secure and not _pin_ok(state, fx, job, pin, actor, now, checked):
             return
         change_job(
             state, fx, job_id, JobStatus.COMPLETED, now=now, actor=actor,
@@ -54,8 +70,9 @@ def confirm(
 
 
 def _pin_ok(
-    state: FleetState, fx: Effects, job: Job, pin: str | None, actor: str, now: float
-) -> bool:
+    state: FleetState, fx: Effects, job: Job, pin: str | None, actor: str,
+    now: float, checked: PinCheck | None,
+) -> bool:  # fmt: skip
     limit = state.config.pin_attempts
     if job.handoff_attempts >= limit:
         fx.refused = HandoffLocked(
@@ -63,7 +80,7 @@ def _pin_ok(
             "an operator must step in"
         )
         return False
-    if pin and job.pin_hash and verify_secret(pin, job.pin_hash):
+    if pin and job.pin_hash and _matches(pin, job.pin_hash, checked):
         return True
     attempts = job.handoff_attempts + 1
     amend(
@@ -82,6 +99,12 @@ def _pin_ok(
     else:
         fx.refused = Forbidden(f"wrong PIN for job {job.id!r} ({attempts} of {limit})")
     return False
+
+
+def _matches(pin: str, pin_hash: str, checked: PinCheck | None) -> bool:
+    if checked is not None and checked.pin_hash == pin_hash:
+        return checked.matches
+    return verify_secret(pin, pin_hash)
 
 
 def unlock(state: FleetState, fx: Effects, job_id: str, actor: str, now: float) -> None:

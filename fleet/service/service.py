@@ -23,8 +23,9 @@ import uuid
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from fleet.core.credentials import hash_secret
+from fleet.core.credentials import hash_secret, verify_secret
 from fleet.core.errors import FleetError, NotFound, TransitionNotAllowed
+from fleet.core.handoff import PinCheck
 from fleet.core.model import AuditEvent, Job, JobStatus, Principal, Robot
 from fleet.core.ports import (
     Clock,
@@ -206,11 +207,29 @@ class FleetService:
     async def confirm_handoff(
         self, job_id: str, pin: str | None, principal: Principal
     ) -> Job:
+        """Confirm at the robot; a PIN is checked in a worker thread (scrypt).
+
+        The core counts the attempt and locks the hand-off as always; it only
+        receives the outcome of the slow check instead of doing it on the loop.
+        """
+        checked = await self._check_pin(job_id, pin, principal)
         decision = self.core.confirm_handoff(
-            job_id, pin, principal, now=self.clock.now()
+            job_id, pin, principal, now=self.clock.now(), checked=checked
         )
         await self.commit(decision)
         return _latest_job(decision, job_id) or self.store.get_job(job_id)
+
+    async def _check_pin(
+        self, job_id: str, pin: str | None, principal: Principal
+    ) -> PinCheck | None:
+        try:
+            pin_hash = self.core.job(job_id, principal).pin_hash
+        except FleetError:
+            return None  # the core raises the same error when called
+        if not pin or not pin_hash:
+            return None
+        matches = await asyncio.to_thread(verify_secret, pin, pin_hash)
+        return PinCheck(pin_hash, matches)
 
     async def robot_action(
         self, action: str, robot_id: str, principal: Principal
