@@ -47,11 +47,14 @@ CASES = (
 )
 
 
-def run_case(case: Case, robots: int, hours: float, seed: int) -> dict[str, Any]:
+def run_case(
+    case: Case, robots: int, hours: float, seed: int, start_hour: float = 0.0
+) -> dict[str, Any]:
     building = load_sample("demo_hospital")
     scenario = load_scenario(scenario_path("demo_hospital"))
     config = RunConfig(
         robots=robots, hours=hours, seed=seed, dispatcher=case.dispatcher,
+        start_hour=start_hour,
         time_limit_s=case.time_limit_s, warm_start=case.warm_start, keep_events=False,
     )  # fmt: skip
     cpu = time.process_time()
@@ -137,7 +140,8 @@ def markdown(results: list[dict[str, Any]], args: argparse.Namespace) -> str:
         "wall times are inflated; this process's CPU time is the fairer figure.",
         "",
         f"Run: demo hospital, default scenario (`sim/scenarios/demo_hospital.yaml`), "
-        f"{args.robots} robots, {args.hours:g} simulated hours, seed {args.seed}; the "
+        f"{args.robots} robots, {args.hours:g} simulated hours from "
+        f"{args.start_hour:g}:00, seed {args.seed}; the "
         "real `FleetCore` decides, the dispatcher is called synchronously with its "
         "time limit (the simulated clock stands still while it thinks), at most once "
         "per time limit + 0.2 s of simulated time, as the service's re-plan worker. "
@@ -221,6 +225,7 @@ def main() -> None:
     parser.add_argument("--robots", type=int, default=20)
     parser.add_argument("--hours", type=float, default=24.0)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--start-hour", type=float, default=0.0)
     parser.add_argument("--only", choices=[c.dispatcher for c in CASES], default=None)
     parser.add_argument("--heap-events", type=int, default=200_000)
     parser.add_argument("--markdown", type=Path, default=None)
@@ -231,7 +236,9 @@ def main() -> None:
     # CPU; the CPU time each reports is its own.
     with ProcessPoolExecutor(max_workers=len(cases)) as pool:
         futures = [
-            pool.submit(run_case, case, args.robots, args.hours, args.seed)
+            pool.submit(
+                run_case, case, args.robots, args.hours, args.seed, args.start_hour
+            )
             for case in cases
         ]
         for case, future in zip(cases, futures, strict=True):
