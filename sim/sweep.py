@@ -151,6 +151,25 @@ def sweep_plot(results: list[dict[str, Any]], target: Target, out: Path) -> Path
     return out
 
 
+def sweep_markdown(results: list[dict[str, Any]], verdict: str) -> str:
+    """The sweep as a page: the verdict, one row per fleet size, the plot."""
+    lines = [
+        "# Fleet-size sweep", "", verdict, "",
+        "| robots | mean lead (min) | p95 lead (min) | STAT p95 (min) | on time "
+        "| unserved at end |",
+        "|---|---|---|---|---|---|",
+    ]  # fmt: skip
+    for r in sorted(results, key=lambda r: r["kpis"]["robots"]):
+        k = r["kpis"]
+        lines.append(
+            f"| {k['robots']} | {_fmt(k['lead_time_s']['mean'])} "
+            f"| {_fmt(k['lead_time_s']['p95'])} | {_fmt(k['stat_p95_s'])} "
+            f"| {100 * (k['on_time_rate'] or 0):.1f} % "
+            f"| {sum(k['unserved_at_end'].values())} |"
+        )
+    return "\n".join([*lines, "", "![KPIs against fleet size](sweep.png)", ""])
+
+
 def _min(seconds: float | None) -> float:
     return float("nan") if seconds is None else seconds / 60.0
 

@@ -23,6 +23,7 @@ from sim.sweep import (
     run_many,
     smallest_fleet,
     specs_for_sizes,
+    sweep_markdown,
     sweep_plot,
     write_json,
 )
@@ -188,6 +189,7 @@ def sweep(
     target = Target(stat_p95_min * 60.0, on_time)
     verdict = smallest_fleet(results, target)
     sweep_plot(results, target, out / "sweep.png")
+    (out / "sweep.md").write_text(sweep_markdown(results, verdict))
     write_json(
         out / "sweep.json",
         {"target": target.words(), "verdict": verdict, "runs": results},

@@ -67,6 +67,7 @@ def test_sim_sweep_names_the_smallest_fleet(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "robots" in result.output
     assert (out / "sweep.png").is_file()
+    assert "# Fleet-size sweep" in (out / "sweep.md").read_text()
     data = json.loads((out / "sweep.json").read_text())
     assert [r["kpis"]["robots"] for r in data["runs"]] == [1, 3]
 
