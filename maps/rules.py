@@ -11,8 +11,9 @@ Zone rules, decided here:
 - A dirty load (waste, soiled linen) never uses an edge that enters a clean zone.
 - A restricted zone is entered only by a robot with one of its
   ``allowed_capabilities`` or carrying a load category in its ``allowed_loads``.
-  A trip that starts or ends inside the zone needs the same permission: leaving
-  or reaching a place inside means driving a lane that enters the zone.
+  A trip that ends inside the zone needs the same permission (reaching a place
+  inside means driving a lane that enters it); a trip that starts inside may
+  always leave, so a robot let in by its load drives out empty.
 - A quiet zone in force caps speed on the length inside it; a quiet zone with no
   ``speed_cap_mps`` is closed to robots while in force ("no passage at night").
   ``hour=None`` means every zone with hours is in force: the safe assumption.

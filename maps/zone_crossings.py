@@ -3,6 +3,10 @@
 A lane *crosses* a zone when its segment meets the zone's interior; running along
 the zone's edge, or ending on it, does not count. Quiet zones also need the metres
 inside, to slow the robot down on that stretch only.
+
+Restricted zones bar *entry*: a lane edge that starts inside the zone is a way
+within it or out of it, not a way in, so it is not listed as crossing it. A robot
+let into the ICU by what it carried can always leave it empty.
 """
 
 from __future__ import annotations
@@ -65,6 +69,9 @@ def crossings(building: Building, geo: LaneGeometry, kind: ZoneKind) -> ZoneCros
     inside = shapely.intersection(geo.lines[line_i], polygons[zone_i])
     # Touching the boundary only (a point, or a stretch along the wall) is not entry.
     enters = ~shapely.touches(geo.lines[line_i], polygons[zone_i])
+    if kind == ZoneKind.RESTRICTED:
+        starts = shapely.get_point(geo.lines[line_i], 0)
+        enters &= ~shapely.contains(polygons[zone_i], starts)
     line_i, zone_i = line_i[enters], zone_i[enters]
     return ZoneCrossings(
         zone_ids=tuple(z.id for z in zones),

@@ -177,11 +177,12 @@ def test_restricted_zone_needs_capability_or_allowed_load() -> None:
     assert route(b, "pharmacy", "ward_1", load="waste").goal == "ward_1"
 
 
-def test_trip_starting_inside_restricted_zone_needs_permission() -> None:
-    """Leaving a restricted zone needs the same permission as entering it."""
+def test_robot_inside_a_restricted_zone_may_leave_it() -> None:
+    """A robot let in by its load drives out empty; going back in is refused."""
     b = clinic(zones=(ICU,))
+    assert route(b, "ward_1b", "pharmacy").goal == "pharmacy"
     with pytest.raises(NoRouteError, match="restricted zone 'icu'"):
-        route(b, "ward_1b", "pharmacy")
+        route(b, "pharmacy", "ward_1b")
 
 
 def test_out_of_service_lift_is_avoided_then_named() -> None:
