@@ -140,14 +140,18 @@ class _Screen:
 
     def _enough_battery(self, p: int, d: int) -> np.ndarray:
         """Whether each robot, as it is or fully charged at a charger, can do it."""
-        best = self.soc - self.drain * self.dist[self.start, p]
+        best = self.soc - _spent(self.drain, self.dist[self.start, p])
         if len(self.chargers):
             from_charger = np.where(
                 self.can_charge, self.dist[self.chargers, p][None, :], math.inf
             ).min(axis=1)
-            with np.errstate(invalid="ignore"):
-                charged = 1.0 - self.drain * from_charger
-            best = np.maximum(best, np.nan_to_num(charged, nan=-math.inf))
-        with np.errstate(invalid="ignore"):
-            after = best - self.drain * self.dist[p, d]
+            best = np.maximum(best, 1.0 - _spent(self.drain, from_charger))
+        after = best - _spent(self.drain, self.dist[p, d])
         return after >= self.reserve - EPS
+
+
+def _spent(drain: np.ndarray, metres: np.ndarray | float) -> np.ndarray:
+    """Charge used over ``metres``: none for a robot that never drains, even where
+    the distance is unknown (``inf``: the standard route differs from the load's)."""
+    with np.errstate(invalid="ignore"):
+        return np.where(drain == 0.0, 0.0, drain * metres)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
+from planners.feasibility import _spent
 from planners.greedy import dispatch_greedy, dock_free
 from planners.problem import (
     Charger,
@@ -269,3 +271,9 @@ def test_load_class_walking_pace_and_speed_bind():
     plain = Job("plain", "pharmacy", "ward_b")
     problem = corridor(WING, [slow_and_near, fast_and_far], [plain])
     assert _jobs_of(_solve(problem), "fast") == ["plain"]
+
+
+def test_no_drain_robot_is_not_refused_for_battery_on_unknown_distance() -> None:
+    """0 drain x inf metres is no charge used, not NaN (which read as 'battery')."""
+    spent = _spent(np.array([0.0, 0.01]), np.array([np.inf, 100.0]))
+    assert spent.tolist() == [0.0, 1.0]
