@@ -8,13 +8,15 @@ so a plan feasible on the integer model is feasible in seconds too; costs are
 
 Modelling choices (approximations are named here so the validator can judge them):
 
-- **Load classes.** A leg's time depends on the load: the leg leaving job J's pickup
-  uses J's ``load_class``; every other leg uses ``standard``. Mixed loads on board
-  are therefore approximated by the class of the last job picked up, where
-  :mod:`planners.timeline` (which times the plan) uses the slowest class on board:
-  with mixed classes the plan's times can differ from the model's, and a hard
-  window the model met could be missed (``validate`` says so). Lateness weights
-  per second are rounded to integers (below 0.5: ignored by the model).
+- **Load classes.** :mod:`planners.timeline` times a leg by the slowest class on
+  board. A class whose matrix differs from ``standard`` (a dirty load on its own
+  routes) is carried alone: the robot arrives empty and goes straight to its
+  drop-off, so that leg uses the job's class and every other leg ``standard``,
+  exactly as the timeline does (the price: such loads are never batched).
+  Classes with the same matrix as ``standard`` are batched freely. (Not covered:
+  a special-class job already on board is timed as ``standard`` until dropped.)
+  Lateness
+  weights per second are rounded to integers (below 0.5: ignored by the model).
 - **Guidance pace.** The leg straight from a job's pickup to its own drop-off is
   multiplied by its ``walking_factor`` (a guide robot carries nothing else).
 - **Speed.** Travel times are divided by ``Robot.speed_factor``: one transit matrix
@@ -202,6 +204,12 @@ def _add_jobs(model: RoutingModel, allowed: dict[str, list[int]]) -> None:
     problem, routing = model.problem, model.routing
     solver = routing.solver()
     owner = {j: v for v, r in enumerate(problem.robots) for j in r.onboard}
+    standard = problem.travel.times["standard"]
+    special = {
+        load
+        for load, times in problem.travel.times.items()
+        if not np.array_equal(times, standard)
+    }
     for job_id, drop_node in model.dropoff.items():
         job = problem.job(job_id)
         drop = model.index(drop_node)
@@ -219,7 +227,9 @@ def _add_jobs(model: RoutingModel, allowed: dict[str, list[int]]) -> None:
             # ortools 9.15 (absl::Span), so restrict the vehicle variable instead;
             # -1 is "not performed".
             routing.VehicleVar(pick).SetValues([-1, *allowed[job_id]])
-        if job.kind is JobKind.GUIDANCE:  # exclusive: empty, then straight there
+        if job.kind is JobKind.GUIDANCE or job.load_class in special:
+            # carried alone: empty on arrival, then straight to the drop-off, so
+            # the one leg with it on board has exactly its own class and pace
             routing.NextVar(pick).SetValues([drop, pick])
             routing.GetDimensionOrDie("load").CumulVar(pick).SetMax(0)
 
