@@ -34,7 +34,9 @@ from fleet.store import open_store
 
 SCENARIO = ROOT / "sim" / "scenarios" / "demo_hospital.yaml"
 PIN = "2468"
-WARDS = ("ward_2a", "ward_2b", "ward_3a", "ward_3b", "icu")
+# Not the ICU: the demo robots of `porter serve` lack icu_access (the scenario
+# gives its fleet that capability), so ICU requests wait forever, "unreachable".
+WARDS = ("ward_2a", "ward_2b", "ward_3a", "ward_3b", "ward_2c", "ward_3c")
 CONFIRMABLE = ("loading", "unloading", "returning")
 ENDS = {"completed", "cancelled", "failed"}
 
