@@ -282,6 +282,8 @@ class _Fleet:
         speed, drain, reserve = self.speed[rows], self.drain[rows], self.reserve[rows]
         start = np.maximum(time + self.times[STANDARD][node, p] / speed, job.ready_at)
         drop = start + job.pickup_service_s + loaded[p, d] / speed * walk
+        if job.dropoff_ready_at is not None:
+            drop = np.maximum(drop, job.dropoff_ready_at)
         ok = np.isfinite(drop)
         if job.pickup_latest is not None:
             ok &= start <= job.pickup_latest + EPS

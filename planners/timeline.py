@@ -10,8 +10,9 @@ because they all ask this module. The rules it encodes:
   non-standard is on board, otherwise the slowest of the non-standard classes on
   board (a dirty load takes the dirty routes, whatever else rides with it). A leg
   with a guidance on board is slowed by the guidance's ``walking_factor``.
-- A pickup starts no earlier than ``ready_at`` (the robot waits); service times are
-  spent at both ends; lateness is ``max(0, dropoff start - due_at)``.
+- A pickup starts no earlier than ``ready_at`` and a drop-off no earlier than
+  ``dropoff_ready_at`` (the robot waits); service times are spent at both ends;
+  lateness is ``max(0, dropoff start - due_at)``.
 - Battery drains ``drain_per_m`` per metre (distances from the matrix). A charge
   stop charges to full at the charger's rate. On arrival at any stop the state of
   charge must be at least the reserve, except at a charger, where it must only be
@@ -268,13 +269,16 @@ class _Walk:
         arrival = self._drive(job.dropoff, to_charger=False)
         self.on_board.pop(job.id, None)
         self.dropped.add(job.id)
+        start = arrival
+        if job.dropoff_ready_at is not None:
+            start = max(arrival, job.dropoff_ready_at)
         if job.due_at is not None:
-            late = max(0.0, arrival - job.due_at)
+            late = max(0.0, start - job.due_at)
             self.lateness[job.id] = late
             if job.due_is_hard and late > EPS:
                 self._flag("hard_due", f"job {job.id} is {late:.1f} s late (hard)")
-        departure = arrival + job.dropoff_service_s
-        self._record(StopKind.DROPOFF, job.id, arrival, arrival, departure)
+        departure = start + job.dropoff_service_s
+        self._record(StopKind.DROPOFF, job.id, arrival, start, departure)
 
     def _charge(self, node: str) -> None:
         charger = self.chargers.get(node)

@@ -9,9 +9,9 @@ before its service is done, or break a hard rule at the times it states.
 
 Rule names (``Violation.rule``): ``coverage`` (each job in one route or unassigned),
 ``unknown`` (robot, job or charger ids), ``onboard``, ``precedence`` (pickup first,
-same robot), ``node``, ``times``, ``unreachable``, ``ready``, ``pickup_latest``,
-``hard_due``, ``capacity``, ``load`` (stated load after a stop), ``capability``,
-``guidance`` (an escort is exclusive), ``battery`` and ``dock``.
+same robot), ``node``, ``times``, ``unreachable``, ``ready``, ``dropoff_ready``,
+``pickup_latest``, ``hard_due``, ``capacity``, ``load`` (stated load after a stop),
+``capability``, ``guidance`` (an escort is exclusive), ``battery`` and ``dock``.
 """
 
 from __future__ import annotations
@@ -180,6 +180,9 @@ class _RouteCheck:
         if self.on_board.pop(job.id, None) is None:
             self.flag("precedence", f"job {job.id} dropped off but not on board")
         self.done.add(job.id)
+        ready = job.dropoff_ready_at
+        if ready is not None and stop.start < ready - TOL:
+            self.flag("dropoff_ready", f"job {job.id} dropped off before it may be")
         hard = job.due_is_hard and job.due_at is not None
         if hard and job.due_at is not None and stop.start > job.due_at + TOL:
             self.flag("hard_due", f"job {job.id} delivered after its hard due time")

@@ -142,3 +142,21 @@ def test_cost_weights_lateness_by_priority_and_counts_end_leg():
     assert schedule(problem, robot, []).cost == 0.0
     assert plan_cost(problem, [route], {}) == route.cost
     assert plan_cost(problem, [], {"s": "not_scheduled"}) == 1e7
+
+
+def test_dropoff_waits_for_dropoff_ready_at():
+    """A drop-off starts no earlier than its ready time; lateness counts from then."""
+    job = Job(
+        "j",
+        "pharmacy",
+        "ward_b",
+        dropoff_ready_at=60.0,
+        due_at=55.0,
+        dropoff_service_s=4.0,
+    )
+    problem = corridor(WING, [Robot("r", "ward_a", 0.0)], [job])
+    route = schedule(problem, problem.robots[0], [(P, "j"), (D, "j")])
+    dropoff = route.stops[1]
+    assert (dropoff.arrival, dropoff.start, dropoff.departure) == (30.0, 60.0, 64.0)
+    assert route.lateness_s == {"j": 5.0}
+    assert route.feasible

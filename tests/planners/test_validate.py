@@ -210,3 +210,13 @@ def test_unreachable_leg_is_flagged():
         Stop(D, "lab", "j", 60.0, 60.0, 60.0, 0),
     )
     assert "unreachable" in _rules(problem, Plan({"r": stops}, {}))
+
+
+def test_dropoff_ready_time_is_hard():
+    """A stated drop-off start before its ready time is flagged; waiting passes."""
+    problem = _one(Job("j", "pharmacy", "ward_b", dropoff_ready_at=50.0))
+    plan = _plan(problem, {"r": [(P, "j"), (D, "j")]})
+    assert validate(problem, plan) == []
+    pickup, drop = plan.routes["r"]
+    early = replace(drop, start=drop.arrival, departure=drop.arrival)
+    assert "dropoff_ready" in _rules(problem, Plan({"r": (pickup, early)}, {}))
