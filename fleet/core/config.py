@@ -53,8 +53,8 @@ class CoreConfig:
     resource_wait_alert_s: float = 180.0
     #: Finished jobs stay in the core's memory this long (the store keeps them).
     finished_job_retention_s: float = 3600.0
-    #: At most this many jobs still waiting for a robot go into one planner
-    #: snapshot (the most urgent, then the oldest); the rest wait for a later one.
+    #: A planner snapshot takes jobs still waiting for a robot (the most urgent,
+    #: then the oldest) until it holds this many open jobs; the rest wait.
     planner_max_waiting_jobs: int = 500
 
     def __post_init__(self) -> None:

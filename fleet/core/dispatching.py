@@ -72,10 +72,10 @@ def build_problem(
 def _snapshot_jobs(state: FleetState, eligible: set[str]) -> list[Job]:
     """The open jobs the planner sees, oldest first.
 
-    Every job promised to or carried by a robot, and at most
-    ``config.planner_max_waiting_jobs`` of those still waiting for one: the most
-    urgent priority first, then those waiting longest (first come, first served,
-    so none starves). The rest wait for a later re-plan: they stay ``requested``
+    Every job promised to or carried by a robot, and as many of those still
+    waiting for one as fit with them in ``config.planner_max_waiting_jobs``: the
+    most urgent priority first, then those waiting longest (first come, first
+    served, so none starves). The rest wait for a later re-plan: they stay ``requested``
     and the plan does not mention them. Without the cap a backlog of tens of
     thousands would make every snapshot (built on the service's event loop) and
     every solve grow with it; taking from the front of the waiting line keeps
@@ -87,7 +87,9 @@ def _snapshot_jobs(state: FleetState, eligible: set[str]) -> list[Job]:
             job = state.jobs[job_id]
             if job.status != JobStatus.REQUESTED and _open(job, eligible):
                 chosen[job_id] = job
-    room = state.config.planner_max_waiting_jobs
+    # Jobs already given to robots count too: otherwise every plan would add
+    # up to the cap to the robots' queues and the snapshot would grow anyway.
+    room = max(0, state.config.planner_max_waiting_jobs - len(chosen))
     for priority in sorted(state.waiting):
         for job_id in itertools.islice(state.waiting[priority], room):
             chosen[job_id] = state.jobs[job_id]

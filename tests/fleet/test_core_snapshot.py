@@ -42,22 +42,25 @@ def test_snapshot_takes_the_most_urgent_then_oldest_waiting_jobs(
 def test_jobs_left_out_of_the_snapshot_stay_requested_and_come_later(
     small_clinic: Building,
 ) -> None:
-    """A plan made on a capped snapshot assigns what it saw; the rest stay waiting."""
+    """A plan made on a capped snapshot assigns what it saw; the rest stay waiting,
+    and jobs given to robots count against the cap in the next snapshot."""
     core = FleetCore(
         small_clinic,
-        CoreConfig(planner_max_waiting_jobs=2),
+        CoreConfig(planner_max_waiting_jobs=3),
         robots=[robot("r1", "G_c2")],
     )
     world = World(core)
-    for i in range(4):
+    for i in range(5):
         _request(world, f"j{i}")
     problem = core.dispatch_problem(now=world.now)
-    assert [job.id for job in problem.jobs] == ["j0", "j1"]
+    assert [job.id for job in problem.jobs] == ["j0", "j1", "j2"]
     world.take(core.apply_plan(dispatch_greedy(problem), now=world.now))
-    assert core.job("j2").status == JobStatus.REQUESTED
     assert core.job("j3").status == JobStatus.REQUESTED
+    assert core.job("j4").status == JobStatus.REQUESTED
+    world.take(core.cancel_job("j1", OPERATOR, now=world.now))
+    world.take(core.cancel_job("j2", OPERATOR, now=world.now))
     later = core.dispatch_problem(now=world.now)
-    assert {"j0", "j1", "j2", "j3"} <= {job.id for job in later.jobs}
+    assert [job.id for job in later.jobs] == ["j0", "j3", "j4"]
 
 
 def test_cap_must_be_positive() -> None:
