@@ -44,6 +44,7 @@ from sim.engine import EventQueue, Timer
 from sim.fast_pins import quick_pin_hashes
 from sim.jobbook import JobBook
 from sim.log import EventLog
+from sim.run_config import RunConfig, Timing
 from sim.scenario import Scenario, check_places
 from sim.staff import STAFF, Staff
 from sim.travel import SlicedTravelTimes
@@ -52,47 +53,6 @@ from sim.world import World
 __all__ = ["RunConfig", "Simulation", "simulate"]
 
 _HANDOFF_WAITS = frozenset({JobStatus.LOADING, JobStatus.UNLOADING})
-
-
-@dataclass(frozen=True, slots=True)
-class RunConfig:
-    robots: int = 8
-    hours: float = 24.0
-    seed: int = 1
-    dispatcher: str = "greedy"
-    #: The dispatcher's time limit per call (seconds of wall time).
-    time_limit_s: float = 0.05
-    #: Hour of day the run starts at.
-    start_hour: float = 0.0
-    #: A robot silent this long reports in (the core's offline timeout is 30 s).
-    heartbeat_s: float = 25.0
-    #: The core's timers run this often (and whenever a re-plan falls due).
-    tick_s: float = 15.0
-    #: Simulated seconds from one re-plan to the next at the least. ``None``: the
-    #: service's own cadence, its time limit plus its 0.2 s pause (the service
-    #: cannot start a plan while the last one is still thinking).
-    replan_gap_s: float | None = None
-    #: Start each plan from the previous one, as the service does.
-    warm_start: bool = True
-    keep_events: bool = True
-
-    def __post_init__(self) -> None:
-        if self.robots < 1:
-            raise ValueError(f"robots is {self.robots}; need at least one")
-        if not self.hours > 0:
-            raise ValueError(f"hours is {self.hours}; must be > 0")
-        if self.dispatcher not in ("ortools", "greedy"):
-            raise ValueError(f"dispatcher {self.dispatcher!r}: ortools or greedy")
-
-
-@dataclass
-class Timing:
-    """Wall-clock figures of a run (kept out of kpis.json)."""
-
-    wall_s: float = 0.0
-    dispatch_s: float = 0.0
-    dispatches: int = 0
-    fallbacks: int = 0
 
 
 @dataclass

@@ -210,12 +210,13 @@ def compare(
     start_hour: Start = 0.0,
     replan_gap: Gap = None,
     warm_start: Warm = True,
+    plots: Annotated[bool, typer.Option("--plots/--no-plots")] = True,
     out: Annotated[Path, typer.Option("--out")] = Path("sim-compare"),
 ) -> None:
     """The same demand under each dispatcher, side by side."""
     path = _scenario(building, scenario)
     _load(building, path)
-    names = [d.strip() for d in dispatcher.split(",") if d.strip()]
+    names = list(dict.fromkeys(d.strip() for d in dispatcher.split(",") if d.strip()))
     base = RunConfig(
         robots=robots,
         hours=hours,
@@ -226,7 +227,7 @@ def compare(
         warm_start=warm_start,
     )
     specs = [
-        RunSpec(building, path, replace(base, dispatcher=name), str(out / name))
+        RunSpec(building, path, replace(base, dispatcher=name), str(out / name), plots)
         for name in names
     ]
     with Progress() as progress:

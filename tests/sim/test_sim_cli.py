@@ -16,7 +16,7 @@ def test_sim_run_writes_kpis_events_plots_and_a_report(tmp_path: Path) -> None:
     out = tmp_path / "run"
     result = CliRunner().invoke(
         app,
-        ["sim", "run", "small_clinic", "--robots", "2", "--hours", "2",
+        ["sim", "run", "small_clinic", "--robots", "2", "--hours", "1",
          "--start-hour", "9", "--dispatcher", "greedy", "--out", str(out)],
     )  # fmt: skip
     assert result.exit_code == 0, result.output
@@ -47,12 +47,14 @@ def test_sim_compare_sets_dispatchers_side_by_side(tmp_path: Path) -> None:
     out = tmp_path / "cmp"
     result = CliRunner().invoke(
         app,
-        ["sim", "compare", "small_clinic", "--dispatcher", "greedy,greedy",
+        ["sim", "compare", "small_clinic", "--dispatcher", "ortools,greedy",
          "--robots", "2", "--hours", "1", "--start-hour", "9", "--jobs", "1",
-         "--out", str(out)],
+         "--no-plots", "--out", str(out)],
     )  # fmt: skip
     assert result.exit_code == 0, result.output
-    assert "| lead time mean (min) |" in (out / "compare.md").read_text()
+    table = (out / "compare.md").read_text()
+    assert "| figure | ortools | greedy |" in table
+    assert "| lead time mean (min) |" in table
 
 
 def test_sim_sweep_names_the_smallest_fleet(tmp_path: Path) -> None:
