@@ -67,7 +67,7 @@ async def list_requests(
     status: Annotated[list[JobStatus] | None, Query()] = None,
     day: Annotated[date | None, Query(alias="date", description="UTC day")] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=1_000_000_000)] = 0,
 ) -> list[JobOut]:
     """The requests the caller may see, oldest first, filtered."""
     start = None if day is None else datetime(day.year, day.month, day.day, tzinfo=UTC)
