@@ -161,7 +161,11 @@ def demo(
 
 
 def _ward_to_ward(building: Building) -> Route:
-    """The first ward-to-ward route between two different levels that is legal."""
+    """The first ward-to-ward route between two levels that is legal both ways.
+
+    Both ways, so the demo shows an ordinary trip: a robot may leave a restricted
+    ward such as the ICU empty, but not enter it.
+    """
     wards = building.places_of_kind(PlaceKind.WARD)
     for a in wards:
         for b in wards:
@@ -169,6 +173,7 @@ def _ward_to_ward(building: Building) -> Route:
             if building.waypoint(b.waypoint).level == level_a:
                 continue
             try:
+                route(building, b.id, a.id)
                 return route(building, a.id, b.id)
             except NoRouteError:
                 continue
