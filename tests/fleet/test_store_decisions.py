@@ -114,3 +114,29 @@ def test_a_taken_id_in_a_group_of_creates_writes_none_of_them(store: Store) -> N
     with pytest.raises(NotFound):
         store.jobs.get_job("j-fresh")
     assert store.jobs.history("job", "j-fresh") == []
+
+
+def test_a_job_changed_twice_in_one_group_keeps_both_changes(store: Store) -> None:
+    """Two updates of one job in one transaction: applied in order, both audited."""
+    job = plain_job("j-1")
+    store.jobs.create_job(job, created(job))
+    assigned = dataclasses.replace(job, status=JobStatus.ASSIGNED, version=2)
+    moving = dataclasses.replace(assigned, status=JobStatus.TO_PICKUP, version=3)
+    store.jobs.save_decision([(assigned, 1, [_assigned("j-1", 2.0)]), (moving, 2, [])])
+    assert store.jobs.get_job("j-1") == moving
+
+
+def test_one_stale_job_among_many_updates_is_named(store: Store) -> None:
+    """A batch of updates with one stale version: Conflict naming it, nothing kept."""
+    jobs = [plain_job(f"j-{n}") for n in range(4)]
+    for job in jobs:
+        store.jobs.create_job(job, created(job))
+    changes = [
+        (dataclasses.replace(job, status=JobStatus.ASSIGNED, version=2), 1, [])
+        for job in jobs
+    ]
+    stale = dataclasses.replace(jobs[2], status=JobStatus.ASSIGNED, version=5)
+    changes[2] = (stale, 4, [])
+    with pytest.raises(Conflict, match="j-2"):
+        store.jobs.save_decision(changes)
+    assert [store.jobs.get_job(job.id).version for job in jobs] == [1, 1, 1, 1]
