@@ -3,6 +3,8 @@
 OR-Tools by default (:mod:`planners.ortools`); when it finds nothing within the
 time limit, the greedy plan is returned with a note saying so, so the fleet always
 gets an answer in time. ``solver="greedy"`` runs the greedy baseline alone.
+A problem with more than ``decompose_above`` open jobs is solved in parts
+(:mod:`planners.decompose`): only the parts a new request touches are re-solved.
 """
 
 from __future__ import annotations
@@ -10,11 +12,14 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Literal
 
+from planners.decompose import dispatch_decomposed
 from planners.greedy import dispatch_greedy
 from planners.ortools import solve_ortools
 from planners.problem import DispatchProblem, Plan
 
 Solver = Literal["ortools", "greedy"]
+#: More open jobs than this: solve in parts (measured in ``bench.dispatch_scale``).
+DECOMPOSE_ABOVE = 200
 
 
 def dispatch(
@@ -24,6 +29,7 @@ def dispatch(
     seed: int = 0,
     previous: Plan | None = None,
     solver: Solver = "ortools",
+    decompose_above: int = DECOMPOSE_ABOVE,
 ) -> Plan:
     """Plan ``problem`` within ``time_limit_s`` seconds of search.
 
@@ -36,6 +42,20 @@ def dispatch(
         return dispatch_greedy(problem, previous=previous)
     if solver != "ortools":
         raise ValueError(f"solver must be 'ortools' or 'greedy', got {solver!r}")
+    if len(problem.jobs) > decompose_above:
+        return dispatch_decomposed(
+            problem,
+            time_limit_s=time_limit_s,
+            previous=previous,
+            solve=lambda part, limit, before: _whole(part, limit, seed, before),
+        )
+    return _whole(problem, time_limit_s, seed, previous)
+
+
+def _whole(
+    problem: DispatchProblem, time_limit_s: float, seed: int, previous: Plan | None
+) -> Plan:
+    """OR-Tools on the whole problem; greedy when it finds nothing in time."""
     plan = solve_ortools(
         problem, time_limit_s=time_limit_s, seed=seed, previous=previous
     )

@@ -1,0 +1,112 @@
+"""Large problems in parts: valid merged plans, stable clusters, shared docks."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from hypothesis import HealthCheck, given, settings
+
+from planners.decompose import dispatch_decomposed, split
+from planners.dispatch import dispatch
+from planners.greedy import dispatch_greedy
+from planners.problem import Charger, DispatchProblem, Job, Plan, Robot
+from planners.validate import validate
+from tests.planners.conftest import WING
+from tests.planners.strategies import corridor, dispatch_problems
+
+
+def _greedy(problem: DispatchProblem, limit: float, previous: Plan | None) -> Plan:
+    """A fast cluster solver for the tests (what OR-Tools falls back to)."""
+    del limit
+    return dispatch_greedy(problem, previous=previous)
+
+
+def _covered_once(problem: DispatchProblem, plan: Plan) -> None:
+    for job in problem.jobs:
+        robots = [
+            rid
+            for rid, stops in plan.routes.items()
+            if any(s.job_id == job.id for s in stops)
+        ]
+        assert len(robots) + (job.id in plan.unassigned) == 1, job.id
+
+
+def _ward(robots: int, jobs: int) -> DispatchProblem:
+    """Robots along the wing, pharmacy and lab runs, two chargers."""
+    places = ["ward_a", "pharmacy", "ward_b", "lab"]
+    fleet = [
+        Robot(f"r{i}", places[i % 4], 0.0, capacity=2, drain_per_m=1e-3)
+        for i in range(robots)
+    ]
+    work = [
+        Job(f"j{i}", places[1 + i % 3], places[i % 4 if i % 4 != 1 + i % 3 else 0])
+        for i in range(jobs)
+    ]
+    work = [j for j in work if j.pickup != j.dropoff]
+    chargers = [Charger("charger", docks=3)]
+    return corridor(WING, fleet, work, chargers=chargers)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(dispatch_problems())
+def test_merged_plans_pass_validate_and_cover_every_job(problem: DispatchProblem):
+    """Split into one-robot clusters, every plan breaks no rule and covers each job."""
+    plan = dispatch_decomposed(
+        problem, time_limit_s=1.0, solve=_greedy, cluster_robots=1
+    )
+    assert [str(v) for v in validate(problem, plan)] == []
+    _covered_once(problem, plan)
+    loaded = {jid for robot in problem.robots for jid in robot.onboard}
+    gone = next((j.id for j in problem.jobs if j.id not in loaded), None)
+    again = replace(problem, jobs=tuple(j for j in problem.jobs if j.id != gone))
+    warm = dispatch_decomposed(
+        again, time_limit_s=1.0, solve=_greedy, previous=plan, cluster_robots=1
+    )
+    assert [str(v) for v in validate(again, warm)] == []
+    _covered_once(again, warm)
+
+
+def test_one_new_request_resolves_one_cluster_only():
+    """After a new request only its cluster is solved; the others are re-timed."""
+    problem = _ward(robots=6, jobs=12)
+    plan = dispatch_decomposed(
+        problem, time_limit_s=1.0, solve=_greedy, cluster_robots=2
+    )
+    solved: list[int] = []
+
+    def counting(part: DispatchProblem, limit: float, prev: Plan | None) -> Plan:
+        solved.append(len(part.robots))
+        assert limit == 1.0
+        return _greedy(part, limit, prev)
+
+    bigger = replace(problem, jobs=(*problem.jobs, Job("new", "pharmacy", "lab")))
+    warm = dispatch_decomposed(
+        bigger, time_limit_s=1.0, solve=counting, previous=plan, cluster_robots=2
+    )
+    assert solved == [2]
+    assert validate(bigger, warm) == []
+    _covered_once(bigger, warm)
+    for robot_id, stops in plan.routes.items():
+        assert [s.job_id for s in stops] == [
+            s.job_id for s in warm.routes[robot_id] if s.job_id != "new"
+        ]
+
+
+def test_docks_are_dealt_never_shared():
+    """A charger's docks go to different clusters, never more than it has."""
+    problem = _ward(robots=8, jobs=4)
+    clusters = split(problem, None, cluster_robots=2)
+    docks = [c.docks for cl in clusters for c in cl.problem.chargers]
+    assert sum(docks) == 3 and all(d == 1 for d in docks)
+    assert sorted(r.id for cl in clusters for r in cl.problem.robots) == sorted(
+        r.id for r in problem.robots
+    )
+
+
+def test_dispatch_decomposes_large_problems_with_ortools():
+    """Above the threshold ``dispatch`` solves in parts with OR-Tools, validly."""
+    problem = _ward(robots=4, jobs=8)
+    plan = dispatch(problem, time_limit_s=0.4, decompose_above=2)
+    assert plan.solver.startswith("decomposed(")
+    assert validate(problem, plan) == []
+    _covered_once(problem, plan)
