@@ -8,10 +8,10 @@ and come in as ISO 8601 or epoch seconds.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from fleet.core.model import AuditEvent, ItemCategory, Job, JobKind, Priority, Robot
 from fleet.core.requests import NewJob
@@ -19,6 +19,23 @@ from fleet.core.requests import NewJob
 PlaceId = Annotated[str, Field(min_length=1, max_length=64)]
 PriorityName = Literal["stat", "urgent", "routine"]
 Pin = Annotated[str, Field(pattern=r"^[0-9]{4,12}$", description="4 to 12 digits")]
+
+#: How far from now a request's times may lie: a day back (clock skew, "ready
+#: since this morning"), a year ahead. Year 1 or 9999 is a mistake or an attack.
+_PAST, _FUTURE = timedelta(days=1), timedelta(days=366)
+
+
+def _plausible(moment: datetime) -> datetime:
+    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    now = datetime.now(UTC)
+    if aware < now - _PAST:
+        raise ValueError("more than a day in the past")
+    if aware > now + _FUTURE:
+        raise ValueError("more than a year ahead")
+    return moment
+
+
+Moment = Annotated[datetime, AfterValidator(_plausible)]
 
 
 def when(seconds: float | None) -> datetime | None:
@@ -46,8 +63,8 @@ class DeliveryIn(_Strict):
     category: ItemCategory
     priority: PriorityName = "routine"
     compartments: int = Field(1, ge=1, le=16)
-    ready_at: datetime | None = None
-    due_at: datetime | None = None
+    ready_at: Moment | None = None
+    due_at: Moment | None = None
     recipient: str | None = Field(None, max_length=120)
     pin: Pin | None = None
     note: str = Field("", max_length=500)
@@ -75,8 +92,8 @@ class GuidanceIn(_Strict):
     pickup: PlaceId = Field(description="where the person is met")
     dropoff: PlaceId
     priority: PriorityName = "routine"
-    ready_at: datetime | None = None
-    due_at: datetime | None = None
+    ready_at: Moment | None = None
+    due_at: Moment | None = None
     recipient: str | None = Field(None, max_length=120, description="who is guided")
     note: str = Field("", max_length=500)
 
