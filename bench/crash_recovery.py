@@ -120,8 +120,8 @@ def main(argv: list[str] | None = None) -> int:
             server.remove()
     kind = "PostgreSQL" if args.database or args.postgres else "SQLite"
     lines = [
-        f"- Command: `.venv/bin/python -m bench.crash_recovery --rounds {args.rounds}`"
-        + (" --postgres" if args.postgres else ""),
+        f"- Command: `.venv/bin/python -m bench.crash_recovery --rounds {args.rounds}"
+        + (" --postgres`" if args.postgres else "`"),
         f"- Date: {time.strftime('%a %b %d %H:%M:%S UTC %Y', time.gmtime())}; "
         f"machine: {machine()}; the CPU was shared with other engineers' work "
         "(load average 6-10 on 2 cores while measuring).",
