@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import httpx
 import pytest
@@ -17,18 +16,19 @@ from tests.e2e.server import (
     make_tokens,
     running,
     settings_for,
-    sqlite_url,
 )
+from tests.fixtures.module_database import DATABASES, module_database
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="module", params=DATABASES)
 def site(
-    tmp_path_factory: pytest.TempPathFactory,
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[PorterServer, dict[str, str]]]:
-    database = sqlite_url(Path(tmp_path_factory.mktemp("api")))
-    tokens = make_tokens(database)
-    with running(settings_for(database, speed=1.0)) as server:
-        yield server, tokens
+    """One server per database kind: scoping and filters run in SQL on both."""
+    with module_database(request, tmp_path_factory) as database:
+        tokens = make_tokens(database)
+        with running(settings_for(database, speed=1.0)) as server:
+            yield server, tokens
 
 
 @pytest.fixture
