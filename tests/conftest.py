@@ -2,6 +2,16 @@
 
 from __future__ import annotations
 
+import os
+
+from hypothesis import settings
+
 from tests.fixtures.postgres import database_url, empty_database_url, postgres_server
 
 __all__ = ["database_url", "empty_database_url", "postgres_server"]
+
+# CI explores the same examples on every run, so a red build is reproducible and
+# is about the change, not the draw; a developer's run keeps drawing new examples.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
