@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING
@@ -61,6 +62,11 @@ def create_app(
         app.state.loop = asyncio.get_running_loop()
         await service.start()
         app.state.service = service
+        # What is loaded by now (the building and its graphs, the app, the
+        # libraries) lives as long as the server: out of the collector's full
+        # passes, which would otherwise walk all of it again and again as the
+        # backlog of jobs grows, stalling every request each time.
+        gc.freeze()
         traffic = None
         if assembly is not None and target.demo_traffic:  # type: ignore[union-attr]
             from fleet.api.demo_traffic import DemoTraffic
@@ -76,6 +82,7 @@ def create_app(
             await service.stop()
             if assembly is not None:
                 assembly.close()
+            gc.unfreeze()
 
     app = FastAPI(
         title="Porter",
