@@ -168,6 +168,8 @@ def _print_demo_tokens(database: str | None, site: Building, url: str) -> None:
     typer.echo(f"Demo tokens (kept in ./{DEMO_TOKENS_FILE}):")
     for role, token in tokens:
         typer.echo(f"  {role:<32} {token}")
+    typer.echo(f"Nursing station page: {url}/station  (sign in with a station token)")
+    typer.echo(f"Operations page:      {url}/ops  (sign in with the operator token)")
     typer.echo(
         f"Try: curl -H 'Authorization: Bearer <operator token>' {url}/api/v1/requests"
     )
