@@ -3,7 +3,10 @@
 ``porter serve --demo`` and the end-to-end tests use it; so can the simulator.
 Every sixth robot (from the first) has a refrigerated secure drawer (blood
 products, controlled substances), every sixth (from the second) a secure drawer,
-the third is a guide; the rest are plain four-compartment carts.
+the third is a guide, the fourth a cart cleared for the ICU (``icu_access``: the
+demo hospital's ICU admits other robots only with medicines or specimens, so
+without it linen, meals and supplies for the ICU would wait for ever); the rest
+are plain four-compartment carts.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ _CAPABILITIES: tuple[tuple[frozenset[str], int, str], ...] = (
     (frozenset({"secure_drawer", "refrigerated"}), 4, "porter-cold"),
     (frozenset({"secure_drawer"}), 4, "porter-secure"),
     (frozenset({"can_guide"}), 1, "porter-guide"),
-    (frozenset(), 4, "porter-cart"),
+    (frozenset({"icu_access"}), 4, "porter-icu-cart"),
     (frozenset(), 4, "porter-cart"),
     (frozenset({"secure_drawer"}), 4, "porter-secure"),
 )
