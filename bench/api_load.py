@@ -18,7 +18,6 @@ import argparse
 import asyncio
 import json
 import os
-import platform
 import random
 import signal
 import socket
@@ -32,6 +31,7 @@ from pathlib import Path
 
 import httpx
 
+from bench.report import cpu_model, replace_section
 from fleet.cli.serve_cmds import create_token
 from fleet.core.model import Role
 from fleet.store import open_store
@@ -207,15 +207,6 @@ def stop(server: subprocess.Popen[bytes]) -> None:
         server.wait()
 
 
-def _cpu() -> str:
-    for line in subprocess.run(
-        ["lscpu"], capture_output=True, text=True
-    ).stdout.splitlines():
-        if line.startswith("Model name"):
-            return line.split(":", 1)[1].strip()
-    return platform.processor() or "unknown CPU"
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=60.0)
@@ -344,7 +335,7 @@ def write_section(
 
 `{command}`
 
-{time.strftime("%Y-%m-%d %H:%M %Z")}, {os.cpu_count()} cores ({_cpu()}). The
+{time.strftime("%Y-%m-%d %H:%M %Z")}, {os.cpu_count()} cores ({cpu_model()}). The
 two cores are shared with the other engineers' work: load average (1 min)
 {cpu.load_avg[0]:.1f} when the run started and {cpu.load_avg[1]:.1f} when it ended.
 The load generator ({args.clients} keep-alive connections, a hand-written HTTP/1.1
@@ -387,7 +378,7 @@ def write_paced_section(
 
 `{command}`
 
-{time.strftime("%Y-%m-%d %H:%M %Z")}, {os.cpu_count()} cores ({_cpu()}); load
+{time.strftime("%Y-%m-%d %H:%M %Z")}, {os.cpu_count()} cores ({cpu_model()}); load
 average (1 min) {cpu.load_avg[0]:.1f} at the start, {cpu.load_avg[1]:.1f} at the end.
 The same {args.clients} keep-alive clients as above, but each sends on a schedule
 so that together they offer {args.rate:g} requests/s (open loop); a request's
@@ -406,7 +397,7 @@ ward sees while the service carries the target load.
 | server share of one core | {cpu.server_s / elapsed:.0%} | |
 | target met | {"yes" if met else "no"} | |
 """
-    replace_section(args.markdown, "## Fleet API load, paced", body)
+    replace_section(args.markdown, "## Fleet API load, paced at the target rate", body)
 
 
 def _headroom(cpu: Cpu, elapsed: float, requests: int) -> str:
@@ -420,19 +411,6 @@ def _headroom(cpu: Cpu, elapsed: float, requests: int) -> str:
         f"{client_ms / 2:.0%} for the client; during this run the server got "
         f"{cpu.server_s / elapsed:.0%} of a core."
     )
-
-
-def replace_section(path: Path, heading: str, body: str) -> None:
-    """Replace the ``heading`` section of ``path`` (or append it)."""
-    text = path.read_text() if path.exists() else ""
-    start = text.find(heading)
-    if start < 0:
-        text = text.rstrip("\n") + "\n\n" + body
-    else:
-        end = text.find("\n## ", start + len(heading))
-        rest = text[end + 1 :] if end >= 0 else ""
-        text = text[:start] + body.rstrip("\n") + ("\n\n" + rest if rest else "\n")
-    path.write_text(text)
 
 
 if __name__ == "__main__":

@@ -14,13 +14,13 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import re
 import statistics
 import subprocess
 import time
 from collections.abc import Callable
 from pathlib import Path
 
+from bench.report import replace_section
 from fleet.core.engine import FleetCore, NewJob
 from fleet.core.model import ItemCategory, JobKind, Principal, Robot, Role
 from fleet.core.ports import Pose, RobotUpdate
@@ -154,17 +154,6 @@ def render(
     )
 
 
-def write_section(path: Path, section: str) -> None:
-    """Replace (or append) this benchmark's section of ``path``; others untouched."""
-    text = path.read_text() if path.exists() else "# Porter benchmarks\n"
-    pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", re.M | re.S)
-    if pattern.search(text):
-        text = pattern.sub(lambda _: section + "\n", text, count=1)
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    path.write_text(text)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scales", nargs="+", default=["50x300", "200x2000"])
@@ -178,7 +167,7 @@ def main() -> None:
     section = render(results, args)
     print(section)
     if args.markdown:
-        write_section(args.markdown, section)
+        replace_section(args.markdown, SECTION, section)
 
 
 if __name__ == "__main__":

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import subprocess
 import time
 from dataclasses import dataclass, replace
@@ -26,7 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from bench.dispatch_scale_problem import HospitalGenerator
-from bench.maps_scale import _machine
+from bench.report import cpu_model, replace_section
 from planners.dispatch import dispatch
 from planners.greedy import dispatch_greedy
 from planners.problem import DispatchProblem, Plan, Priority, StopKind
@@ -110,7 +109,7 @@ def markdown(results: list[tuple[tuple, dict]], argv: str, loads: list[str]) -> 
     lines = [
         SECTION,
         "",
-        f"`{argv}` on {date}, {_machine()} (2 cores), "
+        f"`{argv}` on {date}, {cpu_model()} (2 cores), "
         f"load average (1 / 5 min) before / after each scale: {', '.join(loads)}. "
         "The CPU is shared with other engineers' builds and benchmarks, so wall "
         "times are pessimistic and vary between runs.",
@@ -161,17 +160,6 @@ def markdown(results: list[tuple[tuple, dict]], argv: str, loads: list[str]) -> 
     return "\n".join(lines) + "\n"
 
 
-def write_section(path: Path, section: str) -> None:
-    """Replace (or append) this benchmark's section of ``path``; others untouched."""
-    text = path.read_text() if path.exists() else "# Porter benchmarks\n"
-    pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", re.M | re.S)
-    if pattern.search(text):
-        text = pattern.sub(lambda _: section + "\n", text, count=1)
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    path.write_text(text)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--replans", type=int, default=20)
@@ -195,7 +183,7 @@ def main() -> None:
         results.append((scale, out))
     argv = ".venv/bin/python -m bench.dispatch_scale --markdown docs/benchmarks.md"
     if args.markdown:
-        write_section(args.markdown, markdown(results, argv, loads))
+        replace_section(args.markdown, SECTION, markdown(results, argv, loads))
 
 
 if __name__ == "__main__":

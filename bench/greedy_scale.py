@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import collections
 import os
-import re
 import statistics
 import subprocess
 import time
@@ -25,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bench.maps_scale import _machine
+from bench.report import cpu_model, replace_section
 from planners.greedy import dispatch_greedy
 from planners.problem import (
     Charger,
@@ -128,7 +127,7 @@ def render(f: dict[str, object], args: argparse.Namespace, command: str) -> str:
             "",
             f"Command: `{command}`  ",
             f"Date: {date}  ",
-            f"Machine: {_machine()}, 2 cores shared with other engineers' test runs "
+            f"Machine: {cpu_model()}, 2 cores shared with other engineers' test runs "
             "while measuring (wall-clock figures are inflated by them; load average "
             f"{os.getloadavg()[0]:.1f} at the end of the run, so the CPU time of this "
             "process is the fairer figure).",
@@ -152,17 +151,6 @@ def render(f: dict[str, object], args: argparse.Namespace, command: str) -> str:
     )
 
 
-def write_section(path: Path, section: str) -> None:
-    """Replace (or append) this benchmark's section of ``path``; others untouched."""
-    text = path.read_text() if path.exists() else "# Porter benchmarks\n"
-    pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", re.M | re.S)
-    if pattern.search(text):
-        text = pattern.sub(lambda _: section + "\n", text, count=1)
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    path.write_text(text)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--robots", type=int, default=200)
@@ -178,7 +166,7 @@ def main() -> None:
     section = render(measure(args), args, command)
     print(section)
     if args.markdown:
-        write_section(args.markdown, section)
+        replace_section(args.markdown, SECTION, section)
 
 
 if __name__ == "__main__":

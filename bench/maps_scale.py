@@ -16,9 +16,7 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import random
-import re
 import statistics
 import subprocess
 import tempfile
@@ -27,6 +25,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
+from bench.report import cpu_model, replace_section
 from maps.generate import corridor_grid_building
 from maps.loading import load_building
 from maps.matrix import TravelTimes
@@ -132,7 +131,7 @@ def render(figures: dict[str, float | int], command: str) -> str:
             "",
             f"Command: `{command}`  ",
             f"Date: {date}  ",
-            f"Machine: {_machine()}, 2 cores, shared with other engineers' test runs "
+            f"Machine: {cpu_model()}, 2 cores, shared with other engineers' test runs "
             f"while measuring (load average {os.getloadavg()[0]:.1f} at the end): "
             "wall-clock figures are inflated by them; the CPU seconds of this "
             "process are the steadier figure.",
@@ -173,24 +172,6 @@ def render(figures: dict[str, float | int], command: str) -> str:
     )
 
 
-def _machine() -> str:
-    for line in Path("/proc/cpuinfo").read_text().splitlines():
-        if line.startswith("model name"):
-            return line.split(":", 1)[1].strip()
-    return platform.processor() or "unknown CPU"
-
-
-def write_section(path: Path, section: str) -> None:
-    """Replace (or append) the ``## Maps`` section of ``path``; others untouched."""
-    text = path.read_text() if path.exists() else "# Porter benchmarks\n"
-    pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", re.M | re.S)
-    if pattern.search(text):
-        text = pattern.sub(lambda _: section + "\n", text, count=1)
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    path.write_text(text)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--levels", type=int, default=10)
@@ -207,7 +188,7 @@ def main() -> None:
     section = render(figures, command)
     print(section)
     if args.markdown:
-        write_section(args.markdown, section)
+        replace_section(args.markdown, SECTION, section)
 
 
 if __name__ == "__main__":

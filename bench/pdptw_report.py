@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime
 import os
-import platform
-import re
 from pathlib import Path
 from statistics import mean
 from typing import Any
+
+from bench.report import cpu_model, replace_section
 
 SECTION = "## Dispatch: Li & Lim PDPTW"
 
@@ -45,16 +45,6 @@ def summary(rows: list[dict[str, Any]]) -> dict[str, float]:
     }
 
 
-def _machine() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown CPU"
-
-
 def _load() -> str:
     try:
         return " / ".join(f"{x:.1f}" for x in os.getloadavg()) + " over 1/5/15 min"
@@ -82,7 +72,7 @@ def render(
         "",
         f"Command: `{command}`  ",
         f"Date: {when}; machine: "
-        f"{_machine()}, 2 cores, {jobs} instance(s) at a time, one solver thread "
+        f"{cpu_model()}, 2 cores, {jobs} instance(s) at a time, one solver thread "
         "each. The CPU was shared with other engineers' work during the run, so "
         "some searches got less than their full time (load average at the end: "
         f"{_load()}).",
@@ -132,14 +122,7 @@ def write_markdown(
     when: str | None = None,
 ) -> None:
     """Replace (or append) this benchmark's section of ``path``; others untouched."""
-    text = path.read_text() if path.exists() else "# Benchmarks\n"
-    section = render(rows, command, limit, jobs, when)
-    pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", re.M | re.S)
-    if pattern.search(text):
-        text = pattern.sub(lambda _: section + "\n", text, count=1)
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    path.write_text(text)
+    replace_section(path, SECTION, render(rows, command, limit, jobs, when))
 
 
 def main(argv: list[str] | None = None) -> None:

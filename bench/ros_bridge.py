@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import re
 import socket
 import statistics
 import subprocess
@@ -27,7 +26,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench.maps_scale import _machine
+from bench.report import cpu_model, replace_section
 from fleet.core.ports import CommandStatus, Navigate, Pose, RobotUpdate
 from maps.loading import load_sample
 from robot_adapters import connections
@@ -140,7 +139,7 @@ def render(results: dict[str, dict[str, float]], args: argparse.Namespace) -> st
         "Command: `.venv/bin/python -m bench.ros_bridge"
         + (f" --markdown {args.markdown}`  " if args.markdown else "`  "),
         f"Date: {time.strftime('%a %b %d %H:%M:%S UTC %Y', time.gmtime())}  ",
-        f"Machine: {_machine()}, 2 cores shared with other engineers' test runs while "
+        f"Machine: {cpu_model()}, 2 cores shared with other engineers' test runs while "
         f"measuring (load average {load:.1f} at the end): wall-clock figures are "
         "inflated by them.",
         "",
@@ -169,17 +168,6 @@ def render(results: dict[str, dict[str, float]], args: argparse.Namespace) -> st
     return "\n".join(lines) + "\n"
 
 
-def _write(path: Path, section: str) -> None:
-    """Replace (or append) the ``## ROS bridge`` section of ``path``."""
-    text = path.read_text() if path.exists() else "# Porter benchmarks\n"
-    pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", re.M | re.S)
-    if pattern.search(text):
-        text = pattern.sub(lambda _: section + "\n", text, count=1)
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    path.write_text(text)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--robots", type=int, default=50)
@@ -191,7 +179,7 @@ def main() -> None:
     section = render(results, args)
     print(section)
     if args.markdown:
-        _write(args.markdown, section)
+        replace_section(args.markdown, SECTION, section)
 
 
 if __name__ == "__main__":

@@ -16,14 +16,13 @@ from __future__ import annotations
 import argparse
 import heapq
 import os
-import platform
-import subprocess
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bench.report import cpu_model, replace_section
 from maps.loading import load_sample
 from planners.dispatch import dispatch
 from planners.problem import DispatchProblem, Plan, StopKind
@@ -127,7 +126,7 @@ def _min(seconds: float | None) -> str:
 
 
 def markdown(results: list[dict[str, Any]], args: argparse.Namespace) -> str:
-    machine = _cpu_name()
+    machine = cpu_model()
     load = os.getloadavg()[0]
     lines = [
         "## Simulator",
@@ -198,28 +197,6 @@ def _lift_waits(kpis: dict[str, Any]) -> str:
     )
 
 
-def _cpu_name() -> str:
-    try:
-        out = subprocess.run(["lscpu"], capture_output=True, text=True, check=False)
-        for line in out.stdout.splitlines():
-            if line.startswith("Model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown CPU"
-
-
-def replace_section(path: Path, section: str) -> None:
-    text = path.read_text() if path.is_file() else "# Porter benchmarks\n"
-    start = text.find("## Simulator\n")
-    if start < 0:
-        text = text.rstrip("\n") + "\n\n" + section
-    else:
-        end = text.find("\n## ", start + 1)
-        text = text[:start] + section + ("" if end < 0 else text[end + 1 :])
-    path.write_text(text)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--robots", type=int, default=20)
@@ -255,7 +232,7 @@ def main() -> None:
         section += "\n" + snapshot_study(args.robots, args.seed)
     print(section)
     if args.markdown is not None:
-        replace_section(args.markdown, section)
+        replace_section(args.markdown, "## Simulator", section)
 
 
 if __name__ == "__main__":

@@ -15,7 +15,6 @@ SQLite with 32 clients): the API adds HTTP, auth and the core on top.
 from __future__ import annotations
 
 import argparse
-import re
 import statistics
 import tempfile
 import threading
@@ -27,7 +26,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from bench.maps_scale import _machine
+from bench.report import cpu_model, replace_section
 from fleet.core.model import AuditEvent, ItemCategory, Job, JobKind
 from fleet.store import open_store
 from fleet.store.schema import jobs
@@ -110,7 +109,7 @@ def render(results: list[tuple[str, dict[str, float]]], args, command: str) -> s
     lines = [
         SECTION,
         "",
-        f"`{command}`, {date}, {_machine()} (2 cores, shared with other engineers' "
+        f"`{command}`, {date}, {cpu_model()} (2 cores, shared with other engineers' "
         "test runs while measuring, so figures are lower bounds).",
         "",
         f"{args.threads} threads creating jobs (job + audit event + idempotency "
@@ -144,18 +143,7 @@ def main() -> None:
     section = render(results, args, command)
     print(section)
     if args.markdown:
-        _write(args.markdown, section)
-
-
-def _write(path: Path, section: str) -> None:
-    """Replace (or append) the ``## Store`` section of ``path``; others untouched."""
-    text = path.read_text() if path.exists() else "# Porter benchmarks\n"
-    pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", re.M | re.S)
-    if pattern.search(text):
-        text = pattern.sub(lambda _: section + "\n", text, count=1)
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    path.write_text(text)
+        replace_section(args.markdown, SECTION, section)
 
 
 if __name__ == "__main__":
