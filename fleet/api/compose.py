@@ -19,7 +19,7 @@ from fleet.core.model import Job, Robot
 from fleet.core.ports import RobotPort
 from fleet.service.planner_process import PlannerProcess
 from fleet.service.service import FleetService
-from fleet.store import Store, open_store
+from fleet.store import SqlCommandBox, Store, open_store
 from maps.loading import load_building, load_sample
 from maps.matrix import TravelTimes
 from maps.model import Building
@@ -122,6 +122,10 @@ def assemble(settings: ServeSettings, *, building: Building | None = None) -> As
             # A network database: write from a worker thread while the loop serves
             # requests. SQLite: write on the loop (a write is shorter than the hop).
             write_in_thread=store.engine.dialect.name != "sqlite",
+            # Several processes may serve one database: the lock holder
+            # dispatches, the others hand it their changes through the table.
+            leader_lock=store.leader,
+            commands=SqlCommandBox(store.engine),
         )
     except BaseException:
         store.close()

@@ -68,6 +68,15 @@ class Outbox:
                 if self._queue.empty():
                     self._idle.set()
 
+    def clear(self) -> int:
+        """Drop everything not yet sent (a leader that lost its lock); how many."""
+        dropped = 0
+        while not self._queue.empty():
+            self._queue.get_nowait()
+            dropped += 1
+        self._idle.set()
+        return dropped
+
     async def drained(self) -> None:
         """Wait until everything queued so far has been sent."""
         await self._idle.wait()

@@ -11,6 +11,12 @@ acknowledged or sent to a robot that the database does not hold.
 
 The dispatcher runs off the loop (:mod:`fleet.service.replan`); on start the whole
 state is rebuilt from the store and robot state is re-read from the robots.
+
+With a leader lock (several processes on one database) only the process holding
+it leads: it runs the core as above. The others follow (:mod:`fleet.service.
+leadership`): new requests go straight to the database, other changes to the
+leader through the command box (:mod:`fleet.service.follower`,
+:mod:`fleet.service.inbox`), and reads come from the store.
 """
 
 from __future__ import annotations
@@ -39,9 +45,12 @@ from fleet.core.ports import (
     RobotUpdate,
 )
 from fleet.service.clock import WallClock
+from fleet.service.follower import FollowerDesk
 from fleet.service.hub import EventHub
 from fleet.service.ids import job_id_for
+from fleet.service.inbox import CommandBox, LeaderInbox
 from fleet.service.journal import Journal
+from fleet.service.leadership import Leadership, LockPort
 from fleet.service.outbox import Outbox
 from fleet.service.replan import Planner, Replanner
 from fleet.service.robot_writes import RobotWrites
@@ -93,6 +102,8 @@ class FleetService:
         replan_pause_s: float = 0.2,
         robot_save_every_s: float = 5.0,
         write_in_thread: bool = False,
+        leader_lock: LockPort | None = None,
+        commands: CommandBox | None = None,
     ) -> None:
         self.building = building
         self.store = store
@@ -113,9 +124,20 @@ class FleetService:
             in_thread=write_in_thread,
         )
         self.ready = False
+        #: Whether this process runs the core (always, without a leader lock).
+        self.leading = False
+        self.leadership = Leadership(self, leader_lock) if leader_lock else None
+        self.inbox = LeaderInbox(self, commands) if commands else None
+        self.follower = (
+            FollowerDesk(store, commands, core_factory, self.clock)
+            if commands
+            else None
+        )
         self._core: FleetCore | None = None
         self._inbound: asyncio.Queue[Inbound] = asyncio.Queue()
-        self._tasks: list[asyncio.Task[None]] = []
+        self._writers: list[asyncio.Task[None]] = []
+        self._deciders: list[asyncio.Task[None]] = []
+        self._watch: asyncio.Task[None] | None = None
 
     # --- life -------------------------------------------------------------------
 
@@ -126,17 +148,33 @@ class FleetService:
         return self._core
 
     async def start(self) -> None:
+        """Start the writers, then lead (or follow, if another process leads)."""
+        # Writers first: stop() ends the deciders, drains, then ends the writers.
+        loops = (self.journal.run(), self.outbox.run())
+        self._writers = [asyncio.create_task(loop) for loop in loops]
+        if self.leadership is None:
+            await self.lead()
+        elif not await self.leadership.try_lead():
+            # A warm planner: a follower that takes over dispatches sooner.
+            warm = getattr(self.replanner.planner, "start", None)
+            if warm is not None:
+                await asyncio.to_thread(warm)
+        if self.leadership is not None:
+            self._watch = asyncio.create_task(self.leadership.run())
+        self.ready = True
+
+    async def lead(self) -> None:
         """Rebuild from the store, add new robots, connect the ports, start loops."""
         self._rebuild()
-        # Writers first: stop() ends the deciders, drains, then ends the writers.
-        loops = (self.journal.run(), self.outbox.run(), self._tick_loop())
-        self._tasks = [asyncio.create_task(loop) for loop in loops]
+        self.leading = True
         known = {robot.id for robot in self.core.robots()}
         for robot in self.fleet:
             if robot.id not in known:
                 await self.commit(self.core.add_robot(robot, now=self.clock.now()))
-        self._tasks.append(asyncio.create_task(self._inbound_loop()))
-        self._tasks.append(asyncio.create_task(self.replanner.run()))
+        loops = [self._tick_loop(), self._inbound_loop(), self.replanner.run()]
+        if self.inbox is not None:
+            loops.append(self.inbox.run())
+        self._deciders = [asyncio.create_task(loop) for loop in loops]
         for port in self.robot_ports.values():
             await port.connect(self._inbound.put_nowait)
         if self.lifts is not None:
@@ -144,20 +182,45 @@ class FleetService:
         if self.doors is not None:
             await self.doors.connect(self._inbound.put_nowait)
         self.replanner.request()
-        self.ready = True
+
+    async def follow(self) -> None:
+        """Stop leading now: no more decisions, unsent commands dropped, ports shut.
+
+        For a leader that lost its lock: another process may already dispatch.
+        Decisions already made are still written (each job write is guarded by
+        its version, so a stale one fails rather than overwrite newer work).
+        """
+        self.leading = False
+        await _cancel(self._deciders)
+        self._deciders = []
+        dropped = self.outbox.clear()
+        if dropped:
+            log.warning("fleet service: %d unsent robot commands dropped", dropped)
+        await self.replanner.settle()
+        self._inbound = asyncio.Queue()
+        await self._close_ports()
 
     async def stop(self) -> None:
         """Stop the loops and close the ports; the database keeps the state."""
         self.ready = False
-        deciders, writers = self._tasks[2:], self._tasks[:2]
-        await _cancel(deciders)
+        if self._watch is not None:
+            await _cancel([self._watch])
+            self._watch = None
+        leading, self.leading = self.leading, False
+        await _cancel(self._deciders)
+        self._deciders = []
         await self.replanner.settle()
         await self.journal.drained()
-        await _cancel(writers)
-        self._tasks = []
-        for robot in self.robot_writes.drain():
+        await _cancel(self._writers)
+        self._writers = []
+        for robot in self.robot_writes.drain() if leading else ():
             with contextlib.suppress(FleetError):
                 self.store.save_robot(robot)
+        await self._close_ports()
+        if self.leadership is not None:
+            await self.leadership.resign()
+
+    async def _close_ports(self) -> None:
         ports: list[Any] = [*self.robot_ports.values(), self.lifts, self.doors]
         for port in ports:
             if port is not None:
@@ -180,6 +243,10 @@ class FleetService:
             pin_hash = await asyncio.to_thread(hash_secret, new.pin)
             new = dataclasses.replace(new, pin_hash=pin_hash)
         job_id = job_id_for(principal.id, idempotency_key) or _fresh_id()
+        if not self.leading and self.follower is not None:
+            return await self.follower.request_job(
+                new, principal, job_id, idempotency_key
+            )
         if idempotency_key is not None:
             if _known(self.core, job_id):
                 await self.journal.drained()
@@ -192,6 +259,8 @@ class FleetService:
         return _latest_job(decision, job_id) or self.store.get_job(job_id), True
 
     async def cancel_job(self, job_id: str, principal: Principal, reason: str) -> Job:
+        if not self.leading and self.follower is not None:
+            return await self.follower.cancel_job(job_id, principal, reason)
         try:
             decision = self.core.cancel_job(
                 job_id, principal, now=self.clock.now(), reason=reason
@@ -205,14 +274,23 @@ class FleetService:
         return _latest_job(decision, job_id) or self.store.get_job(job_id)
 
     async def confirm_handoff(
-        self, job_id: str, pin: str | None, principal: Principal
+        self,
+        job_id: str,
+        pin: str | None,
+        principal: Principal,
+        *,
+        checked: PinCheck | None = None,
     ) -> Job:
         """Confirm at the robot; a PIN is checked in a worker thread (scrypt).
 
         The core counts the attempt and locks the hand-off as always; it only
-        receives the outcome of the slow check instead of doing it on the loop.
+        receives the outcome of the slow check instead of doing it on the loop
+        (``checked``: done already, by a follower process).
         """
-        checked = await self._check_pin(job_id, pin, principal)
+        if not self.leading and self.follower is not None:
+            return await self.follower.confirm_handoff(job_id, pin, principal)
+        if checked is None:
+            checked = await self._check_pin(job_id, pin, principal)
         decision = self.core.confirm_handoff(
             job_id, pin, principal, now=self.clock.now(), checked=checked
         )
@@ -236,6 +314,8 @@ class FleetService:
     ) -> Robot:
         if action not in ROBOT_ACTIONS:
             raise ValueError(f"unknown robot action {action!r}")
+        if not self.leading and self.follower is not None:
+            return await self.follower.robot_action(action, robot_id, principal)
         method = getattr(self.core, action)
         await self.commit(method(robot_id, principal, now=self.clock.now()))
         return self.robot(robot_id)
@@ -250,13 +330,20 @@ class FleetService:
         return self.store.history("job", job_id)
 
     def robots(self) -> list[Robot]:
+        if not self.leading and self.follower is not None:
+            return self.follower.robots()
         return list(self.core.robots())
 
     def robot(self, robot_id: str) -> Robot:
+        if not self.leading and self.follower is not None:
+            return self.follower.robot(robot_id)
         return self.core.robot(robot_id)
 
     def plan(self) -> Plan | None:
-        """The plan the robots are following (``None`` before the first)."""
+        """The plan the robots are following (``None`` before the first, or
+        in a follower process)."""
+        if not self.leading:
+            return None
         return self.core.plan()
 
     # --- decisions ----------------------------------------------------------------

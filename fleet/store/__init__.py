@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine
 from sqlalchemy.engine import URL
 
+from fleet.store.commands import SqlCommandBox
 from fleet.store.engine import database_url, open_engine
 from fleet.store.jobs import SqlJobStore
 from fleet.store.lock import LeaderLock
@@ -21,6 +22,7 @@ from fleet.store.tokens import SqlTokenStore, TokenRecord
 
 __all__ = [
     "LeaderLock",
+    "SqlCommandBox",
     "SqlJobStore",
     "SqlTokenStore",
     "Store",
