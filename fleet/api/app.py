@@ -19,6 +19,7 @@ from fastapi import FastAPI
 from fleet.api import routes_building, routes_live, routes_requests, routes_robots
 from fleet.api.auth import Authenticator
 from fleet.api.errors import install_error_handlers
+from fleet.api.fast_create import FastCreate
 from fleet.api.security import install_security
 from fleet.core.ports import TokenStore
 from fleet.service.service import FleetService
@@ -38,8 +39,13 @@ def create_app(
     target: FleetService | ServeSettings,
     *,
     tokens: TokenStore | None = None,
+    short_paths: bool = True,
 ) -> FastAPI:
-    """The API for ``target``: a wired service (with ``tokens``) or settings."""
+    """The API for ``target``: a wired service (with ``tokens``) or settings.
+
+    ``short_paths=False`` sends every call through FastAPI's routes, even a
+    create (:mod:`fleet.api.fast_create`): to compare the two.
+    """
     if isinstance(target, FleetService) and tokens is None:
         raise ValueError("create_app(service) needs the token store: tokens=...")
 
@@ -91,6 +97,10 @@ def create_app(
         lifespan=lifespan,
     )
     install_error_handlers(app)
+    # Added before the security middleware, so it runs inside it: the short
+    # path gets the same headers and body limit as every other answer.
+    if short_paths:
+        app.add_middleware(FastCreate)
     install_security(app)
     for module in (routes_requests, routes_robots, routes_building, routes_live):
         app.include_router(module.router)

@@ -26,7 +26,7 @@ from fleet.core.errors import (
     TransitionNotAllowed,
 )
 
-__all__ = ["ApiError", "error_body", "install_error_handlers"]
+__all__ = ["ApiError", "domain_answer", "error_body", "install_error_handlers"]
 
 
 class ApiError(Exception):
@@ -76,16 +76,22 @@ def _message(error: Exception) -> str:
     return str(error)
 
 
+def domain_answer(
+    error: FleetError, path_params: dict[str, Any] | None = None
+) -> tuple[int, dict[str, Any], dict[str, str]]:
+    """Status, body and headers answering a domain error."""
+    status, loc, kind = _domain(error)
+    if loc == ["body"] and path_params:
+        # A conflict with the thing the path names (a job already ended...).
+        loc = ["path", next(iter(path_params))]
+    headers = {"Retry-After": "1"} if status == 503 else {}
+    return status, error_body(loc, _message(error), kind), headers
+
+
 async def _on_domain_error(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, FleetError)
-    status, loc, kind = _domain(error)
-    if loc == ["body"] and request.path_params:
-        # A conflict with the thing the path names (a job already ended...).
-        loc = ["path", next(iter(request.path_params))]
-    headers = {"Retry-After": "1"} if status == 503 else None
-    return JSONResponse(
-        error_body(loc, _message(error), kind), status_code=status, headers=headers
-    )
+    status, body, headers = domain_answer(error, request.path_params)
+    return JSONResponse(body, status_code=status, headers=headers or None)
 
 
 async def _on_api_error(_: Request, error: Exception) -> JSONResponse:

@@ -23,7 +23,13 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-__all__ = ["MAX_BODY_BYTES", "RedactSecrets", "install_security", "redact"]
+__all__ = [
+    "MAX_BODY_BYTES",
+    "RedactSecrets",
+    "install_security",
+    "redact",
+    "replay_body",
+]
 
 #: A request body is a few hundred bytes; 64 KiB leaves room and stops abuse.
 MAX_BODY_BYTES = 64 * 1024
@@ -95,7 +101,7 @@ class SecurityHeaders:
             if body is None:
                 target = _too_large(self.max_body_bytes)
             else:
-                receive = _replay(body, receive)
+                receive = replay_body(body, receive)
 
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -138,7 +144,7 @@ async def _read_limited(
             return messages
 
 
-def _replay(messages: list[Message], receive: Receive) -> Receive:
+def replay_body(messages: list[Message], receive: Receive) -> Receive:
     pending = list(messages)
 
     async def replayed() -> Message:
