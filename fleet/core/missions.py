@@ -8,7 +8,7 @@ a charger, a holding point). Its steps are what the core drives one at a time:
   through it, release it;
 - a lift ride: call the car to this level, wait until it is here with its doors
   open for this robot, drive in, send it to the destination level, wait, tell the
-  robot its level changed, drive out, release the car;
+  robot its level changed, drive out of the car, release it (then drive on);
 - the service at the stop: wait for loading or unloading (ended by a confirm
   from the API), or dock at a charger, or hold at a holding point.
 """
@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from fleet.core.ports import Pose
-from maps.legs import DoorLeg, DriveLeg, Leg, LiftLeg
+from maps.legs import DoorLeg, Leg, LiftLeg
 from maps.model import Building
 
 
@@ -134,24 +134,35 @@ class Mission:
 def steps_from_legs(
     legs: tuple[Leg, ...], *, max_speed_mps: float | None = None
 ) -> list[Step]:
-    """Turn a route's legs into mission steps (see the module docstring)."""
+    """Turn a route's legs into mission steps (see the module docstring).
+
+    A car is released as soon as the robot is out of it: the drive after a ride
+    is cut after its first lane (out of the car), the release comes there, then
+    the rest of the drive. Holding the car for the whole drive kept it for
+    nobody while other robots queued for it.
+    """
     steps: list[Step] = []
-    release_after_drive: list[str] = []
+    leaving: list[str] = []
     for leg in legs:
-        if isinstance(leg, DriveLeg):
-            steps.append(DriveStep(leg.level, leg.waypoints, max_speed_mps))
-            steps.extend(ReleaseLiftStep(lift) for lift in release_after_drive)
-            release_after_drive.clear()
-        elif isinstance(leg, DoorLeg):
+        if isinstance(leg, LiftLeg):
+            steps.extend(ReleaseLiftStep(lift) for lift in leaving)
+            steps.extend(_lift_steps(steps, leg, max_speed_mps))
+            leaving = [leg.lift]
+            continue
+        if isinstance(leg, DoorLeg):
             steps.append(OpenDoorStep(leg.door))
             steps.append(DriveStep(leg.level, leg.waypoints, max_speed_mps))
             steps.append(ReleaseDoorStep(leg.door))
-            steps.extend(ReleaseLiftStep(lift) for lift in release_after_drive)
-            release_after_drive.clear()
+        elif leaving and len(leg.waypoints) > 2:
+            steps.append(DriveStep(leg.level, leg.waypoints[:2], max_speed_mps))
+            steps.extend(ReleaseLiftStep(lift) for lift in leaving)
+            leaving = []
+            steps.append(DriveStep(leg.level, leg.waypoints[1:], max_speed_mps))
         else:
-            steps.extend(_lift_steps(steps, leg, max_speed_mps))
-            release_after_drive.append(leg.lift)
-    steps.extend(ReleaseLiftStep(lift) for lift in release_after_drive)
+            steps.append(DriveStep(leg.level, leg.waypoints, max_speed_mps))
+        steps.extend(ReleaseLiftStep(lift) for lift in leaving)
+        leaving = []
+    steps.extend(ReleaseLiftStep(lift) for lift in leaving)
     return steps
 
 

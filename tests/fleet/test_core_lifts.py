@@ -7,7 +7,7 @@ import pytest
 from fleet.core.decision import AlertKind
 from fleet.core.engine import FleetCore, NewJob
 from fleet.core.model import ItemCategory, JobKind
-from fleet.core.ports import LiftMode, LiftStatus
+from fleet.core.ports import LiftMode, LiftStatus, Navigate
 from maps.loading import load_sample
 from maps.model import Building
 from planners.problem import Plan, Stop, StopKind
@@ -136,3 +136,16 @@ def test_cancel_while_waiting_for_a_door_lets_it_go(small_clinic: Building) -> N
         ("pharmacy_door", False)
     ]
     assert core.robot("r1").state.value == "idle"
+
+
+def test_the_car_is_released_once_the_robot_is_out(small_clinic: Building) -> None:
+    """The release goes out with the drive on, once the robot has left the car."""
+    world = _loaded_at_station(small_clinic)
+    world.take(world.core.confirm_handoff("j1", None, STATION_1, now=world.now))
+    world.settle()
+    assert world.status("j1") == "unloading"
+    at = next(i for i, e in enumerate(world.log) if e[0] == "change_level")
+    assert world.log[at + 1] == ("navigate", "r1", "G", ("G_lift", "G_lobby"))
+    release = [d for d in world.decisions if any(r.release for r in d.lift_requests)]
+    drives_on = [c for _, c in release[0].commands if isinstance(c, Navigate)]
+    assert [d.waypoints[0] for d in drives_on] == ["G_lobby"]

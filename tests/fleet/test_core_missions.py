@@ -28,7 +28,8 @@ DOOR = DoorLeg("door_1", "L1", ("d", "e"), 2.0, 5.0)
 
 
 def test_lift_ride_steps_in_order() -> None:
-    """Stop short of the car, call it, drive in, ride, change level, out, release."""
+    """Stop short of the car, call it, drive in, ride, change level, out, release,
+    then drive on: the car is not held for the rest of the drive."""
     steps = steps_from_legs((DRIVE_G, LIFT, DRIVE_1))
     assert steps == [
         DriveStep("G", ("a", "b")),
@@ -36,8 +37,22 @@ def test_lift_ride_steps_in_order() -> None:
         DriveStep("G", ("b", "car_g")),
         RideLiftStep("lift_1", "L1"),
         ChangeLevelStep("L1", "car_1"),
-        DriveStep("L1", ("car_1", "c", "d")),
+        DriveStep("L1", ("car_1", "c")),
         ReleaseLiftStep("lift_1"),
+        DriveStep("L1", ("c", "d")),
+    ]
+
+
+def test_the_car_is_released_before_a_door_after_the_ride() -> None:
+    """A door right after the ride: out of the car, release the car, then the door."""
+    steps = steps_from_legs((LIFT, DriveLeg("L1", ("car_1", "d"), 2.0, 2.0), DOOR))
+    assert steps[2:] == [
+        ChangeLevelStep("L1", "car_1"),
+        DriveStep("L1", ("car_1", "d")),
+        ReleaseLiftStep("lift_1"),
+        OpenDoorStep("door_1"),
+        DriveStep("L1", ("d", "e")),
+        ReleaseDoorStep("door_1"),
     ]
 
 
