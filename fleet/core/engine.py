@@ -133,6 +133,15 @@ class FleetCore:
         self._state.schedule_replan(now)
         return fx.decision()
 
+    def adopt_job(self, job: Job, *, now: float) -> None:
+        """Take in a job another process already validated and stored (a
+        follower's request): nothing to persist, a re-plan becomes due."""
+        if job.id in self._state.jobs:
+            raise Conflict(f"job {job.id!r} exists already")
+        self._call(now)
+        self._state.put_job(job)
+        self._state.schedule_replan(now)
+
     def cancel_job(
         self,
         job_id: str,

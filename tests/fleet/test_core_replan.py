@@ -6,7 +6,7 @@ import pytest
 
 from fleet.core.config import CoreConfig
 from fleet.core.engine import FleetCore, NewJob
-from fleet.core.errors import NotFound
+from fleet.core.errors import Conflict, NotFound
 from fleet.core.model import ItemCategory, JobKind, JobStatus, RobotState
 from maps.loading import load_sample
 from maps.model import Building
@@ -174,3 +174,18 @@ def test_a_stale_plan_is_checked_against_the_present(small_clinic: Building) -> 
     assert core.job("j2").robot_id == "r1"
     assert not [rid for rid, _ in decision.commands if rid == "r2"]
     assert core.missions()["r1"].job_id == "j2"
+
+
+def test_an_adopted_job_is_planned_and_a_second_adoption_conflicts(
+    small_clinic: Building,
+) -> None:
+    """A job stored by another process joins the next snapshot; twice is a Conflict."""
+    first = World(FleetCore(small_clinic, robots=[robot("r1", "G_c2")]))
+    _linen("j1", first)
+    stored = first.core.job("j1")
+    world = World(FleetCore(small_clinic, robots=[robot("r1", "G_c2")]))
+    world.core.adopt_job(stored, now=world.now)
+    assert world.core.replan_due is not None
+    assert [j.id for j in world.core.dispatch_problem(now=world.now).jobs] == ["j1"]
+    with pytest.raises(Conflict):
+        world.core.adopt_job(stored, now=world.now)
