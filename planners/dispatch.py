@@ -2,7 +2,11 @@
 
 OR-Tools by default (:mod:`planners.ortools`); when it finds nothing within the
 time limit, the greedy plan is returned with a note saying so, so the fleet always
-gets an answer in time. ``solver="greedy"`` runs the greedy baseline alone.
+gets an answer in time. The greedy plan is also the floor: when OR-Tools' plan
+costs more (:func:`planners.timeline.plan_cost`, moves away from ``previous``
+included), which a fraction of a second of search on a loaded CPU, or a warm
+start that keeps the previous plan's old routes, can produce, greedy's is
+returned, with a note. ``solver="greedy"`` runs the greedy baseline alone.
 A problem with more than ``decompose_above`` open jobs is solved in parts
 (:mod:`planners.decompose`): only the parts a new request touches are re-solved.
 """
@@ -47,20 +51,30 @@ def dispatch(
             problem,
             time_limit_s=time_limit_s,
             previous=previous,
-            solve=lambda part, limit, before: _whole(part, limit, seed, before),
+            solve=lambda part, limit, before: _search(part, limit, seed, before),
         )
-    return _whole(problem, time_limit_s, seed, previous)
+    greedy = dispatch_greedy(problem, previous=previous)
+    plan = _search(problem, time_limit_s, seed, previous, greedy)
+    if plan.objective <= greedy.objective:
+        return plan
+    note = "greedy plan kept: its objective is lower than ortools'"
+    return replace(greedy, notes=(*greedy.notes, note))
 
 
-def _whole(
-    problem: DispatchProblem, time_limit_s: float, seed: int, previous: Plan | None
+def _search(
+    problem: DispatchProblem,
+    time_limit_s: float,
+    seed: int,
+    previous: Plan | None,
+    greedy: Plan | None = None,
 ) -> Plan:
-    """OR-Tools on the whole problem; greedy when it finds nothing in time."""
+    """OR-Tools on ``problem`` (the whole or one part); greedy when it finds
+    nothing in time (``greedy``, when the caller has it already)."""
     plan = solve_ortools(
         problem, time_limit_s=time_limit_s, seed=seed, previous=previous
     )
     if plan is not None:
         return plan
-    fallback = dispatch_greedy(problem, previous=previous)
+    fallback = greedy or dispatch_greedy(problem, previous=previous)
     note = f"ortools found no solution in {time_limit_s:g} s; greedy plan used"
     return replace(fallback, notes=(*fallback.notes, note))

@@ -110,6 +110,15 @@ class Charger:
     rate_per_s: float = 1.0 / 3600.0
 
 
+#: Default ``Costs.completion_per_s`` (seconds-equivalent per second waited),
+#: chosen on the demo hospital's simulated morning (docs/benchmarks.md).
+HOSPITAL_COMPLETION_PER_S: Mapping[Priority, float] = {
+    Priority.STAT: 1.0,
+    Priority.URGENT: 0.5,
+    Priority.ROUTINE: 0.25,
+}
+
+
 @dataclass(frozen=True, slots=True)
 class Costs:
     """Weights of the objective, in seconds-equivalent."""
@@ -136,6 +145,15 @@ class Costs:
     per_robot: float = 0.0
     #: Cost per second of travel.
     travel_per_s: float = 1.0
+    #: Cost per second from ``now`` until a job's drop-off starts, by priority: the
+    #: sum of these is what lead time measures (request to drop-off, less a
+    #: constant per job). Without it a routine job due in two hours costs nothing
+    #: for waiting 100 minutes, and plans deliver late-but-in-time. The weights keep
+    #: STAT first and stay well below the lateness weights. A hospital's default;
+    #: benchmarks that count only robots and distance (Li & Lim) set it empty.
+    completion_per_s: Mapping[Priority, float] = field(
+        default_factory=lambda: dict(HOSPITAL_COMPLETION_PER_S)
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,6 +13,8 @@ because they all ask this module. The rules it encodes:
 - A pickup starts no earlier than ``ready_at`` and a drop-off no earlier than
   ``dropoff_ready_at`` (the robot waits); service times are spent at both ends;
   lateness is ``max(0, dropoff start - due_at)``.
+- A route's cost: travel, lateness and completion (drop-off start - ``now``)
+  weighted by ``problem.costs``, plus the fixed cost of a robot used.
 - Battery drains ``drain_per_m`` per metre (distances from the matrix). A charge
   stop charges to full at the charger's rate. On arrival at any stop the state of
   charge must be at least the reserve, except at a charger, where it must only be
@@ -174,6 +176,8 @@ class _Walk:
         self.travel_s = 0.0
         self.distance_m = 0.0
         self.lateness: dict[str, float] = {}
+        #: Start of each drop-off service (for ``Costs.completion_per_s``).
+        self.dropped_at: dict[str, float] = {}
         self.violations: list[Violation] = []
         for jid in robot.onboard:
             if jid not in jobs:
@@ -277,6 +281,7 @@ class _Walk:
             self.lateness[job.id] = late
             if job.due_is_hard and late > EPS:
                 self._flag("hard_due", f"job {job.id} is {late:.1f} s late (hard)")
+        self.dropped_at[job.id] = start
         departure = start + job.dropoff_service_s
         self._record(StopKind.DROPOFF, job.id, arrival, start, departure)
 
@@ -310,6 +315,9 @@ class _Walk:
         cost = costs.travel_per_s * self.travel_s
         for jid, late in self.lateness.items():
             cost += costs.lateness_per_s.get(self.jobs[jid].priority, 0.0) * late
+        for jid, start in self.dropped_at.items():
+            weight = costs.completion_per_s.get(self.jobs[jid].priority, 0.0)
+            cost += weight * max(0.0, start - self.problem.now)
         if used:
             cost += costs.per_robot
         return RouteSchedule(

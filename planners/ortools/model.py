@@ -31,6 +31,14 @@ Modelling choices (approximations are named here so the validator can judge them
 - **Battery.** A dimension of state of charge (in millionths) spent per metre, the
   robot's capacity being ``battery_soc - reserve_soc``; charging is decided before
   the model is built (see :mod:`planners.ortools.charging`).
+- **Completion.** ``Costs.completion_per_s`` (cost per second from now until a
+  drop-off starts) is a soft upper bound at 0 on the drop-off in a second time
+  dimension, ``completion``: the ``time`` dimension's drop-offs already carry the
+  lateness bound, and OR-Tools takes one soft upper bound per node. ``completion``
+  has the same transits and lower bounds as ``time`` (available, ready times), so
+  its cheapest cumuls are the earliest times, which is what the timeline prices.
+  It counts in units of :data:`COMPLETION_UNIT_S`, so weights down to 0.01 per
+  second survive integer coefficients. Without weights (Li & Lim) it is absent.
 - **Re-planning.** With a previous plan, a "reassignment" dimension counts jobs
   whose pickup a robot makes although the previous plan gave them to another
   robot; its span costs ``Costs.reassignment`` per job.
@@ -53,6 +61,9 @@ NO_ROUTE = 10**13
 HORIZON = NO_ROUTE - 1
 #: Battery dimension units per full charge.
 SOC_UNITS = 1_000_000
+#: Seconds per unit of the ``completion`` dimension (its integer weights are
+#: cost units per such unit: 0.01 seconds-equivalent per second at the least).
+COMPLETION_UNIT_S = 0.1
 
 
 @dataclass(slots=True)
@@ -182,6 +193,49 @@ def _add_windows(model: RoutingModel) -> None:
         routing.AddVariableMaximizedByFinalizer(time.CumulVar(routing.Start(vehicle)))
 
 
+def _add_completion(model: RoutingModel, seconds: np.ndarray) -> None:
+    """``Costs.completion_per_s`` on each drop-off, in a copy of the time dimension."""
+    problem, routing = model.problem, model.routing
+    weights = problem.costs.completion_per_s
+    coefficient = {
+        priority: round(weight * SCALE * COMPLETION_UNIT_S)
+        for priority, weight in weights.items()
+    }
+    if not any(coefficient.values()):
+        return
+    service = np.array([v.service_s for v in model.visits])[:, None]
+    by_speed: dict[float, int] = {}
+    for robot in model.robots:
+        if robot.speed_factor not in by_speed:
+            units = (seconds / robot.speed_factor + service) / COMPLETION_UNIT_S
+            by_speed[robot.speed_factor] = routing.RegisterTransitMatrix(
+                _int_matrix(units / SCALE, "ceil")
+            )
+    transits = [by_speed[r.speed_factor] for r in model.robots]
+    routing.AddDimensionWithVehicleTransits(
+        transits, HORIZON, HORIZON, False, "completion"
+    )
+    completion = routing.GetDimensionOrDie("completion")
+
+    def at(when: float) -> int:
+        return max(0, math.ceil((when - problem.now) / COMPLETION_UNIT_S - 1e-6))
+
+    for vehicle, robot in enumerate(problem.robots):
+        completion.CumulVar(routing.Start(vehicle)).SetMin(at(robot.available_at))
+    for node, visit in enumerate(model.visits):
+        job = visit.job
+        if job is None:
+            continue
+        cumul = completion.CumulVar(model.index(node))
+        if visit.kind is StopKind.PICKUP:
+            cumul.SetMin(at(job.ready_at))
+            continue
+        if job.dropoff_ready_at is not None:
+            cumul.SetMin(at(job.dropoff_ready_at))
+        if weight := coefficient.get(job.priority, 0):
+            completion.SetCumulVarSoftUpperBound(model.index(node), 0, weight)
+
+
 def _add_load(model: RoutingModel) -> None:
     """Compartments: +size at a pickup, -size at a drop-off, start at the onboard."""
     problem, routing = model.problem, model.routing
@@ -301,8 +355,10 @@ def build(
         if visit.job is not None:
             table = model.pickup if visit.kind is StopKind.PICKUP else model.dropoff
             table[visit.job.id] = node
-    _add_travel(model, _seconds_matrix(problem, visits))
+    seconds = _seconds_matrix(problem, visits)
+    _add_travel(model, seconds)
     _add_windows(model)
+    _add_completion(model, seconds)
     _add_load(model)
     _add_jobs(model, allowed)
     _add_battery(model)

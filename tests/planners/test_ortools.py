@@ -10,6 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from planners.ortools import SearchConfig, solve_ortools
+from planners.ortools.model import build
 from planners.problem import (
     Charger,
     Costs,
@@ -288,3 +289,27 @@ def test_new_request_joins_the_warm_start() -> None:
     assert plan is not None
     assert plan.unassigned == {}
     assert validate(grown, plan) == []
+
+
+def test_completion_cost_delivers_before_a_detour() -> None:
+    """A waiting delivery goes first instead of riding along a shorter detour."""
+    robots = [Robot("r1", "a", 0.0, capacity=2)]
+    jobs = [Job("near", "b", "a"), Job("far", "e", "b")]
+    problem = corridor(HALL, robots, jobs)
+    order = [(s.kind, s.job_id) for s in solve(problem).routes["r1"]]
+    assert order[:2] == [(StopKind.PICKUP, "near"), (StopKind.DROPOFF, "near")]
+    assert cost_of(problem, solve(problem)) == pytest.approx(brute_force(problem))
+    flat = replace(problem, costs=Costs(completion_per_s={}))
+    order = [(s.kind, s.job_id) for s in solve(flat).routes["r1"]]
+    assert order[-1] == (StopKind.DROPOFF, "near")  # carried along: 110 s of travel
+
+
+def test_no_completion_weights_no_completion_dimension() -> None:
+    """Without completion weights (Li & Lim) the model has no completion dimension."""
+    problem = two_robots(Job("j1", "b", "d"))
+    allowed = {"j1": [0, 1]}
+    names = build(problem, list(problem.jobs), allowed).routing.GetAllDimensionNames()
+    assert "completion" in names
+    flat = replace(problem, costs=Costs(completion_per_s={}))
+    model = build(flat, list(flat.jobs), allowed)
+    assert "completion" not in model.routing.GetAllDimensionNames()

@@ -131,14 +131,17 @@ def test_unreachable_leg_is_infinite():
 
 
 def test_cost_weights_lateness_by_priority_and_counts_end_leg():
-    """Cost = travel + priority-weighted lateness + per robot; end leg is travel."""
+    """Cost = travel + weighted lateness and completion + per robot; end leg too."""
     stat = Job("s", "pharmacy", "ward_b", priority=Priority.STAT, due_at=25.0)
     robot = Robot("r", "ward_a", 0.0, end="ward_a")
     costs = Costs(per_robot=1000.0)
     problem = corridor(WING, [robot], [stat], costs=costs)
     route = schedule(problem, robot, [(P, "s"), (D, "s")])
     assert route.travel_s == 60.0 and route.last_node == "ward_b"
-    assert route.cost == 60.0 + 100.0 * 5.0 + 1000.0
+    # STAT: 100 per second late, 1 per second from now to the drop-off (at 30 s)
+    assert route.cost == 60.0 + 100.0 * 5.0 + 1.0 * 30.0 + 1000.0
+    flat = corridor(WING, [robot], [stat], costs=Costs(completion_per_s={}))
+    assert schedule(flat, robot, [(P, "s"), (D, "s")]).cost == 60.0 + 500.0
     assert schedule(problem, robot, []).cost == 0.0
     assert plan_cost(problem, [route], {}) == route.cost
     assert plan_cost(problem, [], {"s": "not_scheduled"}) == 1e7
