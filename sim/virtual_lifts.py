@@ -63,7 +63,13 @@ class VirtualLifts:
             queue.append((session, level))
 
     async def release(self, lift_id: str, session: str) -> None:
-        if self._session.get(lift_id) != session:
+        """End ``session`` on the car, and withdraw its calls still queued: a robot
+        sent elsewhere while waiting must not have the car come for nobody."""
+        queue = self._queue.get(lift_id)
+        if queue is None:
+            return
+        self._queue[lift_id] = deque(call for call in queue if call[0] != session)
+        if self._session[lift_id] != session:
             return
         self._session[lift_id] = None
         self._emit(lift_id, doors_open=False)
