@@ -6,13 +6,24 @@ from dataclasses import replace
 
 from hypothesis import HealthCheck, given, settings
 
-from planners.decompose import dispatch_decomposed, split
+from planners.decompose import dispatch_decomposed, lateness, split
 from planners.dispatch import dispatch
 from planners.greedy import dispatch_greedy
-from planners.problem import Charger, DispatchProblem, Job, Plan, Robot
+from planners.problem import (
+    Charger,
+    DispatchProblem,
+    Job,
+    Plan,
+    Priority,
+    Robot,
+    StopKind,
+)
+from planners.timeline import schedule
 from planners.validate import validate
 from tests.planners.conftest import WING
 from tests.planners.strategies import corridor, dispatch_problems
+
+P, D = StopKind.PICKUP, StopKind.DROPOFF
 
 
 def _greedy(problem: DispatchProblem, limit: float, previous: Plan | None) -> Plan:
@@ -110,3 +121,38 @@ def test_dispatch_decomposes_large_problems_with_ortools():
     assert plan.solver.startswith("decomposed(")
     assert validate(problem, plan) == []
     _covered_once(problem, plan)
+
+
+def test_a_cluster_plan_later_than_greedy_is_not_kept():
+    """A solver's plan that makes a STAT job later than greedy's loses to greedy."""
+    robots = [Robot("r1", "ward_a", 0.0, capacity=1)]
+    jobs = [
+        Job("stat", "pharmacy", "ward_b", priority=Priority.STAT, due_at=40.0),
+        Job("routine", "pharmacy", "lab", due_at=3600.0),
+    ]
+    problem = corridor(WING, robots, jobs)
+
+    def late_but_cheap(part: DispatchProblem, limit: float, prev: Plan | None):
+        """Routine first (the STAT job late), claiming a lower objective."""
+        del limit, prev
+        visits = [(P, "routine"), (D, "routine"), (P, "stat"), (D, "stat")]
+        route = schedule(part, part.robots[0], visits)
+        return Plan({"r1": route.stops}, {}, objective=0.0, solver="late")
+
+    plan = dispatch_decomposed(problem, time_limit_s=1.0, solve=late_but_cheap)
+    assert plan.solver == "decomposed(greedy)"
+    assert lateness(problem, plan) == (0.0, 0.0)
+
+
+def test_cold_jobs_go_to_the_cluster_of_their_greedy_robot():
+    """Without a previous plan, each job joins the cluster greedy's robot is in."""
+    problem = _ward(robots=6, jobs=12)
+    owner = {
+        s.job_id: rid
+        for rid, stops in dispatch_greedy(problem).routes.items()
+        for s in stops
+        if s.job_id is not None
+    }
+    for cluster in split(problem, None, cluster_robots=2):
+        mine = {r.id for r in cluster.problem.robots}
+        assert all(owner[job.id] in mine for job in cluster.problem.jobs)
