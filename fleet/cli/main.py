@@ -1,25 +1,74 @@
-"""The ``porter`` command: one typer app, one sub-app per area."""
+"""The ``porter`` command: one typer app, one sub-app per area.
+
+The sub-apps are imported only when their command runs (or for ``--help``):
+``porter serve`` should not pay for matplotlib, the simulator and the map
+importer before it can start serving, nor ``porter token`` for any of it.
+"""
 
 from __future__ import annotations
 
-import typer
+import importlib
 
-from fleet.cli.map_commands import map_app
-from fleet.cli.ros_cmds import sim_rosbridge
-from fleet.cli.serve_cmds import serve, token_app
-from fleet.cli.sim_cmds import sim_app
+import click
+import typer
+from typer.core import TyperGroup
+
+#: Sub-command name -> (module, attribute): a Typer app, or a function that
+#: returns one.
+LAZY = {
+    "map": ("fleet.cli.map_commands", "map_app"),
+    "sim": ("fleet.cli.main", "sim_commands"),
+    "token": ("fleet.cli.serve_cmds", "token_app"),
+}
+
+
+class LazyGroup(TyperGroup):
+    """A click group whose sub-commands load on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(super().list_commands(ctx)) | set(LAZY))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in LAZY:
+            return super().get_command(ctx, cmd_name)
+        module, attribute = LAZY[cmd_name]
+        target = getattr(importlib.import_module(module), attribute)
+        sub_app = target() if not isinstance(target, typer.Typer) else target
+        command = typer.main.get_command(sub_app)
+        command.name = cmd_name
+        return command
+
+
+def sim_commands() -> typer.Typer:
+    """``porter sim``: the simulator, and the virtual ROS world for ROS tests."""
+    from fleet.cli.ros_cmds import sim_rosbridge
+    from fleet.cli.sim_cmds import sim_app
+
+    sim_app.command("rosbridge")(sim_rosbridge)
+    return sim_app
+
+
+def _serve_command() -> None:
+    from fleet.cli.serve_cmds import serve
+
+    app.command("serve")(serve)
+
 
 app = typer.Typer(
     name="porter",
     help="Porter: hospital robot and logistics fleet manager.",
     no_args_is_help=True,
     add_completion=False,
+    cls=LazyGroup,
 )
-app.add_typer(map_app, name="map")
-app.command("serve")(serve)
-app.add_typer(token_app, name="token")
-app.add_typer(sim_app, name="sim")
-sim_app.command("rosbridge")(sim_rosbridge)
+
+
+@app.callback()
+def porter() -> None:
+    """Porter: hospital robot and logistics fleet manager."""
+
+
+_serve_command()
 
 
 if __name__ == "__main__":
