@@ -15,7 +15,7 @@ from maps.graph import EdgeTable
 from maps.rules import Rules
 
 if TYPE_CHECKING:
-    from maps.routing import Router
+    from maps.routing import Penalised, Router
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +85,7 @@ class Route:
 
 
 def build_route(
-    router: Router, rules: Rules, start: str, goal: str, path: list[int]
+    router: Router, rules: Rules | Penalised, start: str, goal: str, path: list[int]
 ) -> Route:
     """The :class:`Route` along ``path`` (waypoint indices) under ``rules``."""
     table, times = router.table, router.times(rules)

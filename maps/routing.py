@@ -1,6 +1,8 @@
 """Routes through a building that honour its zone rules, lifts and doors.
 
-``route(building, start, goal, load=..., robot=..., hour=...)`` answers one trip.
+``route(building, start, goal, load=..., robot=..., hour=...)`` answers one trip;
+``lift_penalty_s`` adds seconds to the rides of some lifts (the fleet core's
+expected extra wait for a car with a queue), so a route may take a quieter car.
 A :class:`Router` holds what many queries share: the edge arrays of the
 navigation graph, the edge costs per set of rules, the level-by-level overlay
 (:mod:`maps.overlay`) and recent shortest-path trees.
@@ -14,7 +16,8 @@ the rule that blocks the trip.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from itertools import pairwise
 from typing import TypeVar
 
@@ -28,12 +31,37 @@ from maps.overlay import LevelOverlay, tree_path
 from maps.refusal import refusal
 from maps.rules import RobotProfile, Rules, edge_times, rules_for
 
-__all__ = ["RobotProfile", "Route", "Router", "route", "router_for"]
+__all__ = ["Penalised", "RobotProfile", "Route", "Router", "route", "router_for"]
 
 _TREES_KEPT = 64
 #: Edge costs and overlays kept per router: one per load/robot/hour combination.
 _RULES_KEPT = 16
 _ROUTERS_KEPT = 8
+
+
+@dataclass(frozen=True, slots=True)
+class Penalised:
+    """Rules plus whole seconds added to every ride of some lifts. Hashable."""
+
+    rules: Rules
+    #: (lift id, seconds) pairs, sorted; only positive penalties.
+    lift_s: tuple[tuple[str, int], ...]
+
+
+RouteRules = Rules | Penalised
+
+
+def penalised(rules: Rules, lift_penalty_s: Mapping[str, float] | None) -> RouteRules:
+    """``rules`` with the lift penalties (rounded to whole seconds), or ``rules``
+    itself when there is none, so unpenalised queries share the usual caches."""
+    pairs = tuple(
+        sorted(
+            (lift, round(seconds))
+            for lift, seconds in (lift_penalty_s or {}).items()
+            if round(seconds) > 0
+        )
+    )
+    return Penalised(rules, pairs) if pairs else rules
 
 
 class Router:
@@ -63,6 +91,15 @@ class Router:
         self._overlays: OrderedDict[Rules, LevelOverlay] = OrderedDict()
         self._trees: OrderedDict[tuple[Rules, int], tuple[np.ndarray, np.ndarray]]
         self._trees = OrderedDict()
+        #: Lift edges by lift id (for penalties).
+        lift_of = np.asarray([lift or "" for lift in self.table.lift])
+        self.lift_edges: dict[str, np.ndarray] = {
+            lift.id: np.flatnonzero(lift_of == lift.id) for lift in building.lifts
+        }
+        # Penalised rules change with the lift queues: their own small caches,
+        # so they never push out the dispatcher's matrices' overlays.
+        self._pen_times: OrderedDict[Penalised, np.ndarray] = OrderedDict()
+        self._pen_overlays: OrderedDict[Penalised, LevelOverlay] = OrderedDict()
 
     def waypoint_of(self, location: str) -> str:
         """The waypoint of a place id, or the waypoint id itself."""
@@ -75,8 +112,12 @@ class Router:
             f"no place or waypoint named {location!r}"
         )
 
-    def times(self, rules: Rules) -> np.ndarray:
+    def times(self, rules: RouteRules) -> np.ndarray:
         """Seconds per edge under ``rules`` (``inf``: forbidden). Read-only."""
+        if isinstance(rules, Penalised):
+            return _remember(
+                self._pen_times, rules, lambda: self._penalise(rules), _RULES_KEPT
+            )
 
         def compute() -> np.ndarray:
             times = edge_times(self.table, self.quiet_caps, rules)
@@ -85,17 +126,31 @@ class Router:
 
         return _remember(self._times, rules, compute, _RULES_KEPT)
 
-    def overlay(self, rules: Rules) -> LevelOverlay:
+    def _penalise(self, key: Penalised) -> np.ndarray:
+        times = self.times(key.rules).copy()
+        for lift, seconds in key.lift_s:
+            if lift in self.lift_edges:
+                times[self.lift_edges[lift]] += seconds
+        times.setflags(write=False)
+        return times
+
+    def overlay(self, rules: RouteRules) -> LevelOverlay:
         """Level graphs and portal-to-portal times under ``rules`` (cached)."""
+        cache: OrderedDict[RouteRules, LevelOverlay] = (
+            self._pen_overlays if isinstance(rules, Penalised) else self._overlays  # type: ignore[assignment]
+        )
         return _remember(
-            self._overlays,
+            cache,
             rules,
             lambda: LevelOverlay(self.table, self.node_level, self.times(rules)),
             _RULES_KEPT,
         )
 
-    def tree(self, rules: Rules, source: int) -> tuple[np.ndarray, np.ndarray]:
+    def tree(self, rules: RouteRules, source: int) -> tuple[np.ndarray, np.ndarray]:
         """Seconds from ``source`` to every waypoint of its level, and predecessors."""
+        if isinstance(rules, Penalised):
+            # Penalties are on rides, never inside a level: the same tree.
+            rules = rules.rules
         graph = self.overlay(rules).level_graph
         return _remember(
             self._trees,
@@ -104,7 +159,7 @@ class Router:
             _TREES_KEPT,
         )
 
-    def path(self, rules: Rules, start: str, goal: str) -> list[int] | None:
+    def path(self, rules: RouteRules, start: str, goal: str) -> list[int] | None:
         """The quickest legal waypoint path (indices), or ``None``."""
         s, g = self.table.node_index[start], self.table.node_index[goal]
         overlay = self.overlay(rules)
@@ -140,14 +195,20 @@ class Router:
         load: str | LoadClass | None = None,
         robot: RobotProfile | None = None,
         hour: float | None = None,
+        lift_penalty_s: Mapping[str, float] | None = None,
     ) -> Route:
-        """The quickest legal route; :class:`NoRouteError` names the blocking rule."""
+        """The quickest legal route; :class:`NoRouteError` names the blocking rule.
+
+        ``lift_penalty_s``: seconds added to each ride of a lift (by id); the
+        route's lift legs include them, as they include the expected wait.
+        """
         rules = rules_for(self.building, load, robot, hour)
+        key = penalised(rules, lift_penalty_s)
         start_wp, goal_wp = self.waypoint_of(start), self.waypoint_of(goal)
-        path = self.path(rules, start_wp, goal_wp)
+        path = self.path(key, start_wp, goal_wp)
         if path is None:
             raise refusal(self, rules, start, goal, load, robot, hour)
-        return build_route(self, rules, start, goal, path)
+        return build_route(self, key, start, goal, path)
 
 
 K = TypeVar("K")
@@ -193,14 +254,19 @@ def route(
     load: str | LoadClass | None = None,
     robot: RobotProfile | None = None,
     hour: float | None = None,
+    lift_penalty_s: Mapping[str, float] | None = None,
 ) -> Route:
     """The quickest legal route from ``start`` to ``goal`` (place or waypoint ids).
 
     ``load`` is an item category (``"waste"``, ``"medication"``...) or a
     :class:`LoadClass`; ``robot`` brings capabilities, speed and whether it may
     ride lifts (``None``: no capabilities, lane speeds, lifts allowed); ``hour``
-    decides which quiet zones are in force (``None``: all, the safe assumption).
+    decides which quiet zones are in force (``None``: all, the safe assumption);
+    ``lift_penalty_s`` adds seconds to every ride of the lifts it names (the
+    caller's expected extra wait for a busy car; ``maps`` itself knows no queue).
     Raises :class:`~maps.errors.NoRouteError` naming the rule that blocks, and
     ``ValueError`` for an unknown place, waypoint or load.
     """
-    return router_for(building).route(start, goal, load=load, robot=robot, hour=hour)
+    return router_for(building).route(
+        start, goal, load=load, robot=robot, hour=hour, lift_penalty_s=lift_penalty_s
+    )

@@ -6,12 +6,19 @@ categories; on the way to fetch waste the robot is still clean); else whatever i
 on board. A robot let into a restricted zone by its last load leaves it the same
 way. No legal route is an alert, and the job goes back to the planner (or to
 recovery if it is on board).
+
+Lifts are chosen with their queues in mind: each lift's rides cost, on top of the
+map's expected wait, one car session per other robot of the fleet holding it,
+waiting for it or with a ride of it ahead in its mission (and per session the car
+reports that is not ours). So two cars side by side share the traffic, and a
+robot takes a quiet car a little further away rather than queue.
 """
 
 from __future__ import annotations
 
 from fleet.core.decision import Alert, AlertKind, Effects
 from fleet.core.missions import (
+    CallLiftStep,
     DockStep,
     HoldStep,
     Mission,
@@ -23,9 +30,12 @@ from fleet.core.missions import (
 from fleet.core.model import ItemCategory, JobKind, JobStatus
 from fleet.core.state import NOT_LOADED, ON_ROBOT, FleetState, change_job
 from maps.errors import NoRouteError
+from maps.model import Lift
 from maps.routing import RobotProfile, route
 
 DIRTY = frozenset({ItemCategory.WASTE, ItemCategory.SOILED_LINEN})
+#: Seconds a robot takes to drive into a car and out again (maps have no figure).
+BOARDING_S = 15.0
 
 
 def build_mission(
@@ -45,11 +55,13 @@ def build_mission(
     dirty = load in {c.value for c in DIRTY}
     loads = dict.fromkeys([load] if dirty else [load, state.last_load.get(robot_id)])
     found, why = None, ""
+    penalties = lift_penalties(state, robot_id)
     for attempt in loads:
         try:
             found = route(
-                state.building, robot.waypoint, goal, load=attempt, robot=profile
-            )
+                state.building, robot.waypoint, goal, load=attempt, robot=profile,
+                lift_penalty_s=penalties,
+            )  # fmt: skip
             break
         except (NoRouteError, ValueError) as error:
             # ValueError: the robot stands on no known waypoint (it never reported).
@@ -71,6 +83,43 @@ def build_mission(
         state.mission_id(robot_id), robot_id, purpose, goal, tuple(steps),
         job_id, found.time_s,
     )  # fmt: skip
+
+
+def lift_penalties(state: FleetState, robot_id: str) -> dict[str, float]:
+    """Expected extra seconds of waiting for each lift, from the sessions ahead of
+    ``robot_id``: the other robots holding or calling the car, or with a ride of it
+    still ahead in their mission, and sessions the car reports that are not ours.
+    One session keeps the car :func:`session_s`; a car for several robots shares
+    its sessions among them (at best)."""
+    ahead: dict[str, set[str]] = {}
+    for other, run in state.runs.items():
+        if other == robot_id:
+            continue
+        lifts = set(run.lifts_held)
+        lifts.update(
+            step.lift
+            for step in run.mission.steps[run.index :]
+            if isinstance(step, CallLiftStep)
+        )
+        for lift in lifts:
+            ahead.setdefault(lift, set()).add(other)
+    for lift_id, status in state.lifts.items():
+        for session in (status.session, *status.sessions):
+            if session is not None and session != robot_id:
+                ahead.setdefault(lift_id, set()).add(session)
+    lifts = {lift.id: lift for lift in state.building.lifts}
+    return {
+        lift_id: len(sessions) * session_s(lifts[lift_id]) / lifts[lift_id].capacity
+        for lift_id, sessions in ahead.items()
+        if lift_id in lifts
+    }
+
+
+def session_s(lift: Lift) -> float:
+    """Seconds one robot's session keeps a car: the call (doors, half the shaft),
+    driving in, the ride (doors, half the shaft), driving out."""
+    shaft_s = lift.seconds_per_level * max(len(lift.stops) - 1, 1)
+    return 4 * lift.door_time_s + shaft_s + BOARDING_S
 
 
 def _unroutable(

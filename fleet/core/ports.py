@@ -124,6 +124,13 @@ class LiftStatus:
     #: The session (robot id) the lift currently serves, if any.
     session: str | None = None
     moving: bool = False
+    #: Every session a car for several robots serves at once (``session`` first).
+    #: Empty when the lift reports one session only, as Open-RMF's LiftState does.
+    sessions: tuple[str, ...] = ()
+
+    def serves(self, robot_id: str) -> bool:
+        """Whether the car currently serves ``robot_id``'s session."""
+        return robot_id == self.session or robot_id in self.sessions
 
 
 class LiftPort(Protocol):
