@@ -28,6 +28,10 @@ class SlicedTravelTimes(TravelTimes):
         super().__init__(building)
         self._waypoints = tuple(w.id for w in building.waypoints)
         self._full: dict[tuple[object, ...], PlaceMatrix] = {}
+        self._row = {w: i for i, w in enumerate(self._waypoints)}
+        #: The last node list asked for and its rows (a snapshot asks once per
+        #: load class for the same nodes).
+        self._rows: tuple[tuple[str, ...], np.ndarray] = ((), np.zeros(0, dtype=int))
 
     def matrix(
         self,
@@ -58,8 +62,9 @@ class SlicedTravelTimes(TravelTimes):
                 hour=hour,
                 robot=robot,
             )
-        full = self._full[key]
-        router = self.router
-        rows = np.asarray([full.index(router.waypoint_of(n)) for n in nodes])
-        grid = np.ix_(rows, rows)
-        return PlaceMatrix(tuple(nodes), full.times[grid], full.distances[grid])
+        full, nodes = self._full[key], tuple(nodes)
+        if self._rows[0] != nodes:
+            of, row = self.router.waypoint_of, self._row
+            self._rows = (nodes, np.asarray([row[of(n)] for n in nodes], dtype=int))
+        grid = np.ix_(self._rows[1], self._rows[1])
+        return PlaceMatrix(nodes, full.times[grid], full.distances[grid])

@@ -48,7 +48,7 @@ def build_problem(
     robots = [_robot(state, rid, now) for rid in sorted(state.robots)]
     planned = tuple(r for r in robots if r is not None)
     eligible = {r.id for r in planned}
-    jobs = tuple(_job(state, job) for job in _snapshot_jobs(state, eligible))
+    jobs = _planner_jobs(state, _snapshot_jobs(state, eligible))
     chargers = tuple(
         p.Charger(place.waypoint, place.docks)
         for place in state.building.places_of_kind(PlaceKind.CHARGER)
@@ -97,6 +97,20 @@ def _snapshot_jobs(state: FleetState, eligible: set[str]) -> list[Job]:
     return sorted(chosen.values(), key=lambda j: (j.created_at, j.id))
 
 
+def _planner_jobs(state: FleetState, jobs: list[Job]) -> tuple[p.Job, ...]:
+    """The planner's view of ``jobs``, reusing the last snapshot's for jobs that
+    did not change (a re-plan sees mostly the same jobs as the one before)."""
+    guide = _guide_size(state)
+    known, fresh = state.planner_jobs, {}
+    for job in jobs:
+        seen = known.get(job.id)
+        if seen is None or seen[0] is not job or seen[1] != guide:
+            seen = (job, guide, _job(state, job, guide))
+        fresh[job.id] = seen
+    state.planner_jobs = fresh
+    return tuple(seen[2] for seen in fresh.values())
+
+
 def _open(job: Job, eligible: set[str]) -> bool:
     if job.status in ON_ROBOT:
         return job.robot_id in eligible
@@ -125,7 +139,7 @@ def _robot(state: FleetState, robot_id: str, now: float) -> p.Robot | None:
     )
 
 
-def _job(state: FleetState, job: Job) -> p.Job:
+def _job(state: FleetState, job: Job, guide_size: int) -> p.Job:
     place, config = state.building.place, state.config
     pickup, dropoff = place(job.pickup).waypoint, place(job.dropoff).waypoint
     if job.status == JobStatus.RETURNING:
@@ -136,7 +150,7 @@ def _job(state: FleetState, job: Job) -> p.Job:
         pickup=pickup,
         dropoff=dropoff,
         kind=job.kind,
-        size=_guide_size(state) if guidance else job.compartments,
+        size=guide_size if guidance else job.compartments,
         requires=job.requires,
         priority=job.priority,
         ready_at=job.ready_at or 0.0,

@@ -20,6 +20,7 @@ from fleet.core.model import Job, JobStatus, Priority, Robot, RobotState
 from fleet.core.ports import DoorStatus, LiftStatus
 from fleet.core.runner import Run, World
 from maps.model import Building
+from planners.problem import Job as PlannerJob
 from planners.problem import Plan, Stop
 
 #: The core's own name in audit events.
@@ -67,6 +68,9 @@ class FleetState:
     #: first (kept by put_job/drop_job): the planner's snapshot takes from the
     #: front without walking a backlog.
     waiting: dict[Priority, dict[str, None]] = field(default_factory=dict)
+    #: The last snapshot's planner jobs: job id -> (the core's job, guide size,
+    #: the planner's job), reused while the core's job is the same object.
+    planner_jobs: dict[str, tuple[Job, int, PlannerJob]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for job in sorted(self.jobs.values(), key=lambda j: (j.created_at, j.id)):
