@@ -115,14 +115,14 @@ def _release_if_unwanted(state: FleetState, fx: Effects, status: LiftStatus) -> 
     A stale call (the robot was sent elsewhere while queued for the car) would
     otherwise hold the lift for nobody and block every other robot.
     """
-    session = status.session
-    if session is None or session not in state.robots:
-        return
-    run = state.runs.get(session)
-    if run is None or status.lift_id not in run.lifts_held:
-        fx.lift_requests.append(
-            LiftRequest(status.lift_id, None, session, release=True)
-        )
+    for session in dict.fromkeys((status.session, *status.sessions)):
+        if session is None or session not in state.robots:
+            continue
+        run = state.runs.get(session)
+        if run is None or status.lift_id not in run.lifts_held:
+            fx.lift_requests.append(
+                LiftRequest(status.lift_id, None, session, release=True)
+            )
 
 
 def _known_waypoint(state: FleetState, waypoint: str) -> bool:

@@ -116,7 +116,7 @@ def lift_ready(status: LiftStatus | None, level: str, robot_id: str) -> bool:
         and status.mode not in LIFT_BLOCKED
         and status.level == level
         and status.doors_open
-        and status.session == robot_id
+        and status.serves(robot_id)
         and not status.moving
     )
 
@@ -192,9 +192,12 @@ def forget_session(world: World, lift_id: str, robot_id: str) -> None:
     """After releasing a car, its last report ("open for this robot") is stale:
     the next call must wait for a fresh one."""
     status = world.lifts.get(lift_id)
-    if status is not None and status.session == robot_id:
+    if status is not None and status.serves(robot_id):
         world.lifts[lift_id] = dataclasses.replace(
-            status, session=None, doors_open=False
+            status,
+            session=None if status.session == robot_id else status.session,
+            sessions=tuple(s for s in status.sessions if s != robot_id),
+            doors_open=False,
         )
 
 
