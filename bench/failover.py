@@ -50,7 +50,7 @@ class RosbridgeProcess:
 
     folder: Path
     robots: int = 3
-    speed: float = 50.0
+    speed: float = 100.0
     port: int = field(default_factory=free_port)
     process: subprocess.Popen[bytes] | None = None
 
@@ -86,6 +86,11 @@ class FleetPorter(PorterProcess):
     fleet_file: Path | None = None
 
     def start(self, *, timeout_s: float = 60.0) -> float:
+        self.spawn()
+        return self.wait_ready(timeout_s)
+
+    def spawn(self) -> None:
+        """Start the process without waiting for it."""
         assert self.fleet_file is not None
         command = [
             sys.executable, "-m", "fleet.cli.main", "serve",
@@ -99,6 +104,9 @@ class FleetPorter(PorterProcess):
             command, cwd=self.log_path.parent, stdout=log, stderr=log, env=env
         )
         log.close()
+
+    def wait_ready(self, timeout_s: float = 60.0) -> float:
+        assert self.process is not None, "not spawned"
         return wait_ready(self.url, self.process, timeout_s)
 
     @property
@@ -118,9 +126,15 @@ def cluster(
     try:
         bridge.start()
         for n in range(processes):
-            porters.append(new_porter(database_url, folder, bridge, f"porter-{n}"))
-            if n == 0:
-                _wait(lambda: porters[0].leading, 30, "the first process to lead")
+            porter = FleetPorter(
+                database_url, folder / f"porter-{n}.log", fleet_file=bridge.fleet_file
+            )
+            porters.append(porter)
+            porter.spawn()
+            if n == 0:  # the others start while it starts: it leads, they follow
+                _wait(lambda: porters[0].leading, 60, "the first process to lead")
+        for porter in porters:
+            porter.wait_ready()
         yield bridge, porters
     finally:
         for porter in porters:
@@ -343,7 +357,7 @@ def main(argv: list[str] | None = None) -> int:
         f"{load[2]:.1f} (1/5/15 min) at the end: the CPU was shared with other "
         "engineers' work.",
         "- PostgreSQL, two `porter serve --fleet` processes (greedy dispatcher) and a "
-        "virtual rosbridge with 3 Nav2 robots at 50x in its own process; each round "
+        "virtual rosbridge with 3 Nav2 robots at 100x in its own process; each round "
         "kill -9 of the leader once a robot carries a job, 3 requests to the "
         "survivor at once, a new follower started after.",
         "- Kill -> advisory lock held by the survivor: "
