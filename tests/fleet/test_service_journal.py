@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -17,8 +16,9 @@ from fleet.store import Store, open_store
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    opened = open_store(f"sqlite:///{tmp_path / 'porter.db'}")
+def store(database_url: str) -> Iterator[Store]:
+    """The store on each database: a SQLite file and PostgreSQL."""
+    opened = open_store(database_url)
     yield opened
     opened.close()
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
-from pathlib import Path
 
 import pytest
 
@@ -50,11 +49,11 @@ class SlowPlanner:
                 self.running -= 1
 
 
-def test_a_burst_of_requests_is_planned_one_run_at_a_time(tmp_path: Path) -> None:
+def test_a_burst_of_requests_is_planned_one_run_at_a_time(database_url: str) -> None:
     """Twenty requests during slow re-plans: never two runs at once, all planned."""
     building = load_sample("demo_hospital")
     travel = TravelTimes(building)
-    store = open_store(f"sqlite:///{tmp_path / 'porter.db'}")
+    store = open_store(database_url)
     planner = SlowPlanner(delay_s=0.2)
     config = CoreConfig(replan_debounce_s=0.0)
     service = FleetService(
