@@ -93,6 +93,7 @@ def to_problem(instance: Instance) -> DispatchProblem:
         unassigned={p: UNSERVED for p in Priority},
         per_robot=PER_ROBOT,
         reassignment=0.0,
+        completion_per_s={},  # robots then distance: no cost for finishing late
     )
     return DispatchProblem(0.0, robots, jobs, travel, costs=costs)
 
