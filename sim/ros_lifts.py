@@ -6,6 +6,15 @@ They stand where a site's Open-RMF lift and door adapters stand: they take
 (:class:`sim.virtual_lifts.VirtualLifts`, :class:`~sim.virtual_lifts.VirtualDoors`).
 A lift can be put in FIRE, EMERGENCY or OFFLINE mode (it then ignores requests),
 and a door taken offline, to test what the fleet does about it.
+
+One session per car, as the real interface has it: a ``LiftRequest`` carries one
+``session_id`` and ``LiftState.session_id`` names the one session granted the
+car until it sends ``REQUEST_END_SESSION``; the request names only the floor the
+car should go to now, not where the robot will ride next. So a car for several
+robots cannot be shared through Open-RMF's lift messages session by session
+(Porter's own lift port can: ``LiftStatus.sessions``, as the simulator's cars
+do); sharing one would take a single fleet-level session for the robots riding
+together, which Porter does not do.
 """
 
 from __future__ import annotations
