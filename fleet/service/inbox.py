@@ -8,7 +8,9 @@ job it wrote. :class:`LeaderInbox` is the leader's side: it polls the pending
 commands oldest first, runs each through the service as if the call had come to
 its own API, and writes the answer (ok, or the domain error) back. A follower
 waits for the answer with :func:`ask_leader`, up to a bounded time, and gives up
-with :class:`NoLeader` (503) when no leader answers.
+with :class:`NoLeader` (503) when no leader answers. The leader claims a command
+before acting on it and a follower can only withdraw an unclaimed one, so a 503
+means the command was not carried out.
 
 Nothing secret goes into a command: a follower checks a PIN itself (scrypt, in a
 thread) and sends only the outcome, as the core's ``PinCheck``.
@@ -77,6 +79,8 @@ class CommandBox(Protocol):
 
     def pending(self, limit: int = 100) -> list[tuple[str, str, dict[str, Any]]]: ...
 
+    def take(self, command_id: str) -> bool: ...
+
     def answer(
         self, command_id: str, answer: dict[str, Any], *, now: float
     ) -> None: ...
@@ -108,20 +112,22 @@ async def ask_leader(
     command_id = await asyncio.to_thread(box.submit, kind, payload, now=now)
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout_s
+    taken = False
     while True:
         answer = await asyncio.to_thread(box.answer_of, command_id)
-        if answer is None and loop.time() >= deadline:
-            if await asyncio.to_thread(box.withdraw, command_id):
-                raise NoLeader(
-                    f"no dispatching Porter process answered within {timeout_s:g} s "
-                    f"({kind}); try again shortly"
-                )
-            answer = await asyncio.to_thread(box.answer_of, command_id)
         if answer is not None:
             error = error_from(answer)
             if error is not None:
                 raise error
             return
+        if loop.time() >= deadline:
+            if taken or await asyncio.to_thread(box.withdraw, command_id):
+                raise NoLeader(
+                    f"no dispatching Porter process answered within {timeout_s:g} s "
+                    f"({kind}); try again shortly"
+                )
+            # The leader took it just now: give it as long again to answer.
+            taken, deadline = True, loop.time() + timeout_s
         await asyncio.sleep(poll_s)
 
 
@@ -165,6 +171,8 @@ class LeaderInbox:
         """Carry out and answer every pending command; how many there were."""
         pending = await asyncio.to_thread(self.box.pending)
         for command_id, kind, payload in pending:
+            if not await asyncio.to_thread(self.box.take, command_id):
+                continue  # withdrawn by a follower that stopped waiting
             answer = await self._carry_out(kind, payload)
             await asyncio.to_thread(
                 self.box.answer, command_id, answer, now=self.service.clock.now()

@@ -45,6 +45,7 @@ from fleet.store.schema import jobs as job_table
 __all__ = ["PENDING", "SqlCommandBox", "commands"]
 
 PENDING = "pending"
+TAKEN = "taken"
 ANSWERED = "answered"
 
 commands = Table(
@@ -123,6 +124,23 @@ class SqlCommandBox:
         ):
             return [(r.id, r.kind, r.payload) for r in connection.execute(statement)]
 
+    def take(self, command_id: str) -> bool:
+        """Claim a pending command for carrying out; ``False`` if it was withdrawn.
+
+        After this the follower can no longer withdraw it, so a command is
+        either carried out and answered or never carried out at all.
+        """
+        with (
+            unavailable_on_failure(self.engine),
+            begin_write(self.engine) as connection,
+        ):
+            result = connection.execute(
+                update(commands)
+                .where(commands.c.id == command_id, commands.c.status == PENDING)
+                .values(status=TAKEN)
+            )
+            return bool(result.rowcount)
+
     def answer(self, command_id: str, answer: dict[str, Any], *, now: float) -> None:
         """Record the leader's answer (the command is then done)."""
         with (
@@ -150,9 +168,9 @@ class SqlCommandBox:
         return dict(row.answer or {})
 
     def withdraw(self, command_id: str) -> bool:
-        """Drop a command nobody answered in time; whether it was still pending.
+        """Drop a command nobody took in time; whether it was still pending.
 
-        ``False`` means the leader took it after all (read its answer).
+        ``False`` means the leader took it after all (wait for its answer).
         """
         with (
             unavailable_on_failure(self.engine),
