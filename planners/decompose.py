@@ -17,7 +17,11 @@ costs seconds to build and to read back before any search (measured in
   two docks may serve two clusters with one each), so clusters can never overbook
   a dock between them. With fewer docks than clusters, robots low on battery
   (within :data:`LOW_MARGIN` of their reserve) are dealt only to clusters that
-  hold a dock, before the others.
+  hold a dock, before the others; so are robots that charge in the previous
+  plan (cold: in greedy's plan of the whole problem), to a cluster holding a dock
+  of the charger they use, so a cluster's own greedy plan can charge them as the
+  whole plan does (a robot dealt to a cluster without docks was left unable to
+  charge, and its cluster's plans late: 5 min at 200 x 2,000).
 - **Jobs**: a job on board, or routed in ``previous``, stays with its robot's
   cluster (plans stay stable). Without a previous plan, every job goes to the
   cluster of the robot that greedy gives it in a plan of the *whole* problem
@@ -168,14 +172,16 @@ def split(
     """The clusters of ``problem``; a cluster is dirty if it got a new job."""
     k = max(1, math.ceil(len(problem.robots) / cluster_robots))
     docks = _deal_docks(problem.chargers, k)
-    fleets = _deal_robots(problem.robots, k, [n for n in range(k) if docks[n]])
+    # Cold: the whole problem's greedy plan says who serves what and who charges.
+    base = previous if previous is not None else dispatch_greedy(problem)
+    fleets = _deal_robots(problem.robots, docks, _charging(base))
     cluster_of = {robot.id: n for n, fleet in enumerate(fleets) for robot in fleet}
     routed = _routed(previous)
     jobs: list[list[Job]] = [[] for _ in range(k)]
     dirty = [previous is None] * k
     onboard = {jid: robot.id for robot in problem.robots for jid in robot.onboard}
     chooser = _Chooser(problem, fleets, previous)
-    greedy = {} if previous is not None else _routed(dispatch_greedy(problem))
+    greedy = {} if previous is not None else _routed(base)
     # Most urgent first, so a STAT job sees robots not yet booked by routine work.
     urgency = sorted(problem.jobs, key=lambda j: (j.priority, j.ready_at, j.created_at))
     for job in urgency:
@@ -199,24 +205,51 @@ def split(
 
 
 def _deal_robots(
-    robots: Sequence[Robot], k: int, docked: list[int]
+    robots: Sequence[Robot],
+    docks: list[tuple[Charger, ...]],
+    charging: dict[str, str],
 ) -> list[list[Robot]]:
-    """Low robots dealt over clusters with docks; then each capability group
-    round-robin, continuing from cluster to cluster."""
+    """Robots that charge (in ``charging``: robot id -> charger node) or are low,
+    dealt over the clusters holding a dock (of that charger when there is one);
+    then each capability group round-robin, continuing from cluster to cluster."""
+    k = len(docks)
     fleets: list[list[Robot]] = [[] for _ in range(k)]
-    low = [r for r in robots if docked and _low(r)]
-    for turn, robot in enumerate(low):
-        fleets[docked[turn % len(docked)]].append(robot)
+    docked = [n for n in range(k) if docks[n]]
+    holders = {
+        node: [n for n in docked if any(c.node == node for c in docks[n])]
+        for node in set(charging.values())
+    }
+    first = [r for r in robots if docked and (r.id in charging or _low(r))]
+    dealt: dict[tuple[int, ...], int] = defaultdict(int)
+    for robot in first:
+        among = tuple(holders.get(charging.get(robot.id, ""), ()) or docked)
+        fleets[among[dealt[among] % len(among)]].append(robot)
+        dealt[among] += 1
     groups: dict[tuple[frozenset[str], int], list[Robot]] = defaultdict(list)
+    chosen = {robot.id for robot in first}
     for robot in robots:
-        if not (docked and _low(robot)):
+        if robot.id not in chosen:
             groups[(robot.capabilities, robot.capacity)].append(robot)
-    turn = len(low)
+    turn = len(first)
     for key in sorted(groups, key=lambda g: (sorted(g[0]), g[1])):
         for robot in groups[key]:
             fleets[turn % k].append(robot)
             turn += 1
-    return fleets
+    # In the problem's order: greedy breaks ties by it, so a cluster's greedy
+    # plan picks the robot the whole problem's greedy plan picks.
+    order = {robot.id: i for i, robot in enumerate(robots)}
+    return [sorted(fleet, key=lambda robot: order[robot.id]) for fleet in fleets]
+
+
+def _charging(plan: Plan | None) -> dict[str, str]:
+    """Robot id -> the charger of its first charge stop in ``plan``."""
+    if plan is None:
+        return {}
+    return {
+        robot_id: next(s.node for s in stops if s.kind is StopKind.CHARGE)
+        for robot_id, stops in plan.routes.items()
+        if any(s.kind is StopKind.CHARGE for s in stops)
+    }
 
 
 def _low(robot: Robot) -> bool:
