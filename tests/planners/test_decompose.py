@@ -156,3 +156,25 @@ def test_cold_jobs_go_to_the_cluster_of_their_greedy_robot():
     for cluster in split(problem, None, cluster_robots=2):
         mine = {r.id for r in cluster.problem.robots}
         assert all(owner[job.id] in mine for job in cluster.problem.jobs)
+
+
+def test_a_robot_that_must_charge_joins_a_cluster_with_a_dock():
+    """The only fridge robot must charge first: its cluster holds the dock."""
+    fridge = frozenset({"fridge"})
+    robots = [
+        Robot("r0", "lab", 0.0),
+        Robot("r1", "ward_a", 0.0, capabilities=fridge, battery_soc=0.5),
+        Robot("r2", "lab", 0.0),
+        Robot("r3", "lab", 0.0),
+    ]
+    robots[1] = replace(robots[1], drain_per_m=1e-2)  # 50 m left; the job is 60 m
+    job = Job("cold_chain", "pharmacy", "lab", requires=fridge)
+    problem = corridor(WING, robots, [job], chargers=[Charger("charger", docks=1)])
+    clusters = split(problem, None, cluster_robots=2)
+    home = next(c for c in clusters if any(r.id == "r1" for r in c.problem.robots))
+    assert [c.node for c in home.problem.chargers] == ["charger"]
+    plan = dispatch_decomposed(
+        problem, time_limit_s=1.0, solve=_greedy, cluster_robots=2
+    )
+    assert plan.unassigned == {} and validate(problem, plan) == []
+    assert plan.routes["r1"][0].kind is StopKind.CHARGE
