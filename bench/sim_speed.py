@@ -1,14 +1,20 @@
 """Simulator speed and the dispatcher claim, on the demo hospital's default day.
 
     .venv/bin/python -m bench.sim_speed [--robots 20] [--hours 24] \
-        [--markdown docs/benchmarks.md]
+        [--replan-gap 60] [--only greedy] [--markdown docs/benchmarks.md]
 
 Runs 24 simulated hours of the demo hospital (``sim/scenarios/demo_hospital.yaml``,
 about 1,500 requests) with the real fleet core in the loop, under the greedy
 dispatcher and under OR-Tools (warm-started from the previous plan, as the service
-does, and cold-started for contrast), one after another. Reports wall time, this
-process's CPU time, the dispatcher's share, and the KPIs side by side; with
-``--markdown`` replaces the ``## Simulator`` section of that file.
+does, and cold-started for contrast), in parallel processes. Re-plans are
+event-driven (the core asks for one after a request, a job or robot change) and at
+least ``--replan-gap`` simulated seconds apart, except urgent ones (a STAT request,
+or work waiting while a robot has nothing to do), which keep the service's cadence
+(``RunConfig.urgent_replans``); ``--replan-gap 0`` is the service's cadence for
+every re-plan. Reports wall time, this process's CPU time, the dispatcher's share,
+and the KPIs side by side; with ``--markdown`` replaces the ``## Simulator``
+section of that file (``--only`` runs one dispatcher, quick, without the snapshot
+study).
 """
 
 from __future__ import annotations
@@ -46,14 +52,24 @@ CASES = (
 )
 
 
+#: Least simulated seconds between two re-plans that are not urgent (chosen by
+#: measurement: docs/benchmarks.md, "Simulator: reading the figures").
+REPLAN_GAP_S = 60.0
+
+
 def run_case(
-    case: Case, robots: int, hours: float, seed: int, start_hour: float = 0.0
+    case: Case,
+    robots: int,
+    hours: float,
+    seed: int,
+    start_hour: float = 0.0,
+    replan_gap_s: float | None = REPLAN_GAP_S,
 ) -> dict[str, Any]:
     building = load_sample("demo_hospital")
     scenario = load_scenario(scenario_path("demo_hospital"))
     config = RunConfig(
         robots=robots, hours=hours, seed=seed, dispatcher=case.dispatcher,
-        start_hour=start_hour,
+        start_hour=start_hour, replan_gap_s=replan_gap_s or None,
         time_limit_s=case.time_limit_s, warm_start=case.warm_start, keep_events=False,
     )  # fmt: skip
     cpu = time.process_time()
@@ -131,20 +147,21 @@ def markdown(results: list[dict[str, Any]], args: argparse.Namespace) -> str:
     lines = [
         "## Simulator",
         "",
-        "Command: `.venv/bin/python -m bench.sim_speed "
+        f"Command: `.venv/bin/python -m bench.sim_speed {_options(args)}"
         "--markdown docs/benchmarks.md`  ",
         f"Date: {time.strftime('%a %b %d %H:%M:%S UTC %Y', time.gmtime())}  ",
         f"Machine: {machine}, 2 cores shared with the other engineers' test and "
-        f"benchmark runs while measuring (load average {load:.1f} at the end), so "
-        "wall times are inflated; this process's CPU time is the fairer figure.",
+        f"benchmark runs while measuring (load average {args.load_before:.1f} at "
+        f"the start, {load:.1f} at the end), so wall times are inflated; this "
+        "process's CPU time is the fairer figure.",
         "",
         f"Run: demo hospital, default scenario (`sim/scenarios/demo_hospital.yaml`), "
         f"{args.robots} robots, {args.hours:g} simulated hours from "
         f"{args.start_hour:g}:00, seed {args.seed}; the "
         "real `FleetCore` decides, the dispatcher is called synchronously with its "
-        "time limit (the simulated clock stands still while it thinks), at most once "
-        "per time limit + 0.2 s of simulated time, as the service's re-plan worker. "
-        "The runs go in parallel processes, one each.",
+        "time limit (the simulated clock stands still while it thinks). "
+        + _cadence(args.replan_gap)
+        + " The runs go in parallel processes, one each.",
         "",
         "| run | requests | wall (s) | CPU (s) | dispatcher wall (s) | dispatches "
         "| fell back to greedy | target |",
@@ -185,6 +202,41 @@ def markdown(results: list[dict[str, Any]], args: argparse.Namespace) -> str:
     return "\n".join(lines) + "\n"
 
 
+_DEFAULTS = (
+    ("robots", 20),
+    ("hours", 24.0),
+    ("start_hour", 0.0),
+    ("seed", 1),
+    ("replan_gap", REPLAN_GAP_S),
+    ("only", None),
+)
+
+
+def _options(args: argparse.Namespace) -> str:
+    """The command-line options that differ from the defaults."""
+    words = []
+    for name, default in _DEFAULTS:
+        value = getattr(args, name)
+        if value != default:
+            shown = f"{value:g}" if isinstance(value, float) else str(value)
+            words.append(f"--{name.replace('_', '-')} {shown} ")
+    return "".join(words)
+
+
+def _cadence(gap: float) -> str:
+    if not gap:
+        return (
+            "Re-plans at the service's cadence: at most once per time limit + 0.2 s "
+            "of simulated time, as its re-plan worker."
+        )
+    return (
+        f"Re-plans are event-driven (a request, a job or robot change), at least "
+        f"{gap:g} simulated seconds apart, except urgent ones (a STAT request, or "
+        "work waiting while a robot has nothing to do), which keep the service's "
+        "cadence (time limit + 0.2 s)."
+    )
+
+
 def _share(kpis: dict[str, Any], activity: str) -> str:
     return f"{100 * kpis['robots_time_use']['share'][activity]:.1f} %"
 
@@ -204,9 +256,17 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--start-hour", type=float, default=0.0)
     parser.add_argument("--only", choices=[c.dispatcher for c in CASES], default=None)
+    parser.add_argument(
+        "--replan-gap",
+        type=float,
+        default=REPLAN_GAP_S,
+        help="least simulated seconds between re-plans that are not urgent "
+        "(0: the service's cadence for all)",
+    )
     parser.add_argument("--heap-events", type=int, default=200_000)
     parser.add_argument("--markdown", type=Path, default=None)
     args = parser.parse_args()
+    args.load_before = os.getloadavg()[0]
     cases = [c for c in CASES if not args.only or c.dispatcher == args.only]
     results = []
     # One process per case: on a shared machine each gets its own share of the
@@ -214,7 +274,13 @@ def main() -> None:
     with ProcessPoolExecutor(max_workers=len(cases)) as pool:
         futures = [
             pool.submit(
-                run_case, case, args.robots, args.hours, args.seed, args.start_hour
+                run_case,
+                case,
+                args.robots,
+                args.hours,
+                args.seed,
+                args.start_hour,
+                args.replan_gap,
             )
             for case in cases
         ]

@@ -23,6 +23,11 @@ class RunConfig:
     #: service's own cadence, its time limit plus its 0.2 s pause (the service
     #: cannot start a plan while the last one is still thinking).
     replan_gap_s: float | None = None
+    #: With a ``replan_gap_s``: a STAT request, or a request or freed robot while
+    #: a robot has nothing to do and requests wait, still re-plans at the
+    #: service's cadence (only then would the plan the gap delays change what a
+    #: robot does at once; otherwise it reorders queues a minute later).
+    urgent_replans: bool = True
     #: Start each plan from the previous one, as the service does.
     warm_start: bool = True
     keep_events: bool = True
@@ -32,6 +37,8 @@ class RunConfig:
             raise ValueError(f"robots is {self.robots}; need at least one")
         if not self.hours > 0:
             raise ValueError(f"hours is {self.hours}; must be > 0")
+        if self.replan_gap_s is not None and self.replan_gap_s < 0:
+            raise ValueError(f"replan_gap_s is {self.replan_gap_s}; must be >= 0")
         if self.dispatcher not in ("ortools", "greedy"):
             raise ValueError(f"dispatcher {self.dispatcher!r}: ortools or greedy")
 

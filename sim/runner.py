@@ -10,7 +10,12 @@ re-plan falls due); a due re-plan calls ``dispatch_problem``, the dispatcher
 The dispatcher is called synchronously with its time limit: the simulated clock
 does **not** advance while it thinks (in the service the fleet moves on for up to
 that time limit meanwhile). Re-plans are spaced like the service's re-plan worker
-(at least the time limit plus 0.2 s apart, ``replan_gap_s``). The dispatcher's
+(at least the time limit plus 0.2 s apart); with ``replan_gap_s`` ordinary ones are
+at least that far apart, while urgent ones (a STAT request, or requests waiting
+while a robot has nothing to do: ``urgent_replans``) keep the service's
+cadence. A saturated fleet gets a request every minute or so, and each plan then
+only reorders queues, so the gap cuts the dispatcher's calls where they change
+least (figures: ``bench/sim_speed.py``). The dispatcher's
 wall time is measured and reported apart, never in ``kpis.json``, which depends
 only on the inputs and the seed (byte-identical with greedy; OR-Tools stops on a
 wall-clock limit, so a loaded machine can change its plans).
@@ -33,11 +38,11 @@ from fleet.core.config import CoreConfig
 from fleet.core.decision import Decision
 from fleet.core.engine import FleetCore
 from fleet.core.errors import FleetError
-from fleet.core.model import JobStatus
+from fleet.core.model import JobStatus, RobotState
 from fleet.core.ports import DoorStatus, LiftStatus, RobotUpdate
 from maps.model import Building
 from planners.dispatch import dispatch
-from planners.problem import DispatchProblem, Plan
+from planners.problem import DispatchProblem, Plan, Priority
 from sim.demand import DAY0, Request, requests_for
 from sim.demo_fleet import demo_robots
 from sim.engine import EventQueue, Timer
@@ -125,7 +130,12 @@ class Simulation:
         )
         self._ticks: set[float] = set()
         self._replan_timer: Timer | None = None
-        self._next_replan = self.start
+        self._last_replan = -float("inf")
+        #: The next re-plan is urgent (see ``RunConfig.urgent_replans``).
+        self._urgent = False
+        #: Requests taken in since the last snapshot, and robots with nothing to do.
+        self._unplanned = 0
+        self._idle = {r.id for r in robots if r.state == RobotState.IDLE}
         self._waiting: dict[str, str] = {}
 
     # --- running -------------------------------------------------------------------
@@ -184,6 +194,9 @@ class Simulation:
             self.book.refused(request, str(error))
             self.log.add(self.queue.now, "refused", job=request.id, why=str(error))
             return
+        self._unplanned += 1
+        if request.new.priority == Priority.STAT or self._idle:
+            self._urgent = True
         self.take(decision)
 
     def _robot_update(self, update: RobotUpdate) -> None:
@@ -205,6 +218,8 @@ class Simulation:
     def take(self, decision: Decision) -> None:
         """Do what the core decided, as the service would after persisting it."""
         now = self.queue.now
+        if decision.robots:
+            self._robots_changed(decision)
         for job, _, events in decision.jobs:
             self.book.changed(job, events)
             for event in events:
@@ -217,9 +232,8 @@ class Simulation:
         self.world.carry_out(decision)
         for alert in decision.alerts:
             self.log.add(now, "alert", alert=alert.kind.value, message=alert.message)
-        if decision.replan_needed and self._replan_timer is None:
-            at = max(now, self._next_replan)
-            self._replan_timer = self.queue.at(at, self._replan)
+        if decision.replan_needed:
+            self._replan_by(self._next_replan)
         due = self.core.replan_due
         if due is not None and max(due, now) not in self._ticks:
             self._ticks.add(max(due, now))
@@ -233,15 +247,48 @@ class Simulation:
             self._waiting[job_id] = robot
             self.world.set_handoff(robot, True)
 
+    def _robots_changed(self, decision: Decision) -> None:
+        """Keep the idle set; a robot freed while requests wait makes it urgent."""
+        for robot, _ in decision.robots:
+            if robot.state != RobotState.IDLE:
+                self._idle.discard(robot.id)
+            elif robot.id not in self._idle:
+                self._idle.add(robot.id)
+                if self._unplanned:
+                    self._urgent = True
+                    if self._replan_timer is not None:
+                        self._replan_by(self._next_replan)
+
+    @property
+    def service_gap_s(self) -> float:
+        """The service's re-plan cadence: its time limit plus its 0.2 s pause."""
+        return self.config.time_limit_s + 0.2
+
     @property
     def replan_gap_s(self) -> float:
         gap = self.config.replan_gap_s
-        return self.config.time_limit_s + 0.2 if gap is None else gap
+        return self.service_gap_s if gap is None else gap
+
+    @property
+    def _next_replan(self) -> float:
+        urgent = self._urgent and self.config.urgent_replans
+        gap = self.service_gap_s if urgent else self.replan_gap_s
+        return self._last_replan + gap
+
+    def _replan_by(self, at: float) -> None:
+        """Have a re-plan run at ``at`` (or now) at the latest."""
+        at = max(self.queue.now, at)
+        timer = self._replan_timer
+        if timer is not None:
+            if timer.at <= at:
+                return
+            timer.cancel()
+        self._replan_timer = self.queue.at(at, self._replan)
 
     def _replan(self) -> None:
         self._replan_timer = None
         now, config = self.queue.now, self.config
-        self._next_replan = now + self.replan_gap_s
+        self._last_replan, self._urgent, self._unplanned = now, False, 0
         problem = self.core.dispatch_problem(now=now)
         previous = self.core.plan() if config.warm_start else None
         began = time.perf_counter()

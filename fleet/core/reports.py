@@ -13,10 +13,12 @@ from fleet.core.decision import Alert, AlertKind, Effects, LiftRequest
 from fleet.core.dispatching import dispatchable
 from fleet.core.driving import emit, start_next
 from fleet.core.lifts import lift_changed as free_held_robots
+from fleet.core.missions import CallLiftStep, OpenDoorStep, RideLiftStep
 from fleet.core.model import RobotState
 from fleet.core.ports import CommandStatus, DoorStatus, LiftStatus, RobotUpdate
 from fleet.core.runner import (
     LIFT_BLOCKED,
+    Run,
     command_succeeded,
     door_changed,
     lift_changed,
@@ -76,9 +78,12 @@ def _command_report(
 def lift_status(state: FleetState, fx: Effects, status: LiftStatus, now: float) -> None:
     state.lifts[status.lift_id] = status
     _release_if_unwanted(state, fx, status)
+    world = state.world
     for robot_id, run in list(state.runs.items()):
-        if state.runs.get(robot_id) is run:
-            emit(state, fx, robot_id, lift_changed(run, status, state.world, now), now)
+        # Only a robot calling or riding this car moves on (the rest would get an
+        # empty output: skipping them saves a walk per report and robot).
+        if state.runs.get(robot_id) is run and _at_lift(run, status.lift_id):
+            emit(state, fx, robot_id, lift_changed(run, status, world, now), now)
     if status.mode in LIFT_BLOCKED:
         for robot_id, run in state.runs.items():
             if status.lift_id in run.lifts_held:
@@ -106,7 +111,18 @@ def door_status(state: FleetState, fx: Effects, status: DoorStatus, now: float) 
                     now, robot_id,
                 )
             )  # fmt: skip
-        emit(state, fx, robot_id, door_changed(run, status, state.world, now), now)
+        if _at_door(run, status.door_id):
+            emit(state, fx, robot_id, door_changed(run, status, state.world, now), now)
+
+
+def _at_lift(run: Run, lift_id: str) -> bool:
+    step = run.step
+    return isinstance(step, CallLiftStep | RideLiftStep) and step.lift == lift_id
+
+
+def _at_door(run: Run, door_id: str) -> bool:
+    step = run.step
+    return isinstance(step, OpenDoorStep) and step.door == door_id
 
 
 def _release_if_unwanted(state: FleetState, fx: Effects, status: LiftStatus) -> None:
