@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
+from hypothesis import HealthCheck, given, settings
 
 import planners.dispatch as dispatch_module
 from planners.dispatch import dispatch
 from planners.problem import DispatchProblem, Job, Robot
 from planners.validate import validate
-from tests.planners.strategies import corridor
+from tests.planners.strategies import corridor, dispatch_problems
 
 HALL = {"a": 0.0, "b": 10.0, "c": 25.0, "d": 40.0}
 
@@ -59,3 +62,25 @@ def test_rejects_an_unknown_solver(ward_round: DispatchProblem) -> None:
     """An unknown solver name is refused with the name in the message."""
     with pytest.raises(ValueError, match="simplex"):
         dispatch(ward_round, time_limit_s=0.3, solver="simplex")  # type: ignore[arg-type]
+
+
+def test_keeps_greedy_when_ortools_costs_more(
+    ward_round: DispatchProblem, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An OR-Tools plan dearer than greedy's (a bad warm start) loses to greedy."""
+    greedy = dispatch(ward_round, time_limit_s=0.3, solver="greedy")
+    dear = replace(greedy, objective=greedy.objective + 1.0, solver="ortools")
+    monkeypatch.setattr(dispatch_module, "solve_ortools", lambda *a, **k: dear)
+    plan = dispatch(ward_round, time_limit_s=0.3)
+    assert plan.solver == "greedy"
+    assert any("greedy plan kept" in note for note in plan.notes)
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(dispatch_problems())
+def test_never_costlier_than_greedy(problem: DispatchProblem) -> None:
+    """Random problems: dispatch's plan costs no more than greedy's, and is valid."""
+    plan = dispatch(problem, time_limit_s=0.05)
+    greedy = dispatch(problem, time_limit_s=0.05, solver="greedy")
+    assert plan.objective <= greedy.objective + 1e-6
+    assert [str(v) for v in validate(problem, plan)] == []
