@@ -94,6 +94,8 @@ class _Screen:
             on_arrival = self.soc[:, None] - self.drain[:, None] * to_charger
         self.can_charge = on_arrival >= -EPS
         self.masks: dict[tuple[frozenset[str], bool], np.ndarray] = {}
+        #: Battery screens by (pickup, drop-off): a snapshot's jobs share few pairs.
+        self.battery: dict[tuple[int, int], np.ndarray] = {}
 
     def _capable(self, job: Job) -> np.ndarray:
         key = (job.requires, job.kind is JobKind.GUIDANCE)
@@ -140,6 +142,11 @@ class _Screen:
 
     def _enough_battery(self, p: int, d: int) -> np.ndarray:
         """Whether each robot, as it is or fully charged at a charger, can do it."""
+        if (p, d) not in self.battery:
+            self.battery[p, d] = self._battery(p, d)
+        return self.battery[p, d]
+
+    def _battery(self, p: int, d: int) -> np.ndarray:
         best = self.soc - _spent(self.drain, self.dist[self.start, p])
         if len(self.chargers):
             from_charger = np.where(
