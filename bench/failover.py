@@ -220,18 +220,23 @@ def audit_problems(database_url: str, job_ids: list[str]) -> list[str]:
 
 
 def two_robots(job_id: str, events: list[AuditEvent]) -> list[str]:
-    """A job moved to another robot while one held it, except by the core's own
-    re-assignment (whose event names the robot it came ``from``)."""
+    """A job given to another robot while one still held it.
+
+    A job is let go when it goes back to ``requested`` or ends, or when the
+    core moves it on by itself (its event names the robot it came ``from``).
+    """
     holder: str | None = None
     problems = []
     for event in events:
         robot = event.data.get("robot_id")
-        if event.after == "requested" or event.after in {"cancelled", "failed"}:
+        if event.after in {"requested", "cancelled", "failed"}:
             holder = None
             continue
+        if holder is not None and event.data.get("from") == holder:
+            holder = None
         if robot is None:
             continue
-        if holder is not None and robot != holder and event.data.get("from") != holder:
+        if holder is not None and robot != holder:
             problems.append(f"{job_id}: given to {robot} while {holder} held it")
         holder = str(robot)
     return problems
@@ -295,7 +300,9 @@ def busy_until_moving(porters: list[FleetPorter], token: str, n: int) -> list[st
     return created
 
 
-def finish(url: str, token: str, job_ids: list[str], timeout_s: float) -> None:
+def finish(
+    database_url: str, url: str, token: str, job_ids: list[str], timeout_s: float
+) -> None:
     """Confirm hand-offs through ``url`` until every job has ended."""
     ends = {"completed", "cancelled", "failed"}
     with client(url, token) as api:
@@ -303,16 +310,39 @@ def finish(url: str, token: str, job_ids: list[str], timeout_s: float) -> None:
         while True:
             confirm_waiting(api)
             now = statuses(api)
-            if all(now.get(j) in ends for j in job_ids):
+            open_ = [j for j in job_ids if now.get(j) not in ends]
+            if not open_:
                 return
             if time.monotonic() > deadline:
-                robots = api.get("/api/v1/robots").json()
                 raise AssertionError(
-                    f"jobs still open after {timeout_s} s: "
-                    f"{ {j: now.get(j) for j in job_ids if now.get(j) not in ends} }"
-                    f"; robots: {[(r['id'], r['state']) for r in robots]}"
+                    f"jobs still open after {timeout_s} s:\n"
+                    + stuck_report(database_url, open_)
                 )
             time.sleep(0.2)
+
+
+def stuck_report(database_url: str, job_ids: list[str]) -> str:
+    """The audit trails of jobs that did not end, and the robots' last events."""
+    store = open_store(database_url)
+    lines = []
+    try:
+        for job_id in job_ids:
+            lines.append(f"job {job_id}:")
+            lines += [f"  {_event(e)}" for e in store.jobs.history("job", job_id)]
+        for robot in store.jobs.list_robots():
+            lines.append(f"robot {robot.id} {robot.state.value} {robot.waypoint}:")
+            events = store.jobs.history("robot", robot.id)[-6:]
+            lines += [f"  {_event(e)}" for e in events]
+    finally:
+        store.close()
+    return "\n".join(lines)
+
+
+def _event(event: AuditEvent) -> str:
+    return (
+        f"{time.strftime('%X', time.gmtime(event.at))} {event.before}->{event.after}"
+        f" {event.reason} {event.data}"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -341,11 +371,16 @@ def main(argv: list[str] | None = None) -> int:
                 acknowledged += created
                 lock_times.append(lock_s)
                 assigned_times.append(assigned_s)
-                print(f"kill {round_ + 1}: lock taken {lock_s:.2f} s, "
-                      f"first job assigned {assigned_s:.2f} s")  # fmt: skip
+                print(
+                    f"{time.strftime('%X')} kill {round_ + 1}: lock taken "
+                    f"{lock_s:.2f} s, first job assigned {assigned_s:.2f} s"
+                )
                 porters.append(new_porter(url, folder, bridge, f"porter-r{round_}"))
-            finish(porters[0].url, token, acknowledged, 180)
+            finish(url, porters[0].url, token, acknowledged, 180)
         problems = audit_problems(url, acknowledged)
+        if problems:
+            bad = sorted({problem.split(":")[0] for problem in problems})
+            print(stuck_report(url, bad))
     finally:
         server.stop()
         server.remove()
@@ -375,7 +410,9 @@ def main(argv: list[str] | None = None) -> int:
     if problems:
         print("\n".join(problems))
     if args.markdown:
-        write_section(args.markdown, "Failover (PostgreSQL)", lines)
+        write_section(
+            args.markdown, "Failover (several API processes, one dispatcher)", lines
+        )
     return 0 if not problems and max(assigned_times) < 10 else 1
 
 

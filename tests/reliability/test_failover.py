@@ -21,7 +21,9 @@ from bench.failover import (
     operator_token,
     request,
     statuses,
+    two_robots,
 )
+from fleet.core.model import AuditEvent
 
 #: The issue's bound for another process to take over dispatching.
 TAKEOVER_S = 10.0
@@ -46,8 +48,28 @@ def test_kill_9_of_the_leader_hands_dispatching_over(
         lock_s, _, created = kill_leader(url, porters, token, 10)
         assert lock_s < TAKEOVER_S
         acknowledged += created
-        finish(follower.url, token, acknowledged, 90)
+        finish(url, follower.url, token, acknowledged, 90)
         with client(follower.url, token) as api:
             ended = statuses(api)
     assert {ended[j] for j in acknowledged} == {"completed"}
     assert audit_problems(url, [*acknowledged, cancelled]) == []
+
+
+def test_the_audit_check_tells_a_reassignment_from_a_second_holder() -> None:
+    """The core moving a job on is fine; a second robot while one holds it is not."""
+
+    def event(before: str | None, after: str, **data: str) -> AuditEvent:
+        return AuditEvent(
+            at=0.0, subject="job", subject_id="j1", actor="core", before=before,
+            after=after, reason="t", data=data,
+        )  # fmt: skip
+
+    moved = [
+        event(None, "requested"),
+        event("requested", "assigned", robot_id="r1"),
+        event("assigned", "assigned", **{"from": "r1"}),
+        event("assigned", "to_pickup", robot_id="r2"),
+    ]
+    assert two_robots("j1", moved) == []
+    doubled = [*moved[:2], event("assigned", "assigned", robot_id="r2")]
+    assert two_robots("j1", doubled) == ["j1: given to r2 while r1 held it"]
