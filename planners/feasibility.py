@@ -9,6 +9,7 @@ robots at once with numpy: screening 2,000 jobs against 200 robots is cheap.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -52,20 +53,13 @@ def check_problem(problem: DispatchProblem) -> None:
 
 def unassignable_reason(problem: DispatchProblem, job: Job) -> UnassignedReason | None:
     """The first reason no robot can serve ``job``, or ``None`` if one might."""
-    return _Screen(problem).reason(job)
+    return _Screen(problem).reasons([job]).get(job.id)
 
 
 def unassignable_reasons(problem: DispatchProblem) -> dict[str, UnassignedReason]:
     """For every job no robot can serve, why (jobs already on board excluded)."""
-    screen = _Screen(problem)
     onboard = {jid for robot in problem.robots for jid in robot.onboard}
-    reasons = {}
-    for job in problem.jobs:
-        if job.id not in onboard:
-            reason = screen.reason(job)
-            if reason is not None:
-                reasons[job.id] = reason
-    return reasons
+    return _Screen(problem).reasons([j for j in problem.jobs if j.id not in onboard])
 
 
 class _Screen:
@@ -104,40 +98,64 @@ class _Screen:
             self.masks[key] = np.array([can_serve(r, job) for r in robots], dtype=bool)
         return self.masks[key] & (self.start >= 0)
 
-    def reason(self, job: Job) -> UnassignedReason | None:
-        capable = self._capable(job)
-        if not capable.any():
-            return UnassignedReason.NO_CAPABLE_ROBOT
-        sized = capable & (self.capacity >= job.size)
-        if not sized.any():
-            return UnassignedReason.TOO_LARGE
-        p, d = self.index.get(job.pickup), self.index.get(job.dropoff)
-        if p is None or d is None:
-            return UnassignedReason.UNREACHABLE
-        walk = max(1.0, job.walking_factor) if job.kind is JobKind.GUIDANCE else 1.0
-        loaded = self.times.get(job.load_class, self.times[STANDARD])
-        to_pickup = self.times[STANDARD][self.start, p] / self.speed
-        escort = loaded[p, d] / self.speed * walk
+    def reasons(self, jobs: Sequence[Job]) -> dict[str, UnassignedReason]:
+        """Each job's first reason no robot can serve it (robots x jobs arrays:
+        a snapshot is screened in a few numpy operations, not a few per job)."""
+        if not jobs:
+            return {}
+        capable = np.stack([self._capable(job) for job in jobs], axis=1)
+        sized = capable & (self.capacity[:, None] >= [j.size for j in jobs])
+        p = np.array([self.index.get(j.pickup, -1) for j in jobs], dtype=int)
+        d = np.array([self.index.get(j.dropoff, -1) for j in jobs], dtype=int)
+        known = (p >= 0) & (d >= 0)
+        p, d = np.where(known, p, 0), np.where(known, d, 0)
+        speed = self.speed[:, None]
+        to_pickup = self.times[STANDARD][np.ix_(self.start, p)] / speed
+        escort = np.array(
+            [self._escort(j, a, b) for j, a, b in zip(jobs, p, d, strict=True)]
+        )
+        escort = escort[None, :] / speed
         reachable = sized & np.isfinite(to_pickup) & np.isfinite(escort)
-        if not reachable.any():
-            return UnassignedReason.UNREACHABLE
-        in_time = reachable & self._direct_in_time(job, to_pickup, escort)
-        if not in_time.any():
-            return UnassignedReason.WINDOW_IMPOSSIBLE
-        if not (in_time & self._enough_battery(p, d)).any():
-            return UnassignedReason.BATTERY
-        return None
+        in_time = reachable & self._direct_in_time(jobs, to_pickup, escort)
+        battery = np.stack(
+            [self._enough_battery(a, b) for a, b in zip(p, d, strict=True)], axis=1
+        )
+        stages = (
+            (capable.any(axis=0), UnassignedReason.NO_CAPABLE_ROBOT),
+            (sized.any(axis=0), UnassignedReason.TOO_LARGE),
+            (known, UnassignedReason.UNREACHABLE),
+            (reachable.any(axis=0), UnassignedReason.UNREACHABLE),
+            (in_time.any(axis=0), UnassignedReason.WINDOW_IMPOSSIBLE),
+            ((in_time & battery).any(axis=0), UnassignedReason.BATTERY),
+        )
+        found: dict[str, UnassignedReason] = {}
+        for passed, reason in stages:
+            for k in np.flatnonzero(~passed):
+                found.setdefault(jobs[k].id, reason)
+        return found
+
+    def _escort(self, job: Job, p: int, d: int) -> float:
+        """Seconds from pickup to drop-off at nominal speed, at a guided pace."""
+        walk = max(1.0, job.walking_factor) if job.kind is JobKind.GUIDANCE else 1.0
+        return float(self.times.get(job.load_class, self.times[STANDARD])[p, d]) * walk
 
     def _direct_in_time(
-        self, job: Job, to_pickup: np.ndarray, escort: np.ndarray
+        self, jobs: Sequence[Job], to_pickup: np.ndarray, escort: np.ndarray
     ) -> np.ndarray:
-        """Whether each robot meets the job's hard times going straight to it."""
-        start = np.maximum(self.t0 + to_pickup, job.ready_at)
-        ok = np.ones(len(start), dtype=bool)
-        if job.pickup_latest is not None:
-            ok &= start <= job.pickup_latest + EPS
-        if job.due_is_hard and job.due_at is not None:
-            ok &= start + job.pickup_service_s + escort <= job.due_at + EPS
+        """Whether each robot meets each job's hard times going straight to it."""
+        ready = np.array([j.ready_at for j in jobs], dtype=float)
+        latest = np.array(
+            [math.inf if j.pickup_latest is None else j.pickup_latest for j in jobs]
+        )
+        due = np.array(
+            [j.due_at if j.due_is_hard and j.due_at is not None else math.inf
+             for j in jobs]
+        )  # fmt: skip
+        service = np.array([j.pickup_service_s for j in jobs], dtype=float)
+        start = np.maximum(self.t0[:, None] + to_pickup, ready[None, :])
+        with np.errstate(invalid="ignore"):
+            ok = start <= latest[None, :] + EPS
+            ok &= start + service[None, :] + escort <= due[None, :] + EPS
         return ok
 
     def _enough_battery(self, p: int, d: int) -> np.ndarray:
