@@ -63,7 +63,10 @@ class RmfLifts:
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.graph, self.clock, self.state_every_s = graph, clock, state_every_s
-        self.lifts = VirtualLifts(building, speedup=speedup, clock=clock)
+        # One session per car: LiftState has room for one session_id only.
+        self.lifts = VirtualLifts(
+            building, speedup=speedup, clock=clock, share_cars=False
+        )
         self._floors = {lift.id: sorted(lift.stops) for lift in building.lifts}
         self._forced: dict[str, LiftMode] = {}
         self._asked: dict[str, tuple[str, str]] = {}  # lift -> (session, floor)

@@ -1,8 +1,12 @@
 """Virtual lifts and doors behind the lift and door ports, on the asyncio clock.
 
-A lift car serves one session (robot) at a time, first come first served: it
-closes its doors, travels ``seconds_per_level`` per level, opens its doors and
-holds them for the session until released. Doors open after their opening time and
+A lift car serves sessions (robots) first come first served: it closes its doors,
+travels ``seconds_per_level`` per level, opens its doors and holds them for its
+sessions until released. A car for several robots (``capacity`` > 1) takes, up to
+its capacity, the calls waiting on the level it stands at or heads for, leaves
+once each has asked for its level and calls at the nearest first (as the
+simulator's cars, :mod:`sim.world_lifts`); ``share_cars=False`` keeps one session
+per car, as Open-RMF's lift messages do. Doors open after their opening time and
 stay open until told to close. Every duration is divided by the speed-up, so the
 demo and the end-to-end tests run as fast as the virtual robots.
 """
@@ -14,11 +18,26 @@ import contextlib
 import time
 from collections import deque
 from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from fleet.core.ports import DoorStatus, LiftMode, LiftStatus
-from maps.model import Building
+from maps.model import Building, Lift
 
 __all__ = ["VirtualDoors", "VirtualLifts"]
+
+
+@dataclass
+class _Car:
+    lift: Lift
+    level: str
+    sessions: list[str] = field(default_factory=list)
+    #: Where each session called the car, and the level it asked for inside.
+    origin: dict[str, str] = field(default_factory=dict)
+    dest: dict[str, str] = field(default_factory=dict)
+    queue: deque[tuple[str, str]] = field(default_factory=deque)
+    doors_open: bool = False
+    trip: asyncio.Task[None] | None = None
+    target: str | None = None
 
 
 class VirtualLifts:
@@ -30,52 +49,69 @@ class VirtualLifts:
         *,
         speedup: float = 1.0,
         clock: Callable[[], float] = time.time,
+        share_cars: bool = True,
     ) -> None:
         self.building = building
         self.speedup = speedup
         self.clock = clock
+        self.share_cars = share_cars
         ordered = sorted(building.levels, key=lambda lv: (lv.elevation_m, lv.id))
         self._ranks = {lv.id: rank for rank, lv in enumerate(ordered)}
-        self._lifts = {lift.id: lift for lift in building.lifts}
-        self._level = {
-            lift.id: min(lift.stops, key=lambda lv: self._ranks.get(lv, 0))
+        self._cars = {
+            lift.id: _Car(lift, min(lift.stops, key=lambda lv: self._ranks.get(lv, 0)))
             for lift in building.lifts
-        }
-        self._session: dict[str, str | None] = dict.fromkeys(self._lifts)
-        self._queue: dict[str, deque[tuple[str, str]]] = {
-            lift_id: deque() for lift_id in self._lifts
         }
         self._on_status: Callable[[LiftStatus], None] | None = None
         self._tasks: set[asyncio.Task[None]] = set()
 
     async def connect(self, on_status: Callable[[LiftStatus], None]) -> None:
         self._on_status = on_status
-        for lift_id in self._lifts:
-            self._emit(lift_id, doors_open=False)
+        for car in self._cars.values():
+            self._emit(car)
 
     async def request(self, lift_id: str, level: str, session: str) -> None:
-        if lift_id not in self._lifts:
+        car = self._cars.get(lift_id)
+        if car is None:
             return
-        queue = self._queue[lift_id]
-        if self._session[lift_id] in (None, session):
-            self._serve(lift_id, level, session)
-        elif (session, level) not in queue:
-            queue.append((session, level))
+        if session in car.sessions:
+            if level == car.dest.get(session, car.origin[session]):
+                if car.trip is None and car.level == level and car.doors_open:
+                    self._emit(car)
+                return
+            car.dest[session] = level
+            self._go_on(car)
+        elif not car.sessions:
+            self._take(car, session, level)
+            self._travel(car, level)
+        elif self._may_take(car, level):
+            self._take(car, session, level)
+            if car.trip is None:
+                self._emit(car)
+        elif (session, level) not in car.queue:
+            car.queue.append((session, level))
 
     async def release(self, lift_id: str, session: str) -> None:
         """End ``session`` on the car, and withdraw its calls still queued: a robot
         sent elsewhere while waiting must not have the car come for nobody."""
-        queue = self._queue.get(lift_id)
-        if queue is None:
+        car = self._cars.get(lift_id)
+        if car is None:
             return
-        self._queue[lift_id] = deque(call for call in queue if call[0] != session)
-        if self._session[lift_id] != session:
+        car.queue = deque(call for call in car.queue if call[0] != session)
+        if session not in car.sessions:
             return
-        self._session[lift_id] = None
-        self._emit(lift_id, doors_open=False)
-        if self._queue[lift_id]:
-            next_session, level = self._queue[lift_id].popleft()
-            self._serve(lift_id, level, next_session)
+        car.sessions.remove(session)
+        car.origin.pop(session, None)
+        car.dest.pop(session, None)
+        if car.sessions:
+            self._emit(car)
+            self._go_on(car)
+            return
+        car.doors_open = False
+        self._emit(car)
+        if car.queue:
+            next_session, level = car.queue.popleft()
+            self._take(car, next_session, level)
+            self._travel(car, level)
 
     async def close(self) -> None:
         for task in list(self._tasks):
@@ -83,36 +119,71 @@ class VirtualLifts:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
 
-    def _serve(self, lift_id: str, level: str, session: str) -> None:
-        self._session[lift_id] = session
-        task = asyncio.create_task(self._ride(lift_id, level, session))
+    def _may_take(self, car: _Car, level: str) -> bool:
+        stop = car.target if car.trip is not None else (
+            car.level if car.doors_open else None
+        )  # fmt: skip
+        return (
+            self.share_cars and len(car.sessions) < car.lift.capacity and stop == level
+        )
+
+    def _take(self, car: _Car, session: str, level: str) -> None:
+        car.sessions.append(session)
+        car.origin[session] = level
+
+    def _go_on(self, car: _Car) -> None:
+        """Leave once every session has asked for a level other than this one."""
+        if car.trip is not None or not car.sessions:
+            return
+        wanted = [car.dest.get(s) for s in car.sessions]
+        if None in wanted or car.level in wanted:
+            return
+        here = self._ranks.get(car.level, 0)
+        stops = {lv for lv in wanted if lv is not None}
+        self._travel(
+            car, min(stops, key=lambda lv: (abs(self._ranks.get(lv, 0) - here), lv))
+        )
+
+    def _travel(self, car: _Car, level: str) -> None:
+        if car.trip is not None:
+            car.trip.cancel()
+        car.doors_open, car.target = False, level
+        task = asyncio.create_task(self._trip(car, level))
+        car.trip = task
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    async def _ride(self, lift_id: str, level: str, session: str) -> None:
-        lift = self._lifts[lift_id]
-        here = self._level[lift_id]
-        if here != level:
-            self._emit(lift_id, doors_open=False, moving=True)
-            floors = abs(self._ranks.get(level, 0) - self._ranks.get(here, 0))
+    async def _trip(self, car: _Car, level: str) -> None:
+        if car.level != level:
+            self._emit(car, moving=True)
+            floors = abs(self._ranks.get(level, 0) - self._ranks.get(car.level, 0))
+            lift = car.lift
             seconds = 2 * lift.door_time_s + floors * lift.seconds_per_level
             await asyncio.sleep(seconds / self.speedup)
-            self._level[lift_id] = level
-        if self._session[lift_id] == session:
-            self._emit(lift_id, doors_open=True)
+            car.level = level
+        car.trip, car.target = None, None
+        car.doors_open = bool(car.sessions)
+        for session, called in list(car.queue):
+            if called == level and car.sessions and self._may_take(car, level):
+                car.queue.remove((session, called))
+                self._take(car, session, level)
+        if car.sessions:
+            self._emit(car)
+        self._go_on(car)
 
-    def _emit(self, lift_id: str, *, doors_open: bool, moving: bool = False) -> None:
+    def _emit(self, car: _Car, *, moving: bool = False) -> None:
         if self._on_status is None:
             return
         self._on_status(
             LiftStatus(
-                lift_id=lift_id,
+                lift_id=car.lift.id,
                 at=self.clock(),
-                level=self._level[lift_id],
-                doors_open=doors_open,
-                mode=LiftMode.AGV if self._session[lift_id] else LiftMode.HUMAN,
-                session=self._session[lift_id],
+                level=car.level,
+                doors_open=car.doors_open,
+                mode=LiftMode.AGV if car.sessions else LiftMode.HUMAN,
+                session=car.sessions[0] if car.sessions else None,
                 moving=moving,
+                sessions=tuple(car.sessions),
             )
         )
 
