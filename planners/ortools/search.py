@@ -5,12 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
+from ortools.util import optional_boolean_pb2
 
 from planners.ortools.model import RoutingModel
 from planners.ortools.routes import Routes, read_routes, solution_routes
 
 FIRST = routing_enums_pb2.FirstSolutionStrategy
 META = routing_enums_pb2.LocalSearchMetaheuristic
+BOOL_TRUE = optional_boolean_pb2.BOOL_TRUE
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +32,9 @@ class SearchConfig:
     fleet_first_solution: str = "PARALLEL_CHEAPEST_INSERTION"
     #: Share of the time limit for the first solve (the rest: route elimination).
     first_share: float = 0.1
+    #: ... when routes are long (``solve.stops_per_route`` >= ``long_route_stops``).
+    long_first_share: float = 0.5
+    long_route_stops: float = 15.0
     #: Share of the time limit for each attempt at removing a route.
     attempt_share: float = 0.2
     #: Failed attempts in a row (each on the next shortest route) before the
@@ -39,6 +44,20 @@ class SearchConfig:
     #: purpose: it also makes guided local search, whose penalties scale with the
     #: objective, shake the routes hard, which is what finds room for the jobs.
     drop_cost: float = 1e6
+    #: Attempts per victim, each from the best partial solution so far.
+    retries: int = 1
+    #: First solutions of the cold restarts on the robots in use, tried in turn
+    #: once the victims have failed; each gets ``restart_share`` of the time.
+    restarts: tuple[str, ...] = ("LOCAL_CHEAPEST_INSERTION",)
+    restart_share: float = 0.25
+    #: Stop removing routes at a lower bound on the robots needed
+    #: (:mod:`planners.ortools.bound`), leaving the time to distance.
+    robot_bound: bool = True
+    #: Guided local search's lambda (OR-Tools' default: 0.1).
+    gls_lambda: float = 0.1
+    #: OR-Tools local search operators to switch on beyond its defaults
+    #: (``use_*`` fields of ``RoutingSearchParameters.local_search_operators``).
+    extra_operators: tuple[str, ...] = ()
     name: str = "ortools"
 
 
@@ -56,6 +75,9 @@ def parameters(
     params.first_solution_strategy = getattr(FIRST, config.first_solution)
     params.local_search_metaheuristic = getattr(META, config.metaheuristic)
     params.time_limit.FromMilliseconds(max(1, int(seconds * 1000)))
+    params.guided_local_search_lambda_coefficient = config.gls_lambda
+    for operator in config.extra_operators:
+        setattr(params.local_search_operators, operator, BOOL_TRUE)
     return params
 
 

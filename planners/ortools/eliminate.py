@@ -1,0 +1,202 @@
+"""Route elimination: fewer robots, one route at a time (``Costs.per_robot`` > 0).
+
+A *round* picks a victim among the shortest routes and re-solves without its
+robot, from the other routes, every job optional at a huge cost (``drop_cost``);
+when some stay out, the best partial solution is kept and the next retry starts
+from it (``retries`` in all). A round succeeds when every job the best solution
+served is still served. After ``victims`` failed rounds in a row (each on the
+next shortest route), a *restart* re-solves from scratch on the robots in use
+with another first solution (``restarts``, e.g. LOCAL_CHEAPEST_INSERTION): guided
+local search from the elimination's routes is often stuck (lc104 does not move
+in 10 s; lr102 at 18 robots, 1585: a cold LOCAL_CHEAPEST_INSERTION on the same
+18 robots finds 17 robots and 1487.57, the best known). A restart that is better
+(fewer robots, or as many and a lower cost) becomes the best and elimination
+resumes. The time left polishes distance on the robots kept.
+
+Stops early at a lower bound on the robots (:mod:`planners.ortools.bound`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from planners.ortools.bound import fewest_robots
+from planners.ortools.model import SCALE, build
+from planners.ortools.routes import Routes
+from planners.ortools.search import Outcome, SearchConfig, run
+from planners.problem import DispatchProblem, Job, Priority
+
+
+@dataclass(frozen=True, slots=True)
+class Fleet:
+    """The problem two ways, plain distance and eager (jobs dropped at a huge
+    cost), with the jobs and the robots each may ride."""
+
+    flat: DispatchProblem
+    eager: DispatchProblem
+    jobs: list[Job]
+    allowed: dict[str, list[int]]
+
+
+def fleet(
+    problem: DispatchProblem,
+    jobs: list[Job],
+    allowed: dict[str, list[int]],
+    config: SearchConfig,
+) -> Fleet:
+    """The robots' fixed cost is left out of every re-solve (the robots are
+    chosen by the round, and the constant would only blunt guided local search,
+    whose penalties scale with the objective). A left-out job costs
+    ``config.drop_cost`` longest legs: huge on purpose, it makes guided local
+    search shake the routes hard, which is what finds room for the jobs."""
+    flat_costs = replace(problem.costs, per_robot=0.0)
+    travel_cost = max(problem.costs.travel_per_s, 1e-3)
+    insertion = config.drop_cost * _longest(problem) * travel_cost + 1
+    eager_costs = replace(flat_costs, unassigned={p: insertion for p in Priority})
+    return Fleet(
+        replace(problem, costs=flat_costs),
+        replace(problem, costs=eager_costs),
+        jobs,
+        allowed,
+    )
+
+
+def eliminate(
+    problem: DispatchProblem,
+    jobs: list[Job],
+    allowed: dict[str, list[int]],
+    first: Outcome,
+    config: SearchConfig,
+    seconds: float,
+    seed: int,
+) -> tuple[Outcome, str]:
+    """Empty routes while time and victims last; then polish (module docstring).
+
+    ``first`` is the first solve's outcome (its objective includes the robots'
+    fixed cost). The re-solves ignore any previous plan (no reassignment fee):
+    route elimination is for fleets where robots cost, not for re-planning.
+    """
+    world = fleet(problem, jobs, allowed, config)
+    fixed = round(problem.costs.per_robot * SCALE) * _robots(first)
+    best = replace(first, objective=first.objective - fixed)
+    slice_s = max(0.05, config.attempt_share * (seconds + 1e-9))
+    restart_s = max(0.05, config.restart_share * (seconds + 1e-9))
+    floor = fewest_robots(problem, jobs) if config.robot_bound else 1
+    restarts = list(config.restarts)
+    removed = failures = 0
+    while True:
+        used = [v for v, route in enumerate(best.routes) if route]
+        if len(used) <= floor or failures >= config.victims:
+            if not restarts or seconds < restart_s:
+                break
+            seconds -= restart_s
+            fresh = _restart(world, best, used, config, restarts.pop(0), restart_s)
+            if fresh is not None:
+                removed += len(used) - _robots(fresh)
+                best, failures = fresh, 0
+            continue
+        movable = [v for v in used if not problem.robots[v].onboard]
+        if len(used) <= 1 or not movable or seconds < slice_s * config.retries:
+            failures = config.victims  # on to the restarts, if any
+            continue
+        ranked = sorted(movable, key=lambda v: (len(best.routes[v]), (v + seed) % 97))
+        keep = [v for v in used if v != ranked[failures % len(ranked)]]
+        emptied, spent = _round(world, best, keep, config, slice_s)
+        seconds -= spent
+        if emptied is not None:
+            best, removed, failures = emptied, removed + 1, 0
+        else:
+            failures += 1
+    return _polish(
+        world, best, config, seconds
+    ), f"route elimination removed {removed} route(s)"
+
+
+def _round(
+    world: Fleet, best: Outcome, keep: list[int], config: SearchConfig, slice_s: float
+) -> tuple[Outcome | None, float]:
+    """Serve ``best``'s jobs on ``keep`` only: the outcome that does (or
+    ``None``) and the seconds handed to OR-Tools."""
+    spent, partial = 0.0, best
+    for _ in range(config.retries):
+        spent += slice_s
+        attempt = solve_on(world.eager, world, partial, keep, config, slice_s)
+        if attempt is None:
+            break
+        if attempt.performed >= best.performed:
+            return attempt, spent
+        if attempt.performed > sum(len(partial.routes[v]) for v in keep):
+            partial = attempt
+    return None, spent
+
+
+def _restart(
+    world: Fleet,
+    best: Outcome,
+    used: list[int],
+    config: SearchConfig,
+    strategy: str,
+    seconds: float,
+) -> Outcome | None:
+    """A cold solve on ``used`` with ``strategy``; the outcome if it is better
+    than ``best`` (every job ``best`` serves, fewer robots or a lower cost)."""
+    cold = replace(config, first_solution=strategy)
+    fresh = solve_on(world.eager, world, None, used, cold, seconds)
+    if fresh is None or fresh.performed < best.performed:
+        return None
+    if (_robots(fresh), fresh.objective) < (_robots(best), best.objective):
+        return fresh
+    return None
+
+
+def _polish(
+    world: Fleet, best: Outcome, config: SearchConfig, seconds: float
+) -> Outcome:
+    """Shorter routes on the robots ``best`` uses, for the time left."""
+    used = [v for v, route in enumerate(best.routes) if route]
+    if seconds > 0.05 and used:
+        polished = solve_on(world.flat, world, best, used, config, seconds)
+        if polished is not None and polished.objective <= best.objective:
+            return polished
+    return best
+
+
+def solve_on(
+    problem: DispatchProblem,
+    world: Fleet,
+    best: Outcome | None,
+    vehicles: list[int],
+    config: SearchConfig,
+    seconds: float,
+) -> Outcome | None:
+    """Solve with only ``vehicles``, warm-started from their routes in ``best``
+    (cold when ``None``). The outcome's routes are given back on all of the
+    robots; ``performed`` counts the jobs' stops served."""
+    position = {v: k for k, v in enumerate(vehicles)}
+    sub_allowed = {
+        job_id: [position[v] for v in robots if v in position]
+        for job_id, robots in world.allowed.items()
+    }
+    sub_jobs = [j for j in world.jobs if sub_allowed.get(j.id, True)]
+    sub = replace(problem, robots=tuple(problem.robots[v] for v in vehicles))
+    model = build(sub, sub_jobs, sub_allowed)
+    start = None if best is None else [best.routes[v] for v in vehicles]
+    outcome = run(model, config, seconds, start)
+    if outcome is None:
+        return None
+    routes: Routes = [[] for _ in problem.robots]
+    for k, v in enumerate(vehicles):
+        routes[v] = outcome.routes[k]
+    return Outcome(routes, outcome.objective, outcome.performed)
+
+
+def _robots(outcome: Outcome) -> int:
+    return sum(1 for route in outcome.routes if route)
+
+
+def _longest(problem: DispatchProblem) -> float:
+    """The longest finite leg (s) of the travel matrix."""
+    times = problem.travel.times["standard"]
+    return float(np.max(times[np.isfinite(times)], initial=1.0))
