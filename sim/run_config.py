@@ -23,10 +23,11 @@ class RunConfig:
     #: service's own cadence, its time limit plus its 0.2 s pause (the service
     #: cannot start a plan while the last one is still thinking).
     replan_gap_s: float | None = None
-    #: With a ``replan_gap_s``: a STAT request, or a request or freed robot while
-    #: a robot has nothing to do and requests wait, still re-plans at the
-    #: service's cadence (only then would the plan the gap delays change what a
-    #: robot does at once; otherwise it reorders queues a minute later).
+    #: With a ``replan_gap_s``: a STAT request, a request while a robot has
+    #: nothing to do, or a robot freed while requests or other robots' stops wait,
+    #: still re-plans at the service's cadence (only then would the plan the gap
+    #: delays change what a robot does at once; otherwise it reorders queues a
+    #: little later).
     urgent_replans: bool = True
     #: Start each plan from the previous one, as the service does.
     warm_start: bool = True

@@ -11,8 +11,8 @@ The dispatcher is called synchronously with its time limit: the simulated clock
 does **not** advance while it thinks (in the service the fleet moves on for up to
 that time limit meanwhile). Re-plans are spaced like the service's re-plan worker
 (at least the time limit plus 0.2 s apart); with ``replan_gap_s`` ordinary ones are
-at least that far apart, while urgent ones (a STAT request, or requests waiting
-while a robot has nothing to do: ``urgent_replans``) keep the service's
+at least that far apart, while urgent ones (a STAT request, or work waiting while
+a robot has nothing to do: ``urgent_replans``) keep the service's
 cadence. A saturated fleet gets a request every minute or so, and each plan then
 only reorders queues, so the gap cuts the dispatcher's calls where they change
 least (figures: ``bench/sim_speed.py``). The dispatcher's
@@ -248,16 +248,21 @@ class Simulation:
             self.world.set_handoff(robot, True)
 
     def _robots_changed(self, decision: Decision) -> None:
-        """Keep the idle set; a robot freed while requests wait makes it urgent."""
+        """Keep the idle set; a robot freed while work waits makes it urgent."""
         for robot, _ in decision.robots:
             if robot.state != RobotState.IDLE:
                 self._idle.discard(robot.id)
             elif robot.id not in self._idle:
                 self._idle.add(robot.id)
-                if self._unplanned:
+                if self._unplanned or self._queued():
                     self._urgent = True
                     if self._replan_timer is not None:
                         self._replan_by(self._next_replan)
+
+    def _queued(self) -> bool:
+        """Whether some robot has stops waiting after its current mission (a plan
+        could hand one to a robot just freed)."""
+        return any(self.core.stops(r) for r in self.world.robots.robots)
 
     @property
     def service_gap_s(self) -> float:
