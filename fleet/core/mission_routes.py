@@ -11,7 +11,8 @@ Lifts are chosen with their queues in mind: each lift's rides cost, on top of th
 map's expected wait, one car session per other robot of the fleet holding it,
 waiting for it or with a ride of it ahead in its mission (and per session the car
 reports that is not ours). So two cars side by side share the traffic, and a
-robot takes a quiet car a little further away rather than queue.
+robot takes a quiet car a little further away rather than queue. A car in fire,
+emergency or offline mode costs an hour: another car if there is one.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from fleet.core.missions import (
     steps_from_legs,
 )
 from fleet.core.model import ItemCategory, JobKind, JobStatus
+from fleet.core.runner import LIFT_BLOCKED
 from fleet.core.state import NOT_LOADED, ON_ROBOT, FleetState, change_job
 from maps.errors import NoRouteError
 from maps.model import Lift
@@ -36,6 +38,9 @@ from maps.routing import RobotProfile, route
 DIRTY = frozenset({ItemCategory.WASTE, ItemCategory.SOILED_LINEN})
 #: Seconds a robot takes to drive into a car and out again (maps have no figure).
 BOARDING_S = 15.0
+#: A car in fire, emergency or offline mode: taken only if no other way exists
+#: (the robot then holds for it, see :mod:`fleet.core.lifts`).
+BLOCKED_LIFT_S = 3600.0
 
 
 def build_mission(
@@ -108,11 +113,15 @@ def lift_penalties(state: FleetState, robot_id: str) -> dict[str, float]:
             if session is not None and session != robot_id:
                 ahead.setdefault(lift_id, set()).add(session)
     lifts = {lift.id: lift for lift in state.building.lifts}
-    return {
+    penalties = {
         lift_id: len(sessions) * session_s(lifts[lift_id]) / lifts[lift_id].capacity
         for lift_id, sessions in ahead.items()
         if lift_id in lifts
     }
+    for lift_id, status in state.lifts.items():
+        if status.mode in LIFT_BLOCKED:
+            penalties[lift_id] = penalties.get(lift_id, 0.0) + BLOCKED_LIFT_S
+    return penalties
 
 
 def session_s(lift: Lift) -> float:
