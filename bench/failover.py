@@ -23,6 +23,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -177,17 +178,26 @@ def statuses(api: httpx.Client) -> dict[str, str]:
     return {job["id"]: job["status"] for job in jobs}
 
 
-def lock_holders(database_url: str) -> int:
-    """How many sessions hold the dispatcher's advisory lock (0 or 1)."""
+def lock_holder(database_url: str) -> Callable[[], int | None]:
+    """A probe: the server pid of the session holding the dispatcher's lock.
+
+    One connection kept open for the probe's life, so a poll costs a query,
+    not a connection.
+    """
     key = DISPATCHER_LOCK_KEY
     url = database_url.replace("postgresql+psycopg://", "postgresql://")
-    with psycopg.connect(url, autocommit=True) as connection:
+    connection = psycopg.connect(url, autocommit=True)
+
+    def holder() -> int | None:
         row = connection.execute(
-            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted"
+            "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted"
             " AND classid::bigint = %s AND objid::bigint = %s",
             ((key >> 32) & 0xFFFFFFFF, key & 0xFFFFFFFF),
         ).fetchone()
-    return int(row[0]) if row else 0
+        return int(row[0]) if row else None
+
+    holder.close = connection.close  # type: ignore[attr-defined]
+    return holder
 
 
 def first_assignment_after(database_url: str, job_ids: list[str], t0: float) -> float:
@@ -248,14 +258,25 @@ def kill_leader(
     """kill -9 the leader; (lock_s, assigned_s, ids created right after the kill)."""
     leader = next(p for p in porters if p.leading)
     survivor = next(p for p in porters if p is not leader)
-    t0 = time.time()
-    leader.kill()
     created: list[str] = []
-    with client(survivor.url, token) as api:
-        for k in range(3):  # acknowledged by a follower, written to the database
-            created.append(request(api, n + k))
-    _wait(lambda: lock_holders(database_url) == 1, 30, "a new lock holder")
-    lock_s = time.time() - t0
+
+    def ask_survivor() -> None:  # acknowledged by a follower, written to the database
+        with client(survivor.url, token) as api:
+            created.extend(request(api, n + k) for k in range(3))
+
+    holder = lock_holder(database_url)
+    asking = threading.Thread(target=ask_survivor)
+    try:
+        before = holder()
+        t0 = time.time()
+        leader.kill()
+        asking.start()
+        _wait(lambda: holder() not in {None, before}, 30, "a new lock holder")
+        lock_s = time.time() - t0
+    finally:
+        holder.close()  # type: ignore[attr-defined]
+        asking.join(timeout=60)
+    assert len(created) == 3, "the survivor did not acknowledge every request"
     _wait(lambda: survivor.leading, 30, "the survivor to lead")
     first = _wait(
         lambda: (
