@@ -8,10 +8,10 @@ importer before it can start serving, nor ``porter token`` for any of it.
 from __future__ import annotations
 
 import importlib
+from typing import Any
 
-import click
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 #: Sub-command name -> (module, attribute): a Typer app, or a function that
 #: returns one.
@@ -25,18 +25,21 @@ LAZY = {
 class LazyGroup(TyperGroup):
     """A click group whose sub-commands load on first use."""
 
-    def list_commands(self, ctx: click.Context) -> list[str]:
+    def list_commands(self, ctx: Any) -> list[str]:
         return sorted(set(super().list_commands(ctx)) | set(LAZY))
 
-    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+    def get_command(self, ctx: Any, cmd_name: str) -> TyperCommand | TyperGroup | None:
         if cmd_name not in LAZY:
             return super().get_command(ctx, cmd_name)
         module, attribute = LAZY[cmd_name]
         target = getattr(importlib.import_module(module), attribute)
         sub_app = target() if not isinstance(target, typer.Typer) else target
-        command = typer.main.get_command(sub_app)
-        command.name = cmd_name
-        return command
+        # Mounted as add_typer would: a sub-app of one command stays a group.
+        holder = typer.Typer()
+        holder.add_typer(sub_app, name=cmd_name)
+        group = typer.main.get_command(holder)
+        assert isinstance(group, TyperGroup)
+        return group.get_command(ctx, cmd_name)
 
 
 def sim_commands() -> typer.Typer:
