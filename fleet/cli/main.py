@@ -47,7 +47,8 @@ def sim_commands() -> typer.Typer:
     from fleet.cli.ros_cmds import sim_rosbridge
     from fleet.cli.sim_cmds import sim_app
 
-    sim_app.command("rosbridge")(sim_rosbridge)
+    if all(command.name != "rosbridge" for command in sim_app.registered_commands):
+        sim_app.command("rosbridge")(sim_rosbridge)
     return sim_app
 
 
