@@ -245,12 +245,20 @@ def _add_load(model: RoutingModel) -> None:
             sign = 1 if visit.kind is StopKind.PICKUP else -1
             demand[node] = sign * visit.job.size
     load = routing.RegisterUnaryTransitVector(demand)
-    capacities = [robot.capacity for robot in problem.robots]
+    onboard = [_onboard_size(problem, robot) for robot in problem.robots]
+    # A robot may report more on board than its compartments (the fleet's word
+    # against the model's): it keeps them, and picks nothing up (see build).
+    capacities = [
+        max(r.capacity, n) for r, n in zip(problem.robots, onboard, strict=True)
+    ]
     routing.AddDimensionWithVehicleCapacity(load, 0, capacities, False, "load")
     dimension = routing.GetDimensionOrDie("load")
-    for vehicle, robot in enumerate(problem.robots):
-        onboard = sum(problem.job(job_id).size for job_id in robot.onboard)
-        dimension.CumulVar(routing.Start(vehicle)).SetValue(onboard)
+    for vehicle, size in enumerate(onboard):
+        dimension.CumulVar(routing.Start(vehicle)).SetValue(size)
+
+
+def _onboard_size(problem: DispatchProblem, robot: Robot) -> int:
+    return sum(problem.job(job_id).size for job_id in robot.onboard)
 
 
 def _add_jobs(model: RoutingModel, allowed: dict[str, list[int]]) -> None:
@@ -342,10 +350,18 @@ def build(
     """The routing model of ``problem`` restricted to ``jobs`` (checked feasible).
 
     ``allowed`` gives, for each job not on board, the robots (by position in
-    ``problem.robots``) able to carry it; it must not be empty.
+    ``problem.robots``) able to carry it; it must not be empty. A robot carrying
+    more than its capacity only drops off.
     """
     visits = _visits(problem, jobs)
     count = len(problem.robots)
+    overfull = {
+        v
+        for v, r in enumerate(problem.robots)
+        if _onboard_size(problem, r) > r.capacity
+    }
+    if overfull:
+        allowed = {j: [v for v in vs if v not in overfull] for j, vs in allowed.items()}
     manager = pywrapcp.RoutingIndexManager(
         len(visits), count, list(range(count)), list(range(count, 2 * count))
     )

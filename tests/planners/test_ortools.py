@@ -313,3 +313,17 @@ def test_no_completion_weights_no_completion_dimension() -> None:
     flat = replace(problem, costs=Costs(completion_per_s={}))
     model = build(flat, list(flat.jobs), allowed)
     assert "completion" not in model.routing.GetAllDimensionNames()
+
+
+def test_robot_over_capacity_drops_off_and_picks_nothing_up() -> None:
+    """A robot reporting more on board than it holds gets no exception, no pickup."""
+    full = Robot("full", "a", 0.0, capacity=1, onboard=("x", "y"))
+    other = Robot("other", "f", 0.0, capacity=1)
+    jobs = [Job("x", "a", "b"), Job("y", "a", "c"), Job("new", "b", "d")]
+    plan = solve_ortools(corridor(HALL, [full, other], jobs), time_limit_s=LIMIT_S)
+    assert plan is not None
+    assert [(s.kind, s.job_id) for s in plan.routes["full"]] == [
+        (StopKind.DROPOFF, "x"),
+        (StopKind.DROPOFF, "y"),
+    ]
+    assert plan.robot_of("new") == "other"
