@@ -2,7 +2,7 @@
 
     .venv/bin/python -m bench.pdptw --instances ../shared/bench/pdptw/li_lim_100 \\
         --time-limit 30 [--only lc101,lr201] [--jobs 2] --json OUT.json \\
-        [--markdown docs/benchmarks.md]
+        [--markdown docs/benchmarks.md] [--skip-peer] [--porter-config JSON]
 
 Each instance is solved twice, one solver thread each: by ``planners.dispatch`` and
 by a plain OR-Tools configuration (PATH_CHEAPEST_ARC then GUIDED_LOCAL_SEARCH on the
@@ -10,6 +10,10 @@ same model, a large fixed cost per robot, nothing else tuned) as the peer. Every
 plan is checked with ``planners.validate`` and re-evaluated in double precision
 from its routes (:func:`bench.pdptw_instance.evaluate`); the distances reported
 are those, never the solver's scaled integers.
+
+For trials on subsets: ``--skip-peer`` solves with Porter only, and
+``--porter-config '{"restarts": [], "robot_bound": false}'`` overrides fields of
+:class:`planners.ortools.SearchConfig` (then ``solve_ortools`` is called directly).
 """
 
 from __future__ import annotations
@@ -20,13 +24,14 @@ import os
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from bench.pdptw_instance import evaluate, parse, read_bks, to_problem
 from bench.pdptw_report import write_markdown
 from planners.dispatch import dispatch
-from planners.ortools import SearchConfig, solve_ortools
+from planners.ortools import PORTER, SearchConfig, solve_ortools
 from planners.problem import Plan
 from planners.validate import validate
 
@@ -63,27 +68,49 @@ def _measure(path: Path, plan: Plan | None, seconds: float) -> dict[str, Any]:
     }
 
 
-def run_instance(path: Path, time_limit: float, bks: tuple[int, float]) -> dict:
-    """Solve one instance with Porter and with the peer; one JSON row."""
+def run_instance(
+    path: Path,
+    time_limit: float,
+    bks: tuple[int, float],
+    overrides: dict[str, Any] | None = None,
+    peer: bool = True,
+) -> dict:
+    """Solve one instance with Porter and with the peer; one JSON row.
+
+    ``overrides`` (SearchConfig fields) try another configuration of Porter's
+    search: then ``solve_ortools`` is called with it instead of ``dispatch``.
+    """
     problem = to_problem(parse(path))
     began = time.perf_counter()
-    ours = dispatch(problem, time_limit_s=time_limit)
+    if overrides:
+        config = replace(PORTER, **overrides)
+        ours = solve_ortools(problem, time_limit_s=time_limit, config=config)
+    else:
+        ours = dispatch(problem, time_limit_s=time_limit)
     porter = _measure(path, ours, time.perf_counter() - began)
-    began = time.perf_counter()
-    theirs = solve_ortools(problem, time_limit_s=time_limit, config=PEER)
-    peer = _measure(path, theirs, time.perf_counter() - began)
+    theirs, began = None, time.perf_counter()
+    if peer:
+        theirs = solve_ortools(problem, time_limit_s=time_limit, config=PEER)
+    peer_row = _measure(path, theirs, time.perf_counter() - began)
     return {
         "name": path.stem,
         **porter,
         "bks_vehicles": bks[0],
         "bks_distance": bks[1],
         "gap_pct": _gap(porter["distance"], bks[1]),
-        "peer_vehicles": peer["vehicles"],
-        "peer_distance": peer["distance"],
-        "peer_gap_pct": _gap(peer["distance"], bks[1]),
-        "peer_valid": peer["valid"],
-        "notes": list(ours.notes),
+        "peer_vehicles": peer_row["vehicles"],
+        "peer_distance": peer_row["distance"],
+        "peer_gap_pct": _gap(peer_row["distance"], bks[1]),
+        "peer_valid": peer_row["valid"],
+        "notes": list(ours.notes) if ours is not None else [],
     }
+
+
+def _overrides(raw: dict[str, Any] | None) -> dict[str, Any] | None:
+    """JSON lists become tuples (SearchConfig is frozen and hashable)."""
+    if raw is None:
+        return None
+    return {k: tuple(v) if isinstance(v, list) else v for k, v in raw.items()}
 
 
 def _gap(distance: float | None, best: float) -> float | None:
@@ -99,7 +126,16 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--json", type=Path, required=True)
     parser.add_argument("--markdown", type=Path)
     parser.add_argument("--bks", type=Path, default=BKS)
+    parser.add_argument(
+        "--porter-config",
+        type=json.loads,
+        default=None,
+        help="SearchConfig overrides as JSON, e.g. '{\"restarts\": []}'",
+    )
+    parser.add_argument("--skip-peer", action="store_true", help="Porter only")
     args = parser.parse_args(argv)
+    if args.markdown and (args.skip_peer or args.porter_config):
+        parser.error("--markdown records the default against the peer only")
     if not args.instances.is_dir():
         parser.error(f"--instances {args.instances}: not a directory")
     paths = sorted(args.instances.glob("*.txt"))
@@ -112,7 +148,15 @@ def main(argv: list[str] | None = None) -> None:
     rows = []
     with ProcessPoolExecutor(max_workers=args.jobs) as pool:
         futures = [
-            pool.submit(run_instance, p, args.time_limit, bks[p.stem]) for p in paths
+            pool.submit(
+                run_instance,
+                p,
+                args.time_limit,
+                bks[p.stem],
+                _overrides(args.porter_config),
+                not args.skip_peer,
+            )
+            for p in paths
         ]
         for future in futures:
             rows.append(future.result())

@@ -3,7 +3,8 @@
 ``solve_ortools(problem, *, time_limit_s, seed, previous, config) -> Plan | None``
 (``None``: nothing found in time; :func:`planners.dispatch.dispatch` then falls back
 to greedy). Modules: ``model`` (the routing model and its approximations),
-``search`` (one OR-Tools search), ``solve`` (phases and route elimination),
+``search`` (one OR-Tools search), ``solve`` (the phases), ``eliminate`` (route
+elimination), ``bound`` (a lower bound on robots),
 ``routes`` (warm starts and the plan), ``precheck`` (who may carry what),
 ``charging`` (charge stops decided before the search).
 
@@ -17,35 +18,44 @@ the 2-core Xeon, one thread, CPU shared with other engineers at a load average o
   ``SolveFromAssignmentWithParameters``; a plan that no longer fits, e.g. a window
   has passed, falls back to a cold start). Insertion is OR-Tools' recommended
   start for pickup-and-delivery; it was also the better short start below.
-- **Fewest robots first** (``per_robot > 0``, the benchmark's objective): a short
-  first solve (10 % of the limit, PARALLEL_CHEAPEST_INSERTION + GLS) with the real
-  fixed cost, then *route elimination*: drop the robot with the fewest jobs,
-  re-solve on the others from their routes (20 % of the limit per attempt) with
-  every job optional, keep the result if every job is still served; after three
-  failed attempts in a row (on the next shortest routes), the rest of the time
-  polishes distance on the robots kept. The fixed cost is left out of the
-  re-solves: GLS scales its penalties with the objective, and with 1e5 per robot
-  in it GLS barely moves once the robots are fixed (lc104 stays at 1084 vs 819
-  with a cost of 10). Leaving a job out costs a huge amount during an attempt:
-  with four longest legs no attempt succeeded on lr101 at 10 s; with 1e6, GLS
-  shakes the routes hard enough to find room (lr101: 20 -> 19 robots = BKS).
-- Full runs at 30 s (56 instances; docs/benchmarks.md): this configuration
-  reached the BKS robot count on 52 % (plain peer 48 %), 4.4 % mean distance gap
-  there (peer 6.4 %), better than the peer on 36 %: strong on tight windows
-  (lc1/lr1/lrc1: 55 % at BKS vs 31 %), weak on wide ones (lc2/lr2/lrc2: 48 % vs
-  67 %), where 3 s of insertion leaves a robot or two that elimination does not
-  recover (lr210: 5 vs 3). Starting instead with the peer's PATH_CHEAPEST_ARC +
-  GLS for half the limit fixed lr210 and lrc207 in isolation but was worse over
-  the full set (25 % at BKS, better than the peer on 16 %; heavier CPU load in
-  that run), and trying both starts in the first solve was worse than either.
-  ``fleet_first_solution``, ``first_share`` and ``attempt_share`` keep both
-  configurations one argument away.
-- Tried and dropped: iterated local search with SISR ruin-and-recreate (no
-  change at all at 10 s on lc104, lrc201), TABU_SEARCH and SIMULATED_ANNEALING
-  instead of GLS (no better), GLS lambda 0.02 / 0.5 (no change), OR-Tools'
-  extra insertion operators (inactive LNS, swap-active...: fewer eliminations on
-  lr110), a per-robot cost of one or three longest legs in the first solve (no
-  change).
+- **Fewest robots first** (``per_robot > 0``, the benchmark's objective): a first
+  solve (PARALLEL_CHEAPEST_INSERTION + GLS) with the real fixed cost, for 10 % of
+  the limit, or half of it when routes can be long (``solve.stops_per_route``
+  >= 15: Li & Lim's lc2/lr2/lrc2, where the fixed-cost search itself removes
+  robots that elimination does not: lr203, lrc208 4 -> 3 at load 11); then
+  route elimination (:mod:`planners.ortools.eliminate`): drop the robot with the
+  fewest jobs, re-solve on the others from their routes (20 % of the rest per
+  attempt) with every job optional at a huge cost (1e6 longest legs: GLS, whose
+  penalties scale with the objective, then shakes the routes hard, which is what
+  finds room: lr101 20 -> 19); after three failed victims in a row, a cold
+  restart on the robots kept with LOCAL_CHEAPEST_INSERTION (25 % of the rest:
+  GLS from the elimination's routes is often stuck, lc104 does not move in 10 s)
+  is taken if it is better, and elimination resumes; the rest polishes distance.
+  Elimination stops at a lower bound on the robots (:mod:`planners.ortools.bound`,
+  pairwise clashing jobs: equal to the best known on lr101-103, lc101, lrc105).
+  The fixed cost is left out of the re-solves (with 1e5 per robot in the
+  objective GLS barely moves once the robots are fixed).
+- Last full run (56 instances, 30 s, load 7-9, before eliminate/bound/restarts):
+  BKS robot count on 52 % (plain peer 48 %), 4.4 % mean distance gap there
+  (peer 6.4 %), better than the peer on 36 %; weak on long routes (lc2/lr2/lrc2:
+  48 % at BKS against the peer's 67 %).
+- Measured on subsets at load 9-11 (docs/benchmarks.md has the figures): the
+  restarts and the long-route first share lower the distance at the same robot
+  count (lrc207 1797 -> 1574, lrc208 1324 -> 1147, lr104 1132 -> 1091); robot
+  counts are unchanged on the tight-window failures (lr104 11, lr109 13, lrc105
+  15 against 9, 11, 13).
+- Tried and dropped this session: *squeezing* the victim (each of its stops
+  costing a longest leg, nothing dropped: walks it down to a few jobs, then
+  stalls; no gain), shorter and more numerous attempts (attempt share 0.07-0.1,
+  6-10 victims: same or worse), PATH_CHEAPEST_ARC for the first half of the time
+  (worse at 3 s of CPU: 7-9 robots on lr2 against 4-5 with insertion).
+  Earlier: iterated local search with SISR ruin-and-recreate (no change at 10 s
+  on lc104, lrc201), TABU_SEARCH and SIMULATED_ANNEALING instead of GLS (no
+  better), GLS lambda 0.02 / 0.5 (no change), OR-Tools' extra insertion
+  operators (fewer eliminations on lr110), a per-robot cost of one or three
+  longest legs in the first solve (no change). ``SearchConfig`` keeps each of
+  these one argument away (``gls_lambda``, ``extra_operators``, ``retries``,
+  ``eject_metaheuristic``, ``restarts``...).
 - One solver thread: the routing search is single-threaded (the CP-SAT
   ``number_of_workers`` knob does not apply; routing has none in 9.15), as the
   fleet service runs the dispatcher in one worker thread.

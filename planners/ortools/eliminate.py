@@ -88,30 +88,31 @@ def eliminate(
     removed = failures = 0
     while True:
         used = [v for v, route in enumerate(best.routes) if route]
-        if len(used) <= floor or failures >= config.victims:
-            if not restarts or seconds < restart_s:
-                break
-            seconds -= restart_s
-            fresh = _restart(world, best, used, config, restarts.pop(0), restart_s)
-            if fresh is not None:
-                removed += len(used) - _robots(fresh)
-                best, failures = fresh, 0
-            continue
         movable = [v for v in used if not problem.robots[v].onboard]
-        if len(used) <= 1 or not movable or seconds < slice_s * config.retries:
-            failures = config.victims  # on to the restarts, if any
-            continue
+        if len(used) <= max(1, floor) or not movable:
+            break
         ranked = sorted(movable, key=lambda v: (len(best.routes[v]), (v + seed) % 97))
-        keep = [v for v in used if v != ranked[failures % len(ranked)]]
-        emptied, spent = _round(world, best, keep, config, slice_s)
-        seconds -= spent
-        if emptied is not None:
-            best, removed, failures = emptied, removed + 1, 0
+        if failures < config.victims and seconds >= slice_s * config.retries:
+            keep = [v for v in used if v != ranked[failures % len(ranked)]]
+            emptied, spent = _round(world, best, keep, config, slice_s)
+            seconds -= spent
+            failures = 0 if emptied is not None else failures + 1
+        elif restarts and seconds >= restart_s:
+            keep = [v for v in used if v != ranked[0]]
+            seconds -= restart_s
+            emptied = _restart(world, best, keep, config, restarts.pop(0), restart_s)
+            failures = 0 if emptied is not None else failures
         else:
-            failures += 1
-    return _polish(
-        world, best, config, seconds
-    ), f"route elimination removed {removed} route(s)"
+            break
+        if emptied is not None:
+            best, removed = emptied, removed + 1
+    used = [v for v, route in enumerate(best.routes) if route]
+    if config.final_restart and seconds >= 2 * restart_s:
+        seconds -= restart_s
+        fresh = _restart(world, best, used, config, config.final_restart, restart_s)
+        best = fresh or best
+    note = f"route elimination removed {removed} route(s)"
+    return _polish(world, best, config, seconds), note
 
 
 def _round(
@@ -120,9 +121,10 @@ def _round(
     """Serve ``best``'s jobs on ``keep`` only: the outcome that does (or
     ``None``) and the seconds handed to OR-Tools."""
     spent, partial = 0.0, best
+    eject = replace(config, metaheuristic=config.eject_metaheuristic)
     for _ in range(config.retries):
         spent += slice_s
-        attempt = solve_on(world.eager, world, partial, keep, config, slice_s)
+        attempt = solve_on(world.eager, world, partial, keep, eject, slice_s)
         if attempt is None:
             break
         if attempt.performed >= best.performed:

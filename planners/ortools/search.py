@@ -46,10 +46,18 @@ class SearchConfig:
     drop_cost: float = 1e6
     #: Attempts per victim, each from the best partial solution so far.
     retries: int = 1
-    #: First solutions of the cold restarts on the robots in use, tried in turn
-    #: once the victims have failed; each gets ``restart_share`` of the time.
-    restarts: tuple[str, ...] = ("LOCAL_CHEAPEST_INSERTION",)
-    restart_share: float = 0.25
+    #: Metaheuristic while a victim's jobs are out.
+    eject_metaheuristic: str = "GUIDED_LOCAL_SEARCH"
+    #: Once the victims have failed: cold restarts on one robot fewer, one per
+    #: first-solution strategy in turn, each ``restart_share`` of the time; a
+    #: success resumes elimination.
+    restarts: tuple[str, ...] = (
+        "PARALLEL_CHEAPEST_INSERTION",
+        "LOCAL_CHEAPEST_INSERTION",
+    )
+    restart_share: float = 0.15
+    #: A last cold restart on the robots kept, taken if shorter ("": none).
+    final_restart: str = "LOCAL_CHEAPEST_INSERTION"
     #: Stop removing routes at a lower bound on the robots needed
     #: (:mod:`planners.ortools.bound`), leaving the time to distance.
     robot_bound: bool = True

@@ -83,3 +83,25 @@ def test_parameters_carry_lambda_and_extra_operators() -> None:
     params = parameters(config, 1.0)
     assert params.guided_local_search_lambda_coefficient == 0.3
     assert params.local_search_operators.use_path_lns == 3  # BOOL_TRUE
+
+
+def test_bound_matrix_agrees_with_the_timeline() -> None:
+    """The all-pairs check says what planners.timeline says for each pair."""
+    from itertools import combinations
+
+    from planners.ortools import bound
+    from planners.timeline import jobs_by_id
+
+    jobs = [
+        Job("east", "a", "d", due_at=40.0, due_is_hard=True),
+        Job("west", "b", "a", due_at=30.0, due_is_hard=True, size=3),
+        Job("late", "c", "b", ready_at=50.0, dropoff_ready_at=70.0),
+        Job("big", "d", "c", size=2, pickup_latest=45.0, pickup_service_s=5.0),
+        Job("easy", "b", "c", dropoff_service_s=3.0),
+    ]
+    problem = depot_fleet(jobs)
+    robot, by_id = problem.robots[0], jobs_by_id(problem)
+    matrix = bound._share_matrix(problem, robot, jobs)
+    assert matrix is not None
+    for (i, a), (k, b) in combinations(enumerate(jobs), 2):
+        assert matrix[i, k] == bound._share(problem, robot, a.id, b.id, by_id)
