@@ -378,6 +378,7 @@ def main(argv: list[str] | None = None) -> int:
     lock_times: list[float] = []
     assigned_times: list[float] = []
     problems: list[str] = []
+    unfinished = 0
     try:
         url = server.new_database(migrated=True)
         token = operator_token(url)
@@ -397,7 +398,11 @@ def main(argv: list[str] | None = None) -> int:
                     f"{lock_s:.2f} s, first job assigned {assigned_s:.2f} s"
                 )
                 porters.append(new_porter(url, folder, bridge, f"porter-r{round_}"))
-            finish(url, porters[0].url, token, acknowledged, 180)
+            try:
+                finish(url, porters[0].url, token, acknowledged, 180)
+            except AssertionError as stuck:
+                print(stuck)
+                unfinished = str(stuck).count("\njob ")
         problems = audit_problems(url, acknowledged)
         if problems:
             bad = sorted({problem.split(":")[0] for problem in problems})
@@ -424,8 +429,17 @@ def main(argv: list[str] | None = None) -> int:
         + ", ".join(f"{s:.2f} s" for s in assigned_times)
         + f" (median {percentile(assigned_times, 0.5):.2f} s, "
         f"max {max(assigned_times):.2f} s; target: within 10 s).",
-        f"- Acknowledged requests: {len(acknowledged)}, all completed; audit trails "
-        f"checked for a job given to two robots at once: {len(problems)} problems.",
+        f"- Acknowledged requests: {len(acknowledged)}; "
+        + (
+            f"{unfinished} still open 180 s after the last kill (trails printed); "
+            if unfinished
+            else "all completed; "
+        )
+        + "each checked to be in the database with a whole audit trail and never "
+        f"with two robots at once: {len(problems)} problems.",
+        "- A round near 2.8 s is likely the re-plan debounce (`replan_debounce_s`, "
+        "2 s by default): requests that reach the new leader after its rebuild wait "
+        "for it, as on a single process.",
     ]
     print("\n".join(lines))
     if problems:
@@ -434,7 +448,7 @@ def main(argv: list[str] | None = None) -> int:
         write_section(
             args.markdown, "Failover (several API processes, one dispatcher)", lines
         )
-    return 0 if not problems and max(assigned_times) < 10 else 1
+    return 0 if not (problems or unfinished) and max(assigned_times) < 10 else 1
 
 
 if __name__ == "__main__":
