@@ -48,7 +48,8 @@ Gap = Annotated[
     typer.Option(
         "--replan-gap",
         help="Least simulated seconds between re-plans (default: the service's "
-        "cadence, time limit + 0.2 s).",
+        "cadence, time limit + 0.2 s). Urgent re-plans (a STAT request, work "
+        "waiting while a robot is idle) keep the service's cadence.",
     ),
 ]
 Warm = Annotated[
