@@ -113,9 +113,9 @@ class Charger:
 #: Default ``Costs.completion_per_s`` (seconds-equivalent per second waited),
 #: chosen on the demo hospital's simulated morning (docs/benchmarks.md).
 HOSPITAL_COMPLETION_PER_S: Mapping[Priority, float] = {
-    Priority.STAT: 1.0,
-    Priority.URGENT: 0.5,
-    Priority.ROUTINE: 0.25,
+    Priority.STAT: 4.0,
+    Priority.URGENT: 2.0,
+    Priority.ROUTINE: 1.0,
 }
 
 

@@ -40,7 +40,7 @@ def test_two_robots_share_the_pharmacy_run(wing_two_robots):
     assert _jobs_of(plan, "r1") == ["j1", "j2"] and plan.routes["r2"] == ()
     assert plan.solver == "greedy" and plan.unassigned == {}
     drops = [s.start for s in plan.routes["r1"] if s.kind is StopKind.DROPOFF]
-    assert plan.objective == 100.0 + 0.25 * sum(drops)  # travel + routine waits
+    assert plan.objective == 100.0 + 1.0 * sum(drops)  # travel + routine waits
 
 
 def test_stat_before_routine_even_if_younger():

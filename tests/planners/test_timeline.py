@@ -138,8 +138,8 @@ def test_cost_weights_lateness_by_priority_and_counts_end_leg():
     problem = corridor(WING, [robot], [stat], costs=costs)
     route = schedule(problem, robot, [(P, "s"), (D, "s")])
     assert route.travel_s == 60.0 and route.last_node == "ward_b"
-    # STAT: 100 per second late, 1 per second from now to the drop-off (at 30 s)
-    assert route.cost == 60.0 + 100.0 * 5.0 + 1.0 * 30.0 + 1000.0
+    # STAT: 100 per second late, 4 per second from now to the drop-off (at 30 s)
+    assert route.cost == 60.0 + 100.0 * 5.0 + 4.0 * 30.0 + 1000.0
     flat = corridor(WING, [robot], [stat], costs=Costs(completion_per_s={}))
     assert schedule(flat, robot, [(P, "s"), (D, "s")]).cost == 60.0 + 500.0
     assert schedule(problem, robot, []).cost == 0.0
