@@ -21,20 +21,22 @@ the 2-core Xeon, one thread, CPU shared with other engineers at a load average o
 - **Fewest robots first** (``per_robot > 0``, the benchmark's objective): a first
   solve (PARALLEL_CHEAPEST_INSERTION + GLS) with the real fixed cost, for 10 % of
   the limit, or half of it when routes can be long (``solve.stops_per_route``
-  >= 15: Li & Lim's lc2/lr2/lrc2, where the fixed-cost search itself removes
-  robots that elimination does not: lr203, lrc208 4 -> 3 at load 11); then
-  route elimination (:mod:`planners.ortools.eliminate`): drop the robot with the
-  fewest jobs, re-solve on the others from their routes (20 % of the rest per
-  attempt) with every job optional at a huge cost (1e6 longest legs: GLS, whose
-  penalties scale with the objective, then shakes the routes hard, which is what
-  finds room: lr101 20 -> 19); after three failed victims in a row, a cold
-  restart on the robots kept with LOCAL_CHEAPEST_INSERTION (25 % of the rest:
-  GLS from the elimination's routes is often stuck, lc104 does not move in 10 s)
-  is taken if it is better, and elimination resumes; the rest polishes distance.
-  Elimination stops at a lower bound on the robots (:mod:`planners.ortools.bound`,
-  pairwise clashing jobs: equal to the best known on lr101-103, lc101, lrc105).
-  The fixed cost is left out of the re-solves (with 1e5 per robot in the
-  objective GLS barely moves once the robots are fixed).
+  >= 15: Li & Lim's lc2/lr2/lrc2 have 18-26, the tight sets 4-10; there the
+  fixed-cost search itself removes robots that elimination does not: lr203,
+  lrc208 4 -> 3 at load 11); then route elimination
+  (:mod:`planners.ortools.eliminate`): drop the robot with the fewest jobs,
+  re-solve on the others from their routes (15 % of the rest per attempt) with
+  every job optional at a huge cost (1e6 longest legs: GLS, whose penalties
+  scale with the objective, then shakes the routes hard, which is what finds
+  room: lr101 20 -> 19); after three failed victims in a row, cold restarts on one
+  robot fewer (PARALLEL_CHEAPEST_INSERTION, then LOCAL_CHEAPEST_INSERTION, 15 %
+  each), since GLS from the same routes stalls in the same place whatever its
+  time; a last LOCAL_CHEAPEST_INSERTION restart on the robots kept is taken if
+  shorter; the rest polishes distance. Elimination stops at a lower bound on
+  the robots (:mod:`planners.ortools.bound`: pairwise clashing jobs, equal to
+  the best known on lr101-103, lc101, lrc105). The fixed cost is left out of
+  the re-solves (with 1e5 per robot in the objective GLS barely moves once the
+  robots are fixed).
 - Last full run (56 instances, 30 s, load 7-9, before eliminate/bound/restarts):
   BKS robot count on 52 % (plain peer 48 %), 4.4 % mean distance gap there
   (peer 6.4 %), better than the peer on 36 %; weak on long routes (lc2/lr2/lrc2:

@@ -5,13 +5,15 @@ robot, from the other routes, every job optional at a huge cost (``drop_cost``);
 when some stay out, the best partial solution is kept and the next retry starts
 from it (``retries`` in all). A round succeeds when every job the best solution
 served is still served. After ``victims`` failed rounds in a row (each on the
-next shortest route), a *restart* re-solves from scratch on the robots in use
-with another first solution (``restarts``, e.g. LOCAL_CHEAPEST_INSERTION): guided
-local search from the elimination's routes is often stuck (lc104 does not move
-in 10 s; lr102 at 18 robots, 1585: a cold LOCAL_CHEAPEST_INSERTION on the same
-18 robots finds 17 robots and 1487.57, the best known). A restart that is better
-(fewer robots, or as many and a lower cost) becomes the best and elimination
-resumes. The time left polishes distance on the robots kept.
+next shortest route), *restarts* solve from scratch on one robot fewer, one
+first-solution strategy each (``restarts``): guided local search from the
+elimination's routes stalls in the same place whatever its time (lr104 ends at
+11 robots / 1131.70 at loads 7 to 11), while a cold start lands elsewhere (lr109:
+PARALLEL_CHEAPEST_INSERTION serves every job on 12 robots where elimination
+stopped at 13). A success resumes elimination. Then a last cold restart on the
+robots kept (``final_restart``, LOCAL_CHEAPEST_INSERTION: lr102 on 18 robots, 1585,
+became 17 and 1487.57, the best known) is taken if better, and the time left
+polishes distance.
 
 Stops early at a lower bound on the robots (:mod:`planners.ortools.bound`).
 """

@@ -35,10 +35,10 @@ class SearchConfig:
     #: ... when routes are long (``solve.stops_per_route`` >= ``long_route_stops``).
     long_first_share: float = 0.5
     long_route_stops: float = 15.0
-    #: Share of the time limit for each attempt at removing a route.
-    attempt_share: float = 0.2
-    #: Failed attempts in a row (each on the next shortest route) before the
-    #: remaining time goes to polishing the best solution.
+    #: Share of the elimination's time for each attempt at removing a route.
+    attempt_share: float = 0.15
+    #: Failed victims in a row (each the next shortest route) before the cold
+    #: restarts (GLS from the same routes tends to stall in the same place).
     victims: int = 3
     #: Cost of leaving a job out while removing a route, in longest legs. Huge on
     #: purpose: it also makes guided local search, whose penalties scale with the
