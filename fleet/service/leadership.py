@@ -75,6 +75,8 @@ class Leadership:
             try:
                 await self.service.lead()
             except BaseException:
+                if self.service.leading:
+                    await self.service.follow()
                 await asyncio.to_thread(self.lock.release)
                 raise
         return got
@@ -96,9 +98,14 @@ class Leadership:
             if self.service.leading:
                 await asyncio.sleep(self.check_s)
                 await self.still_held()
-            else:
-                await asyncio.sleep(self.retry_s)
+                continue
+            await asyncio.sleep(self.retry_s)
+            try:
                 await self.try_lead()
+            except Exception:
+                # Could not take over (the database went away mid-rebuild, say):
+                # the lock is released again; follow, and try again later.
+                log.exception("leadership: taking over failed")
 
     async def resign(self) -> None:
         """Give the lock up (on shutdown, after the service stopped leading)."""

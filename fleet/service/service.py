@@ -377,6 +377,8 @@ class FleetService:
             self.hub.publish("robot", {"robot": robot, "events": tuple(events)})
         for alert in decision.alerts:
             self.hub.publish("alert", {"alert": alert})
+        if not self.leading:
+            return  # written after this process stopped leading: command nothing
         self.outbox.queue_decision(decision)
         if decision.replan_needed:
             self.replanner.request()
