@@ -41,16 +41,21 @@ the 2-core Xeon, one thread, CPU shared with other engineers at a load average o
   BKS robot count on 52 % (plain peer 48 %), 4.4 % mean distance gap there
   (peer 6.4 %), better than the peer on 36 %; weak on long routes (lc2/lr2/lrc2:
   48 % at BKS against the peer's 67 %).
-- Measured on subsets at load 9-11 (docs/benchmarks.md has the figures): the
-  restarts and the long-route first share lower the distance at the same robot
-  count (lrc207 1797 -> 1574, lrc208 1324 -> 1147, lr104 1132 -> 1091); robot
-  counts are unchanged on the tight-window failures (lr104 11, lr109 13, lrc105
-  15 against 9, 11, 13).
+- Measured on subsets, side by side with the old default at load 4-7
+  (docs/benchmarks.md, "search trials on subsets"): never more robots, and
+  shorter routes where routes are long (lrc207 4 -> 3 robots at 0.22 % over the
+  BKS, lr203 1118.88 -> 960.41); the tight-window failures are unchanged (lr104
+  11 vs BKS 9, lr109 13 vs 11, once 12; lrc105 14 vs 13; lc104 26 % over), and
+  the old default gave them to the cent at every load from 4 to 11: the search
+  stalls there, it is not starved.
 - Tried and dropped this session: *squeezing* the victim (each of its stops
   costing a longest leg, nothing dropped: walks it down to a few jobs, then
   stalls; no gain), shorter and more numerous attempts (attempt share 0.07-0.1,
   6-10 victims: same or worse), PATH_CHEAPEST_ARC for the first half of the time
-  (worse at 3 s of CPU: 7-9 robots on lr2 against 4-5 with insertion).
+  (7-9 robots on lr2 against 4-5 with insertion at load 9-11), GENERIC_TABU
+  while a victim's jobs are out (lrc105 15 -> 14 once, otherwise no better), two
+  retries from the best partial solution (no gain), two victims before the
+  restarts instead of three (lr111 10 -> 11).
   Earlier: iterated local search with SISR ruin-and-recreate (no change at 10 s
   on lc104, lrc201), TABU_SEARCH and SIMULATED_ANNEALING instead of GLS (no
   better), GLS lambda 0.02 / 0.5 (no change), OR-Tools' extra insertion
