@@ -87,6 +87,7 @@ def eliminate(
     restart_s = max(0.05, config.restart_share * (seconds + 1e-9))
     floor = fewest_robots(problem, jobs) if config.robot_bound else 1
     restarts = list(config.restarts)
+    reserve = restart_s if config.final_restart else 0.0  # kept for the last one
     removed = failures = 0
     while True:
         used = [v for v, route in enumerate(best.routes) if route]
@@ -94,12 +95,12 @@ def eliminate(
         if len(used) <= max(1, floor) or not movable:
             break
         ranked = sorted(movable, key=lambda v: (len(best.routes[v]), (v + seed) % 97))
-        if failures < config.victims and seconds >= slice_s * config.retries:
+        if failures < config.victims and seconds >= slice_s * config.retries + reserve:
             keep = [v for v in used if v != ranked[failures % len(ranked)]]
             emptied, spent = _round(world, best, keep, config, slice_s)
             seconds -= spent
             failures = 0 if emptied is not None else failures + 1
-        elif restarts and seconds >= restart_s:
+        elif restarts and seconds >= restart_s + reserve:
             keep = [v for v in used if v != ranked[0]]
             seconds -= restart_s
             emptied = _restart(world, best, keep, config, restarts.pop(0), restart_s)
@@ -109,7 +110,7 @@ def eliminate(
         if emptied is not None:
             best, removed = emptied, removed + 1
     used = [v for v, route in enumerate(best.routes) if route]
-    if config.final_restart and seconds >= 2 * restart_s:
+    if config.final_restart and seconds >= restart_s:
         seconds -= restart_s
         fresh = _restart(world, best, used, config, config.final_restart, restart_s)
         best = fresh or best
