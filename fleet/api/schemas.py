@@ -16,7 +16,22 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from fleet.core.model import AuditEvent, ItemCategory, Job, JobKind, Priority, Robot
 from fleet.core.requests import NewJob
 
-PlaceId = Annotated[str, Field(min_length=1, max_length=64)]
+
+def _plain_text(text: str) -> str:
+    # NUL cannot be stored in PostgreSQL text, a lone surrogate cannot be
+    # stored at all (it is not Unicode), and no place, name or note has a
+    # reason to hold control characters but tab and line breaks.
+    for c in text:
+        if (ord(c) < 32 and c not in "\t\n\r") or c == "\x7f":
+            raise ValueError("contains a control character")
+        if "\ud800" <= c <= "\udfff":
+            raise ValueError("contains a lone surrogate, which is not text")
+    return text
+
+
+#: Text from a caller: Unicode without control characters (but tab, line breaks).
+Text = Annotated[str, AfterValidator(_plain_text)]
+PlaceId = Annotated[Text, Field(min_length=1, max_length=64)]
 PriorityName = Literal["stat", "urgent", "routine"]
 Pin = Annotated[str, Field(pattern=r"^[0-9]{4,12}$", description="4 to 12 digits")]
 
@@ -65,9 +80,9 @@ class DeliveryIn(_Strict):
     compartments: int = Field(1, ge=1, le=16)
     ready_at: Moment | None = None
     due_at: Moment | None = None
-    recipient: str | None = Field(None, max_length=120)
+    recipient: Text | None = Field(None, max_length=120)
     pin: Pin | None = None
-    note: str = Field("", max_length=500)
+    note: Text = Field("", max_length=500)
 
     def to_core(self) -> NewJob:
         return NewJob(
@@ -94,8 +109,8 @@ class GuidanceIn(_Strict):
     priority: PriorityName = "routine"
     ready_at: Moment | None = None
     due_at: Moment | None = None
-    recipient: str | None = Field(None, max_length=120, description="who is guided")
-    note: str = Field("", max_length=500)
+    recipient: Text | None = Field(None, max_length=120, description="who is guided")
+    note: Text = Field("", max_length=500)
 
     def to_core(self) -> NewJob:
         return NewJob(
@@ -115,7 +130,7 @@ RequestIn = Annotated[DeliveryIn | GuidanceIn, Field(discriminator="kind")]
 
 
 class CancelIn(_Strict):
-    reason: str = Field("cancelled", min_length=1, max_length=200)
+    reason: Text = Field("cancelled", min_length=1, max_length=200)
 
 
 class HandoffIn(_Strict):

@@ -95,7 +95,10 @@ class SecurityHeaders:
             return
         api = str(scope.get("path", "")).startswith(_API_PREFIXES)
         target: ASGIApp = self.app
-        if scope.get("method") in {"POST", "PUT", "PATCH"}:
+        where = _nul_in(scope)
+        if where is not None:
+            target = _refused(where, "contains a NUL character", "nul_character")
+        elif scope.get("method") in {"POST", "PUT", "PATCH"}:
             # Read at most the limit (a body is small), then hand it on.
             body = await _read_limited(receive, self.max_body_bytes, scope)
             if body is None:
@@ -153,14 +156,26 @@ def replay_body(messages: list[Message], receive: Receive) -> Receive:
     return replayed
 
 
+def _nul_in(scope: Scope) -> str | None:
+    """``"path"`` or ``"query"`` if it holds a NUL, which no id or name has and
+    PostgreSQL cannot even compare text with."""
+    if "\x00" in str(scope.get("path", "")):
+        return "path"
+    if b"%00" in bytes(scope.get("query_string", b"")):
+        return "query"
+    return None
+
+
+def _refused(where: str, msg: str, kind: str, status: int = 422) -> JSONResponse:
+    detail = {"loc": [where], "msg": msg, "type": kind}
+    return JSONResponse({"detail": [detail]}, status_code=status)
+
+
 def _too_large(limit: int) -> JSONResponse:
     """413 in the API's error shape, naming the body."""
-    detail = {
-        "loc": ["body"],
-        "msg": f"the request body is larger than {limit} bytes",
-        "type": "too_large",
-    }
-    return JSONResponse({"detail": [detail]}, status_code=413)
+    return _refused(
+        "body", f"the request body is larger than {limit} bytes", "too_large", 413
+    )
 
 
 def cors_origins() -> list[str]:

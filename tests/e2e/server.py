@@ -9,6 +9,7 @@ the server's event loop (to make a virtual robot drop offline, say).
 from __future__ import annotations
 
 import asyncio
+import os
 import socket
 import threading
 import time
@@ -26,6 +27,7 @@ from fleet.cli.serve_cmds import create_token
 from fleet.core.config import CoreConfig
 from fleet.core.model import Role
 from fleet.store import open_store
+from tests.fixtures.postgres import process_server
 
 T = TypeVar("T")
 
@@ -159,5 +161,14 @@ def client(server: PorterServer, token: str | None) -> httpx.Client:
     return httpx.Client(base_url=server.url, headers=headers, timeout=10.0)
 
 
-def sqlite_url(folder: Path) -> str:
-    return f"sqlite:///{folder / 'porter.db'}"
+#: ``PORTER_TEST_DATABASE=postgresql`` runs the service tests on PostgreSQL
+#: (scripts/test does a second pass so); anything else, or unset: SQLite.
+DATABASE_KIND = os.environ.get("PORTER_TEST_DATABASE", "sqlite")
+
+
+def service_database(folder: Path) -> str:
+    """The database a test's server uses: a SQLite file in ``folder``, or a
+    fresh PostgreSQL database when the suite runs on PostgreSQL."""
+    if DATABASE_KIND != "postgresql":
+        return f"sqlite:///{folder / 'porter.db'}"
+    return process_server().new_database(migrated=True)

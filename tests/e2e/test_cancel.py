@@ -12,8 +12,8 @@ from tests.e2e.server import (
     client,
     make_tokens,
     running,
+    service_database,
     settings_for,
-    sqlite_url,
     wait_until,
 )
 
@@ -34,7 +34,7 @@ STAGES = {
 
 def test_cancel_before_any_robot_moves(tmp_path: Path) -> None:
     """A request cancelled at once ends cancelled; a second cancel is a 409."""
-    database = sqlite_url(tmp_path)
+    database = service_database(tmp_path)
     tokens = make_tokens(database)
     with (
         running(settings_for(database, robots=0)) as server,
@@ -51,7 +51,7 @@ def test_cancel_before_any_robot_moves(tmp_path: Path) -> None:
 
 def test_cancel_at_each_stage(tmp_path: Path) -> None:
     """Four deliveries, each cancelled in its stage, end cancelled or returned."""
-    database = sqlite_url(tmp_path)
+    database = service_database(tmp_path)
     tokens = make_tokens(database)
     with (
         running(settings_for(database, speed=30.0)) as server,

@@ -12,8 +12,8 @@ from tests.e2e.server import (
     client,
     make_tokens,
     running,
+    service_database,
     settings_for,
-    sqlite_url,
 )
 
 pytestmark = pytest.mark.slow
@@ -21,7 +21,7 @@ pytestmark = pytest.mark.slow
 
 def test_wrong_pins_lock_the_handoff(tmp_path: Path) -> None:
     """Each wrong PIN is a 403 on ``pin``; past the limit even the right one is."""
-    database = sqlite_url(tmp_path)
+    database = service_database(tmp_path)
     tokens = make_tokens(database)
     with (
         running(settings_for(database)) as server,

@@ -11,8 +11,8 @@ from tests.e2e.server import (
     client,
     make_tokens,
     running,
+    service_database,
     settings_for,
-    sqlite_url,
     wait_until,
 )
 
@@ -40,7 +40,7 @@ def test_restart_mid_delivery_keeps_the_job_and_completes_it(database_url: str) 
 
 def test_robot_offline_mid_mission_its_job_goes_to_another(tmp_path: Path) -> None:
     """A robot that drops off the network loses its unloaded job to another robot."""
-    database = sqlite_url(tmp_path)
+    database = service_database(tmp_path)
     tokens = make_tokens(database)
     with (
         running(settings_for(database, speed=30.0)) as server,
@@ -65,7 +65,7 @@ def test_robot_offline_mid_mission_its_job_goes_to_another(tmp_path: Path) -> No
 
 def test_robot_aborting_its_goal_hands_the_job_to_another(tmp_path: Path) -> None:
     """A robot that reports its goal failed loses the job, which still completes."""
-    database = sqlite_url(tmp_path)
+    database = service_database(tmp_path)
     tokens = make_tokens(database)
     with (
         running(settings_for(database, speed=30.0)) as server,

@@ -13,7 +13,7 @@ import pytest
 
 from tests.e2e.flow import complete, delivery, statuses_in_history
 from tests.e2e.ros_stack import ros_porter
-from tests.e2e.server import client, make_tokens, sqlite_url, wait_until
+from tests.e2e.server import client, make_tokens, service_database, wait_until
 
 pytestmark = pytest.mark.slow
 
@@ -21,7 +21,7 @@ pytestmark = pytest.mark.slow
 @pytest.mark.parametrize("profile", ["nav2", "move_base"])
 def test_delivery_across_levels_through_rosbridge(tmp_path: Path, profile: str) -> None:
     """Pharmacy (L0) to ward 2A (L2): the robot drives over ROS and rides a lift."""
-    database = sqlite_url(tmp_path)
+    database = service_database(tmp_path)
     tokens = make_tokens(database)
     with ros_porter(tmp_path, database, profile=profile) as (server, bridge):
         with client(server, tokens["pharmacy"]) as pharmacy:
@@ -42,7 +42,7 @@ def test_delivery_across_levels_through_rosbridge(tmp_path: Path, profile: str) 
 
 def test_robot_offline_when_bridge_dies_and_back_after(tmp_path: Path) -> None:
     """Killing the bridge takes the robots offline; restarting it brings them back."""
-    database = sqlite_url(tmp_path)
+    database = service_database(tmp_path)
     with ros_porter(tmp_path, database, profile="nav2") as (server, bridge):
         service = server.service
         wait_until(

@@ -12,7 +12,7 @@ import pytest
 from fleet.core.ports import LiftMode
 from tests.e2e.flow import CONFIRMABLE, complete, delivery, job
 from tests.e2e.ros_stack import ros_porter
-from tests.e2e.server import client, make_tokens, sqlite_url, wait_until
+from tests.e2e.server import client, make_tokens, service_database, wait_until
 
 pytestmark = pytest.mark.slow
 
@@ -46,7 +46,7 @@ def _carrier_driving(api: httpx.Client, job_id: str, bridge: Any) -> str:
 
 def test_bridge_restart_mid_mission_resumes(tmp_path: Path) -> None:
     """The bridge dies mid-leg and comes back: the robot resumes and delivers."""
-    database = sqlite_url(tmp_path)
+    database = service_database(tmp_path)
     tokens = make_tokens(database)
     with ros_porter(tmp_path, database, profile="nav2", speedup=SPEEDUP) as (
         server,
@@ -68,7 +68,7 @@ def test_bridge_restart_mid_mission_resumes(tmp_path: Path) -> None:
 
 def test_goal_aborted_by_robot_replans_the_job(tmp_path: Path) -> None:
     """A robot aborting its goal is in error; the job goes to the other robot."""
-    database = sqlite_url(tmp_path)
+    database = service_database(tmp_path)
     tokens = make_tokens(database)
     with ros_porter(tmp_path, database, profile="move_base", speedup=SPEEDUP) as (
         server,
@@ -93,7 +93,7 @@ def test_goal_aborted_by_robot_replans_the_job(tmp_path: Path) -> None:
 
 def test_cancel_mid_goal_stops_the_robot(tmp_path: Path) -> None:
     """Cancelling a job while its robot drives cancels the goal on the robot."""
-    database = sqlite_url(tmp_path)
+    database = service_database(tmp_path)
     tokens = make_tokens(database)
     with ros_porter(tmp_path, database, profile="nav2", speedup=SPEEDUP) as (
         server,
@@ -113,7 +113,7 @@ def test_cancel_mid_goal_stops_the_robot(tmp_path: Path) -> None:
 
 def test_lift_in_fire_mode_is_not_entered(tmp_path: Path) -> None:
     """With the lifts in FIRE mode a loaded robot holds; it delivers once cleared."""
-    database = sqlite_url(tmp_path)
+    database = service_database(tmp_path)
     tokens = make_tokens(database)
     with ros_porter(tmp_path, database, profile="nav2", speedup=50.0) as (
         server,

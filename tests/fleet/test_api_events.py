@@ -18,8 +18,8 @@ from tests.e2e.server import (
     client,
     make_tokens,
     running,
+    service_database,
     settings_for,
-    sqlite_url,
     wait_until,
 )
 
@@ -66,7 +66,7 @@ def test_events_reach_the_operator_and_only_the_own_ward_station(
     tmp_path: Path,
 ) -> None:
     """The operator hears both wards' jobs; the 2A station hears only 2A's."""
-    database = sqlite_url(tmp_path)
+    database = service_database(tmp_path)
     tokens = make_tokens(database)
     with running(settings_for(database, speed=1.0)) as server:
         operator = Listener(server, tokens["operator"])
@@ -88,7 +88,7 @@ def test_events_reach_the_operator_and_only_the_own_ward_station(
 
 def test_events_refuse_a_bad_token(tmp_path: Path) -> None:
     """A WebSocket without a valid token is closed with a policy violation."""
-    database = sqlite_url(tmp_path)
+    database = service_database(tmp_path)
     with running(settings_for(database, robots=0)) as server:
         url = server.url.replace("http://", "ws://") + "/api/v1/events?token=nope"
         with (
@@ -100,7 +100,7 @@ def test_events_refuse_a_bad_token(tmp_path: Path) -> None:
 
 def test_server_stops_with_a_client_still_listening(tmp_path: Path) -> None:
     """Shutting down closes open WebSockets instead of waiting for them."""
-    database = sqlite_url(tmp_path)
+    database = service_database(tmp_path)
     tokens = make_tokens(database)
     with running(settings_for(database, robots=1, speed=1.0)) as server:
         listener = Listener(server, tokens["operator"])

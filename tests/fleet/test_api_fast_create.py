@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from contextlib import ExitStack
 from typing import Any
@@ -16,8 +17,8 @@ from tests.e2e.server import (
     PorterServer,
     make_tokens,
     running,
+    service_database,
     settings_for,
-    sqlite_url,
 )
 
 #: Fields of a created job that differ between two servers by nature.
@@ -57,6 +58,8 @@ CASES: list[tuple[str, str, dict[str, Any] | str, dict[str, str]]] = [
     ("unknown kind", "pharmacy", {**DELIVERY, "kind": "teleport"}, {}),
     ("extra field", "pharmacy", {**DELIVERY, "colour": "red"}, {}),
     ("not JSON", "pharmacy", "{kind: delivery", {}),
+    ("lone surrogate", "pharmacy", json.dumps({**DELIVERY, "recipient": "\ud800"}), {}),
+    ("NUL in a note", "pharmacy", {**DELIVERY, "note": "a\u0000b"}, {}),
     ("unknown place", "pharmacy", {**DELIVERY, "dropoff": "mars"}, {}),
     ("another ward", "station_w", {**DELIVERY, "pickup": OTHER_WARD}, {}),
     ("no token", "", DELIVERY, {}),
@@ -75,7 +78,7 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pair]:
     with ExitStack() as stack:
         pair: Pair = []
         for short_paths in (True, False):
-            url = sqlite_url(tmp_path_factory.mktemp("porter"))
+            url = service_database(tmp_path_factory.mktemp("porter"))
             tokens = make_tokens(url)
             app = create_app(settings_for(url, robots=1), short_paths=short_paths)
             pair.append((stack.enter_context(running(app=app)), tokens))

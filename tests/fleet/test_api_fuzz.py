@@ -19,8 +19,8 @@ from tests.e2e.server import (
     client,
     make_tokens,
     running,
+    service_database,
     settings_for,
-    sqlite_url,
 )
 
 PLACES = ["pharmacy", "lab", "ward_2a", "ward_3a", "reception", "nowhere", "", "x" * 80]
@@ -58,7 +58,7 @@ BODIES = st.fixed_dictionaries(
 def site(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[tuple[PorterServer, dict[str, str]]]:
-    database = sqlite_url(Path(tmp_path_factory.mktemp("fuzz")))
+    database = service_database(Path(tmp_path_factory.mktemp("fuzz")))
     tokens = make_tokens(database)
     with running(settings_for(database, robots=2, speed=1.0)) as server:
         yield server, tokens

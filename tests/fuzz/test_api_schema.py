@@ -25,8 +25,8 @@ from tests.e2e.server import (
     PorterServer,
     make_tokens,
     running,
+    service_database,
     settings_for,
-    sqlite_url,
 )
 
 #: Generated calls per operation (about 25 operations).
@@ -35,7 +35,7 @@ EXAMPLES = 15
 
 @pytest.fixture(scope="module")
 def fuzzed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
-    database = sqlite_url(Path(tmp_path_factory.mktemp("schemathesis")))
+    database = service_database(Path(tmp_path_factory.mktemp("schemathesis")))
     tokens = make_tokens(database)
     with running(settings_for(database, speed=1.0)) as server:
         yield {"server": server, "token": tokens["operator"]}

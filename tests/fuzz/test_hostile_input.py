@@ -15,7 +15,7 @@ import pytest
 
 from tests.e2e.flow import delivery
 from tests.e2e.server import PorterServer, client, make_tokens, running, settings_for
-from tests.e2e.server import sqlite_url as sqlite_file
+from tests.e2e.server import service_database as sqlite_file
 
 
 @pytest.fixture(scope="module")
@@ -39,6 +39,8 @@ REFUSED = [
     (delivery(due_at="-1"), "due_at"),
     (delivery(ready_at=1e308), "ready_at"),
     (delivery(note="x" * 501), "note"),
+    (delivery(note="ward 2A\u0000; DROP TABLE jobs"), "note"),
+    (delivery(recipient="Dr \u0007Who"), "recipient"),
     (delivery(recipient="\ud800"), "recipient"),
     (delivery(category="controlled_substance", pin="١٢٣٤"), "pin"),
     (delivery(priority="stat\u200b"), "priority"),
@@ -74,6 +76,8 @@ def test_hostile_bodies_get_a_4xx_naming_the_field(
         "/api/v1/requests?offset=99999999999999999999999",
         "/api/v1/requests?date=0000-00-00",
         "/api/v1/requests?status=requested%00",
+        "/api/v1/requests?ward=ward_2a%00",
+        "/api/v1/robots/%00/pause",
         "/api/v1/building/levels/%ff/drawing",
     ],
 )

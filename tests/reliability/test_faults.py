@@ -27,8 +27,8 @@ from tests.e2e.server import (
     client,
     make_tokens,
     running,
+    service_database,
     settings_for,
-    sqlite_url,
     wait_until,
 )
 
@@ -66,7 +66,7 @@ def test_robot_that_stops_answering_alerts_and_its_job_completes(
     tmp_path: Path,
 ) -> None:
     """Offline mid-mission: a robot_offline alert names it; another robot delivers."""
-    database = sqlite_url(tmp_path)
+    database = service_database(tmp_path)
     tokens = make_tokens(database)
     with (
         running(settings_for(database, speed=30.0)) as server,
@@ -87,7 +87,7 @@ def test_robot_that_stops_answering_alerts_and_its_job_completes(
 
 def test_handoff_nobody_answers_returns_the_items_and_alerts(tmp_path: Path) -> None:
     """Nobody at the ward: a handoff_timeout alert; the items go back to the sender."""
-    database = sqlite_url(tmp_path)
+    database = service_database(tmp_path)
     tokens = make_tokens(database)
     core = dataclasses.replace(TEST_CORE, handoff_wait_s=2.0)
     with (

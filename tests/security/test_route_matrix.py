@@ -23,7 +23,7 @@ from fleet.cli.serve_cmds import create_token
 from fleet.core.model import Role
 from fleet.store import open_store
 from tests.e2e.flow import delivery
-from tests.e2e.server import PorterServer, running, settings_for, sqlite_url
+from tests.e2e.server import PorterServer, running, service_database, settings_for
 from tests.security.routes import app_routes
 
 #: The callers, in the table's column order.
@@ -100,7 +100,7 @@ WARD_A, WARD_B = "ward_2a", "ward_3a"
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     """A server whose robots crawl (no job reaches a hand-off), and one token a role."""
-    database = sqlite_url(Path(tmp_path_factory.mktemp("matrix")))
+    database = service_database(Path(tmp_path_factory.mktemp("matrix")))
     settings = settings_for(database, speed=1.0, robot_speed_mps=0.01)
     with running(settings) as server:
         tokens = _tokens(database)

@@ -21,8 +21,8 @@ from tests.e2e.server import (
     PorterServer,
     make_tokens,
     running,
+    service_database,
     settings_for,
-    sqlite_url,
 )
 
 CHROMIUM = Path(os.environ.get("PORTER_CHROMIUM", "/usr/bin/chromium"))
@@ -82,7 +82,7 @@ def browser_context(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
 def porter(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PorterServer]:
     """A running server with demo robots; ``porter.tokens`` holds role tokens."""
     folder = tmp_path_factory.mktemp("web-server")
-    database = sqlite_url(folder)
+    database = service_database(folder)
     tokens = make_tokens(database)
     with running(settings_for(database)) as server:
         server.tokens = tokens  # type: ignore[attr-defined]
