@@ -14,13 +14,19 @@ from typing import Any
 import pytest
 
 from tests.e2e.flow import delivery
-from tests.e2e.server import PorterServer, client, make_tokens, running, settings_for
-from tests.e2e.server import service_database as sqlite_file
+from tests.e2e.server import (
+    PorterServer,
+    client,
+    make_tokens,
+    running,
+    service_database,
+    settings_for,
+)
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
-    database = sqlite_file(Path(tmp_path_factory.mktemp("hostile")))
+    database = service_database(Path(tmp_path_factory.mktemp("hostile")))
     tokens = make_tokens(database)
     with running(settings_for(database, speed=1.0)) as server:
         yield {"server": server, "token": tokens["operator"]}
