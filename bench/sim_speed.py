@@ -6,7 +6,8 @@
 Runs 24 simulated hours of the demo hospital (``sim/scenarios/demo_hospital.yaml``,
 about 1,500 requests) with the real fleet core in the loop, under the greedy
 dispatcher and under OR-Tools (warm-started from the previous plan, as the service
-does, and cold-started for contrast), in parallel processes. Re-plans are
+does, and cold-started for contrast), one after another (``--jobs 2``: side by
+side, quicker but each run's wall time then shares the cores). Re-plans are
 event-driven (the core asks for one after a request, a job or robot change) and at
 least ``--replan-gap`` simulated seconds apart, except urgent ones (a STAT request,
 or work waiting while a robot has nothing to do), which keep the service's cadence
@@ -150,10 +151,9 @@ def markdown(results: list[dict[str, Any]], args: argparse.Namespace) -> str:
         f"Command: `.venv/bin/python -m bench.sim_speed {_options(args)}"
         "--markdown docs/benchmarks.md`  ",
         f"Date: {time.strftime('%a %b %d %H:%M:%S UTC %Y', time.gmtime())}  ",
-        f"Machine: {machine}, 2 cores shared with the other engineers' test and "
-        f"benchmark runs while measuring (load average {args.load_before:.1f} at "
-        f"the start, {load:.1f} at the end), so wall times are inflated; this "
-        "process's CPU time is the fairer figure.",
+        f"Machine: {machine}, 2 cores; load average {args.load_before:.1f} at "
+        f"the start, {load:.1f} at the end (above 1, something else shared the "
+        "cores and wall times are inflated: CPU time is then the fairer figure).",
         "",
         f"Run: demo hospital, default scenario (`sim/scenarios/demo_hospital.yaml`), "
         f"{args.robots} robots, {args.hours:g} simulated hours from "
@@ -161,7 +161,11 @@ def markdown(results: list[dict[str, Any]], args: argparse.Namespace) -> str:
         "real `FleetCore` decides, the dispatcher is called synchronously with its "
         "time limit (the simulated clock stands still while it thinks). "
         + _cadence(args.replan_gap)
-        + " The runs go in parallel processes, one each.",
+        + (
+            " The runs went one at a time."
+            if args.jobs == 1
+            else f" The runs went {args.jobs} at a time, side by side."
+        ),
         "",
         "| run | requests | wall (s) | CPU (s) | dispatcher wall (s) | dispatches "
         "| fell back to greedy | target |",
@@ -209,6 +213,7 @@ _DEFAULTS = (
     ("seed", 1),
     ("replan_gap", REPLAN_GAP_S),
     ("only", None),
+    ("jobs", 1),
 )
 
 
@@ -264,14 +269,15 @@ def main() -> None:
         "(0: the service's cadence for all)",
     )
     parser.add_argument("--heap-events", type=int, default=200_000)
+    parser.add_argument("--jobs", type=int, default=1, help="runs side by side")
     parser.add_argument("--markdown", type=Path, default=None)
     args = parser.parse_args()
     args.load_before = os.getloadavg()[0]
     cases = [c for c in CASES if not args.only or c.dispatcher == args.only]
     results = []
-    # One process per case: on a shared machine each gets its own share of the
-    # CPU; the CPU time each reports is its own.
-    with ProcessPoolExecutor(max_workers=len(cases)) as pool:
+    # Each run in a process of its own (its CPU time is its own); one at a time
+    # by default, so each run's wall time is not shared with another.
+    with ProcessPoolExecutor(max_workers=max(1, args.jobs)) as pool:
         futures = [
             pool.submit(
                 run_case,
