@@ -29,6 +29,7 @@ class LevelOverlay:
         n = len(table.nodes)
         allowed = np.isfinite(times)
         inside = node_level[table.src] == node_level[table.dst]
+        self._inside = inside
         level_edges = allowed & inside
         weights = np.maximum(times, 1e-9)
         #: Edges within one level: a search here never leaves its level.
@@ -37,18 +38,37 @@ class LevelOverlay:
         ends = np.unique(np.concatenate([table.src[cross], table.dst[cross]]))
         #: Waypoint index of each portal (lift car stops with a usable ride).
         self.portals = ends.astype(np.int64)
-        count = len(self.portals)
         self.portal_time = np.zeros((0, n))
         self.portal_pred = np.zeros((0, n), dtype=np.int32)
-        if count:
+        if len(self.portals):
             self.portal_time, self.portal_pred = dijkstra(
                 self.level_graph, indices=self.portals, return_predecessors=True
             )
-        slot = {int(node): i for i, node in enumerate(self.portals)}
+        self._link(table, cross, weights)
+
+    def repriced(self, table: EdgeTable, times: np.ndarray) -> LevelOverlay:
+        """This overlay with other ride times (a lift's expected wait added).
+
+        Rides join levels and never run inside one, so the level graphs and the
+        portal trees (most of the work) stay; only portal-to-portal times change.
+        ``times`` must allow the same edges as the ones this overlay was made for.
+        """
+        other = object.__new__(LevelOverlay)
+        other.level_graph = self.level_graph
+        other.portals, other.portal_time = self.portals, self.portal_time
+        other.portal_pred, other._inside = self.portal_pred, self._inside
+        cross = np.flatnonzero(np.isfinite(times) & ~self._inside)
+        other._link(table, cross, np.maximum(times, 1e-9))
+        return other
+
+    def _link(self, table: EdgeTable, cross: np.ndarray, weights: np.ndarray) -> None:
+        """Portal-to-portal hops (rides, drives on a level) and their closure."""
+        count = len(self.portals)
         ride = np.full((count, count), np.inf)
-        for e in cross:
-            a, b = slot[int(table.src[e])], slot[int(table.dst[e])]
-            ride[a, b] = min(ride[a, b], weights[e])
+        # Portals are sorted (np.unique): a search finds each ride's two slots.
+        a = np.searchsorted(self.portals, table.src[cross])
+        b = np.searchsorted(self.portals, table.dst[cross])
+        np.minimum.at(ride, (a, b), weights[cross])
         #: The hop between portals i -> j: a ride (True) or a drive on one level.
         self.hop_is_ride = np.isfinite(ride)
         drive = self.portal_time[:, self.portals] if count else ride

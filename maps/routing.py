@@ -139,12 +139,15 @@ class Router:
         cache: OrderedDict[RouteRules, LevelOverlay] = (
             self._pen_overlays if isinstance(rules, Penalised) else self._overlays  # type: ignore[assignment]
         )
-        return _remember(
-            cache,
-            rules,
-            lambda: LevelOverlay(self.table, self.node_level, self.times(rules)),
-            _RULES_KEPT,
-        )
+
+        def make() -> LevelOverlay:
+            if isinstance(rules, Penalised):
+                # Only ride times differ: reprice the plain rules' overlay.
+                base = self.overlay(rules.rules)
+                return base.repriced(self.table, self.times(rules))
+            return LevelOverlay(self.table, self.node_level, self.times(rules))
+
+        return _remember(cache, rules, make, _RULES_KEPT)
 
     def tree(self, rules: RouteRules, source: int) -> tuple[np.ndarray, np.ndarray]:
         """Seconds from ``source`` to every waypoint of its level, and predecessors."""

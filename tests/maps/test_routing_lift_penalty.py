@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from functools import cache
 
+import numpy as np
+
 from maps.loading import load_sample
 from maps.model import Building
-from maps.routing import route
+from maps.overlay import LevelOverlay
+from maps.routing import penalised, route, router_for
+from maps.rules import rules_for
 
 
 @cache
@@ -47,3 +51,19 @@ def test_no_penalty_leaves_routing_as_it_was() -> None:
         before
     )
     assert route(hospital(), "L0_m05", "L3_m05") == before
+
+
+def test_a_repriced_overlay_equals_one_built_from_scratch() -> None:
+    """Repricing the rides of the plain overlay gives what a full build gives."""
+    router = router_for(hospital())
+    rules = rules_for(hospital(), None, None, None)
+    for penalty in ({"lift_a": 48}, {"lift_a": 600, "lift_b": 600}, {"lift_s": 5}):
+        key = penalised(rules, penalty)
+        times = router.times(key)
+        fresh = LevelOverlay(router.table, router.node_level, times)
+        repriced = router.overlay(rules).repriced(router.table, times)
+        assert np.array_equal(fresh.portals, repriced.portals)
+        assert np.array_equal(fresh.between, repriced.between)
+        assert np.array_equal(fresh.between_pred, repriced.between_pred)
+        assert np.array_equal(fresh.hop_is_ride, repriced.hop_is_ride)
+        assert not np.array_equal(repriced.between, router.overlay(rules).between)
