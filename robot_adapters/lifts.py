@@ -4,9 +4,13 @@
 A request opens an AGV-mode session (the robot's id is the session id) and is
 published again every ``republish_s`` until released, as Open-RMF's fleet
 adapters do, so a lift adapter that restarts, or a bridge that reconnects,
-picks the session up again. ``LiftState`` comes back as a :class:`LiftStatus`;
-FIRE and EMERGENCY modes pass through (the core then keeps robots out), and a
-lost link reports every lift OFFLINE.
+picks the session up again. Sessions are kept per robot: several robots may call
+one car (one rides while the others queue), and each one's release must reach
+the lift. A release is sent even for a session this process did not open (one
+left by a leader that died): the session is a robot's id, so it is ours to end.
+``LiftState`` comes back as a :class:`LiftStatus`; FIRE and EMERGENCY modes pass
+through (the core then keeps robots out), and a lost link reports every lift
+OFFLINE.
 """
 
 from __future__ import annotations
@@ -78,7 +82,8 @@ class RosLifts:
             url, (requests_topic, REQUEST_TYPE), (states_topic, STATE_TYPE)
         )
         self.republish_s, self.clock = republish_s, clock
-        self._sessions: dict[str, tuple[str, str]] = {}  # lift id -> (session, level)
+        #: lift id -> {session: level}: every robot calling or riding each car.
+        self._sessions: dict[str, dict[str, str]] = {}
         self._last: dict[str, LiftStatus] = {}
         self._on_status: Callable[[LiftStatus], None] | None = None
         self._task: asyncio.Task[None] | None = None
@@ -90,16 +95,21 @@ class RosLifts:
 
     async def request(self, lift_id: str, level: str, session: str) -> None:
         if lift_id in self._by_id:
-            self._sessions[lift_id] = (session, level)
+            self._sessions.setdefault(lift_id, {})[session] = level
             self._publish(lift_id, session, AGV_MODE, level, DOOR_OPEN)
 
     async def release(self, lift_id: str, session: str) -> None:
-        held = self._sessions.get(lift_id)
-        if held is None or held[0] != session:
+        """End ``session`` on the car, whoever opened it.
+
+        Another robot calling the same car must not swallow this END_SESSION (the
+        car would stay held for a robot that left it, and the caller would wait
+        forever), nor may a session opened by a process that died outlive it.
+        """
+        if lift_id not in self._by_id:
             return
-        del self._sessions[lift_id]
+        held = self._sessions.get(lift_id, {}).pop(session, None)
         last = self._last.get(lift_id)
-        level = (last.level if last else None) or held[1]
+        level = (last.level if last else None) or held or ""
         self._publish(lift_id, session, END_SESSION, level, DOOR_CLOSED)
 
     async def close(self) -> None:
@@ -125,8 +135,9 @@ class RosLifts:
         )
 
     def _republish(self) -> None:
-        for lift_id, (session, level) in self._sessions.items():
-            self._publish(lift_id, session, AGV_MODE, level, DOOR_OPEN)
+        for lift_id, sessions in self._sessions.items():
+            for session, level in sessions.items():
+                self._publish(lift_id, session, AGV_MODE, level, DOOR_OPEN)
 
     async def _keep_requesting(self) -> None:
         while True:
