@@ -69,7 +69,10 @@ class RmfLifts:
         )
         self._floors = {lift.id: sorted(lift.stops) for lift in building.lifts}
         self._forced: dict[str, LiftMode] = {}
-        self._asked: dict[str, tuple[str, str]] = {}  # lift -> (session, floor)
+        #: (lift, session) -> the floor last asked for: the fleet repeats each
+        #: robot's request while its session lasts, and several robots may call
+        #: one car (the others queue).
+        self._asked: dict[tuple[str, str], str] = {}
         #: Sessions served, in order: (lift id, session, floor); for tests and logs.
         self.served: list[tuple[str, str, str]] = []
         self._last: dict[str, LiftStatus] = {}
@@ -107,11 +110,11 @@ class RmfLifts:
             return
         session, floor = str(msg["session_id"]), str(msg["destination_floor"])
         if int(msg["request_type"]) == END_SESSION:
-            self._asked.pop(lift_id, None)
+            self._asked.pop((lift_id, session), None)
             _spawn(self._tasks, self.lifts.release(lift_id, session))
-        elif self._asked.get(lift_id) != (session, floor):
+        elif self._asked.get((lift_id, session)) != floor:
             # Requests are repeated while a session lasts: act on changes only.
-            self._asked[lift_id] = (session, floor)
+            self._asked[lift_id, session] = floor
             self.served.append((lift_id, session, floor))
             _spawn(self._tasks, self.lifts.request(lift_id, floor, session))
 
@@ -127,7 +130,7 @@ class RmfLifts:
 
     def _publish(self, status: LiftStatus) -> None:
         mode = self._forced.get(status.lift_id, status.mode)
-        asked = self._asked.get(status.lift_id)
+        asked = self._asked.get((status.lift_id, status.session or ""))
         self.graph.publish(
             "/lift_states",
             {
@@ -135,7 +138,7 @@ class RmfLifts:
                 "lift_name": status.lift_id,
                 "available_floors": self._floors[status.lift_id],
                 "current_floor": status.level or "",
-                "destination_floor": asked[1] if asked else (status.level or ""),
+                "destination_floor": asked or status.level or "",
                 "door_state": 2 if status.doors_open else 0,
                 "motion_state": 1 if status.moving else 0,
                 "available_modes": [1, 2],

@@ -98,3 +98,33 @@ def test_a_session_left_by_a_dead_leader_is_ended_by_the_next_one() -> None:
                 await lifts.close()
 
         asyncio.run(main())
+
+
+def test_the_virtual_lift_acts_once_on_requests_repeated_for_two_robots() -> None:
+    """Two robots' requests repeated for one car are each served once, not again
+    at every repeat."""
+    with virtual_bridge(robots=0) as bridge:
+        rmf = bridge.world.lifts
+        assert rmf is not None
+
+        async def main() -> None:
+            seen: list[LiftStatus] = []
+            lifts = RosLifts(
+                bridge.url, [LiftBinding("lift_a", "lift_a")], republish_s=0.05
+            )
+            await lifts.connect(seen.append)
+            try:
+                await wait_for(lambda: _latest(seen, "lift_a"), what="a lift state")
+                await lifts.request("lift_a", "L0", "porter-1")
+                await lifts.request("lift_a", "L2", "porter-2")
+                await wait_for(
+                    lambda: _open_for(seen, "porter-1", "L0"),
+                    what="the car open at L0 for porter-1",
+                )
+                await asyncio.sleep(0.5)  # about ten repeats of each request
+            finally:
+                await lifts.close()
+
+        asyncio.run(main())
+        served = bridge.call(lambda: list(rmf.served))
+        assert served == [("lift_a", "porter-1", "L0"), ("lift_a", "porter-2", "L2")]
