@@ -6,12 +6,14 @@ solve got about 15 wake-ups a second instead of 850, so a planner in a worker
 :class:`PlannerProcess` runs the planner in a child process (spawned, so it
 inherits no threads or event loop) and talks to it over a pipe; the event loop
 only waits on the pipe from a thread, which releases the GIL while blocked.
+The child runs at a lower priority than the API (``PLANNER_NICENESS``).
 """
 
 from __future__ import annotations
 
 import asyncio
 import multiprocessing
+import os
 import threading
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
@@ -35,8 +37,15 @@ def run_dispatch(
     )
 
 
+#: The planner's niceness: under load the API's answers come first (a plan can
+#: wait a few milliseconds; a nurse's request should not), and on an idle
+#: machine the planner still gets a whole core.
+PLANNER_NICENESS = 10
+
+
 def _serve(connection: Connection, time_limit_s: float, solver: Solver) -> None:
     """The child: answer each (problem, previous) with a plan or an error text."""
+    os.nice(PLANNER_NICENESS)
     while True:
         try:
             problem, previous = connection.recv()

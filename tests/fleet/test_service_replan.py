@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import threading
 import time
 
@@ -12,7 +13,7 @@ from fleet.core.config import CoreConfig
 from fleet.core.engine import FleetCore
 from fleet.core.model import ItemCategory, JobKind, JobStatus, Principal, Role
 from fleet.core.requests import NewJob
-from fleet.service.planner_process import PlannerProcess
+from fleet.service.planner_process import PLANNER_NICENESS, PlannerProcess
 from fleet.service.service import FleetService
 from fleet.store import open_store
 from maps.loading import load_sample
@@ -92,7 +93,8 @@ def test_a_burst_of_requests_is_planned_one_run_at_a_time(database_url: str) -> 
 
 
 def test_planner_process_plans_in_a_child_and_reports_errors() -> None:
-    """A plan comes back from the child process; a bad problem is a RuntimeError."""
+    """A plan comes back from the child (at a lower priority); a bad problem is a
+    RuntimeError."""
     building = load_sample("demo_hospital")
     core = FleetCore(building, CoreConfig(), robots=demo_robots(building, 2))
     core.request_job(MEDICATION, PHARMACY, job_id="job-1", now=1000.0)
@@ -101,6 +103,10 @@ def test_planner_process_plans_in_a_child_and_reports_errors() -> None:
     try:
         plan = planner(problem, None)
         assert plan.robot_of("job-1") is not None
+        assert planner._process is not None and planner._process.pid is not None
+        ours = os.getpriority(os.PRIO_PROCESS, 0)
+        child = os.getpriority(os.PRIO_PROCESS, planner._process.pid)
+        assert child == min(19, ours + PLANNER_NICENESS), "the API comes first"
         with pytest.raises(RuntimeError, match="planner failed"):
             planner(problem, "not a plan")  # type: ignore[arg-type]
     finally:
