@@ -276,49 +276,47 @@ def main(argv: list[str] | None = None) -> int:
 
 #: Where the server's time goes, from ``py-spy record`` on a 28 s window of a 40 s
 #: run after the fixes below (update by hand after profiling again).
-PROFILE = """Where the server's CPU goes (py-spy, 50 samples/s on the server process,
-28 s of a 40 s run at 32 clients, after the fixes below): uvicorn + Starlette +
-FastAPI (HTTP parsing, the middleware stack including the security headers,
-routing, dependency resolution, pydantic validation of the body, the JSON answer)
-about 60%; the journal's writes about 16% (now two multi-row INSERTs per group
-commit, most of it SQLAlchemy's per-row parameter processing and the commit);
-`FleetService.request_job` 12%, of which `FleetCore.request_job` 8%; the core's
-`tick` and the re-planning snapshots under 1%, flat as the backlog grows.
+PROFILE = """Session 2 (py-spy, 100 samples/s on the server, 12 s of a 35 s run at 32
+clients): before, FastAPI's per-request machinery (dependency solving, the
+exception layers, the response model) was about 55% of the server's CPU for a
+create. `POST /api/v1/requests` now has a short path (`fleet/api/fast_create.py`,
+pure ASGI inside the security middleware): the same token check, pydantic models,
+service call and JSON, without that machinery; anything out of the ordinary
+falls through to the documented route. Server CPU per create 1.28-1.33 ms ->
+0.42-0.63 ms. After it: the short path itself ~20% (pydantic's JSON validation,
+the core's request, the answer), the journal's writes ~21% (in their thread),
+uvicorn's socket writes ~16%, Starlette/FastAPI's outer layers ~8%. The planner
+child now runs at niceness 10 (`fleet/service/planner_process.py`): at 32 clients
+the server, the load generator and the OR-Tools child want more than the two
+cores, and the child used to take the server's turn; p99 went from 52.3 ms
+(15:33) to 39.5 and 49.0 ms in two runs (15:47, 15:49), the paced 500/s p99 from
+50.2 to 27.2 ms. p99 stays within a few ms of the target from run to run: the
+stalls left are full garbage collections over the growing backlog (a full
+collection over 90,000 jobs ~45 ms; about 90,000 jobs are created in a run) and
+applying plans on the loop.
 
-Fixes measured on this bench (each its own commit): the journal's group commit
-writes all new jobs as one multi-row INSERT and all their events as another
-(CPU per job written 0.25-0.35 ms -> ~0.1 ms; the writes' share of the server's
-samples 30% -> 16%), and runs of job updates (a plan's assignments and ETAs)
-are one executemany of a prebuilt version-guarded UPDATE (a plan's 500 updates
-and their events: 1.0-1.9 s -> ~0.1 s on the event loop); the planner's
-snapshot takes at most 500 open jobs, the waiting ones from a per-priority
-waiting line, and `tick` forgets finished jobs from an index (at 30,000 open
-jobs, work on the event loop per re-plan: snapshot
-370 -> ~10 ms, pickling it for the planner process 330 -> ~4 ms, applying the
-plan bounded at ~15-40 ms; `tick` 20 -> 0.05 ms every 0.5 s); a hand-off PIN is
-checked with scrypt in a worker thread (the core gets the outcome and still counts
-attempts and locks), as a request's PIN is hashed; and the server takes what it
-loaded at start (libraries, app, building and graphs) out of the garbage
-collector's full passes (`gc.freeze()`): with the API modules and the demo
-hospital loaded, a full collection while 30,000 jobs were created stalled the
-process ~300 ms each time, ~30 ms after the freeze. Earlier: the planner in a
-worker thread froze the event loop for its whole time limit (OR-Tools holds the
-GIL), plain `def` FastAPI dependencies cost a worker-thread hop per request, and
-h11 instead of httptools cost about a third more CPU per request.
+Session 1 fixes measured on this bench (each its own commit): the journal's group
+commit writes all new jobs as one multi-row INSERT and all their events as another
+(CPU per job written 0.25-0.35 ms -> ~0.1 ms), and runs of job updates (a plan's
+assignments and ETAs) are one executemany of a prebuilt version-guarded UPDATE (a
+plan's 500 updates and their events: 1.0-1.9 s -> ~0.1 s on the event loop); the
+planner's snapshot takes at most 500 open jobs, the waiting ones from a
+per-priority waiting line, and `tick` forgets finished jobs from an index; a
+hand-off PIN is checked with scrypt in a worker thread; and the server takes what
+it loaded at start out of the garbage collector's full passes (`gc.freeze()`: a
+full collection while 30,000 jobs were created stalled the process ~300 ms, ~30
+ms after the freeze). Earlier: the planner in a worker thread froze the event
+loop for its whole time limit (OR-Tools holds the GIL), plain `def` FastAPI
+dependencies cost a worker-thread hop per request, and h11 instead of httptools
+cost about a third more CPU per request.
 
 What the target takes: the server is one Python process (one core at most), so
-created/s is its share of a core divided by its CPU per request (1.2 ms when the
-machine was quiet, up to 1.9 ms when it was busy: shared caches and cores). The
-latency follows: each of the 32 clients keeps one request outstanding, so p50 is
-about 32 / rate (Little's law), and p99 <= 50 ms needs well over 640/s with no
-stall of the event loop longer than that. Stalls left: applying a plan and
-writing it (~60-100 ms for 500 jobs here), full collections over the growing
-backlog (~30 ms at 30,000 jobs), and the scheduler when the cores are
-oversubscribed; the planner child also takes CPU from the same two cores. Next
-steps, not done: a leaner create route (FastAPI's dependency and validation
-machinery is most of the CPU), the planner child at a lower priority, a plan
-applied in slices across loop turns, and several API processes over PostgreSQL
-(DESIGN.md)."""
+created/s is its share of a core divided by its CPU per request; each of the 32
+clients keeps one request outstanding, so p50 is about 32 / rate (Little's law),
+and p99 <= 50 ms needs no stall of the event loop much longer than 30 ms. Next
+steps: collections bounded as the backlog grows (freezing the long-lived jobs,
+or fewer objects per job), plans applied in slices across loop turns, and
+several API processes over PostgreSQL (the leader lock now allows it)."""
 
 
 def write_section(
@@ -335,9 +333,9 @@ def write_section(
 
 `{command}`
 
-{time.strftime("%Y-%m-%d %H:%M %Z")}, {os.cpu_count()} cores ({cpu_model()}). The
-two cores are shared with the other engineers' work: load average (1 min)
-{cpu.load_avg[0]:.1f} when the run started and {cpu.load_avg[1]:.1f} when it ended.
+{time.strftime("%Y-%m-%d %H:%M %Z")}, {os.cpu_count()} cores ({cpu_model()}). Load
+average (1 min) {cpu.load_avg[0]:.1f} when the run started and {cpu.load_avg[1]:.1f}
+when it ended (above 1, something else shared the cores).
 The load generator ({args.clients} keep-alive connections, a hand-written HTTP/1.1
 client in one asyncio process) runs on the same cores as the server. The server
 got {100 * cpu.server_s / elapsed:.0f}% of one core over the run, the client
