@@ -15,6 +15,7 @@ re-plan landed). Checks that every acknowledged request is in the database.
 from __future__ import annotations
 
 import argparse
+import os
 import tempfile
 import time
 from pathlib import Path
@@ -123,8 +124,9 @@ def main(argv: list[str] | None = None) -> int:
         f"- Command: `.venv/bin/python -m bench.crash_recovery --rounds {args.rounds}"
         + (" --postgres`" if args.postgres else "`"),
         f"- Date: {time.strftime('%a %b %d %H:%M:%S UTC %Y', time.gmtime())}; "
-        f"machine: {machine()}; the CPU was shared with other engineers' work "
-        "(load average 6-10 on 2 cores while measuring).",
+        f"machine: {machine()}; load average "
+        + " / ".join(f"{x:.1f}" for x in os.getloadavg())
+        + " (1/5/15 min) at the end.",
         f"- {kind}, demo hospital, 6 virtual robots at 50x, requests arriving every "
         "0.1 s, kill -9 once a robot is on its way with a job.",
         "- Restart -> ready (state rebuilt, `/ready` 200): "
