@@ -120,8 +120,7 @@ def markdown(results: list[tuple[tuple, dict]], argv: str, loads: list[str]) -> 
         "",
         f"`{argv}` on {date}, {cpu_model()} (2 cores), "
         f"load average (1 / 5 min) before / after each scale: {', '.join(loads)}. "
-        "The CPU is shared with other engineers' builds and benchmarks, so wall "
-        "times are pessimistic and vary between runs.",
+        "Above 1, something else shared the cores and wall times are pessimistic.",
         "",
         "Problems: demo hospital travel times per item category (maps), mix of "
         "medication, controlled substances, specimens, blood, linen, soiled linen, "

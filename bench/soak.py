@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import random
 import tempfile
 import time
@@ -214,7 +215,9 @@ def report(
         f"- Command: `.venv/bin/python -m bench.soak --minutes {a.minutes:g} "  # type: ignore[attr-defined]
         f"--times {a.times:g} --robots {a.robots} --speed {a.speed:g}`",  # type: ignore[attr-defined]
         f"- Date: {time.strftime('%a %b %d %H:%M:%S UTC %Y', time.gmtime())}; "
-        f"machine: {machine()}; the CPU was shared with other engineers' work.",
+        f"machine: {machine()}; load average "
+        + " / ".join(f"{x:.1f}" for x in os.getloadavg())
+        + " (1/5/15 min) at the end.",
         f"- Rate: demo hospital {per_day} requests/day x {a.times:g} "  # type: ignore[attr-defined]
         f"= {rate:.3f}/s (Poisson), SQLite, OR-Tools dispatcher.",
         f"- Requests acknowledged: {len(soak.acknowledged)}; in the database: "
