@@ -110,7 +110,7 @@ class _Fleet:
         self.any_drain = bool((self.drain > 0).any())
         self.any_end = bool((self.end_target >= 0).any())
         self._init_chargers()
-        self.previous = _previous_robots(previous)
+        self.previous = {} if previous is None else previous.robots_by_job()
         self.robot_index = {r.id: i for i, r in enumerate(robots)}
         self.masks: dict[tuple[frozenset[str], bool], np.ndarray] = {}
         self.visits: list[list[Visit]] = [[] for _ in robots]
@@ -345,14 +345,3 @@ class _Fleet:
             objective=plan_cost(self.problem, routes, unassigned, moved),
             solver="greedy",
         )
-
-
-def _previous_robots(previous: Plan | None) -> dict[str, str]:
-    if previous is None:
-        return {}
-    return {
-        stop.job_id: robot_id
-        for robot_id, stops in previous.routes.items()
-        for stop in stops
-        if stop.job_id is not None
-    }

@@ -224,6 +224,15 @@ class Plan:
     #: Human-readable remarks (e.g. "ortools found no solution; greedy used").
     notes: tuple[str, ...] = ()
 
+    def robots_by_job(self) -> dict[str, str]:
+        """The robot each planned job is on."""
+        return {
+            stop.job_id: robot_id
+            for robot_id, stops in self.routes.items()
+            for stop in stops
+            if stop.job_id is not None
+        }
+
     def robot_of(self, job_id: str) -> str | None:
         for robot_id, stops in self.routes.items():
             if any(stop.job_id == job_id for stop in stops):

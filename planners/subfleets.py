@@ -70,12 +70,12 @@ def split(
     base = previous if previous is not None else dispatch_greedy(problem)
     fleets = _deal_robots(problem.robots, docks, _charging(base))
     cluster_of = {robot.id: n for n, fleet in enumerate(fleets) for robot in fleet}
-    routed = _routed(previous)
+    routed = {} if previous is None else previous.robots_by_job()
     jobs: list[list[Job]] = [[] for _ in range(k)]
     dirty = [previous is None] * k
     onboard = {jid: robot.id for robot in problem.robots for jid in robot.onboard}
     chooser = _Chooser(problem, fleets, previous)
-    greedy = {} if previous is not None else _routed(base)
+    greedy = {} if previous is not None else base.robots_by_job()
     # Most urgent first, so a STAT job sees robots not yet booked by routine work.
     urgency = sorted(problem.jobs, key=lambda j: (j.priority, j.ready_at, j.created_at))
     for job in urgency:
@@ -162,17 +162,6 @@ def _deal_docks(chargers: Sequence[Charger], k: int) -> list[tuple[Charger, ...]
             mine[charger.node] = replace(charger, docks=docks)
             turn += 1
     return [tuple(share.values()) for share in shares]
-
-
-def _routed(previous: Plan | None) -> dict[str, str]:
-    if previous is None:
-        return {}
-    return {
-        stop.job_id: robot_id
-        for robot_id, stops in previous.routes.items()
-        for stop in stops
-        if stop.job_id is not None
-    }
 
 
 class _Chooser:
