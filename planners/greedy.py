@@ -19,6 +19,7 @@ from dataclasses import replace
 
 import numpy as np
 
+from planners.docks import dock_free, taken_now
 from planners.feasibility import check_problem, unassignable_reasons
 from planners.problem import (
     DispatchProblem,
@@ -66,24 +67,6 @@ def _by_urgency(problem: DispatchProblem) -> list[Job]:
     return [job for job, _ in waiting]
 
 
-def dock_free(
-    booked: list[tuple[float, float]], docks: int, s: float, e: float
-) -> bool:
-    """Whether one more robot fits on a charger over [s, e) given bookings."""
-    if e <= s:
-        return True
-    events = sorted(
-        [(max(a, s), 1) for a, b in booked if a < e and s < b]
-        + [(min(b, e), -1) for a, b in booked if a < e and s < b]
-    )
-    busy = 0
-    for _, step in events:
-        busy += step
-        if busy >= docks:
-            return False
-    return True
-
-
 class _Fleet:
     """Every robot's visits, cached end state and the charger bookings."""
 
@@ -100,8 +83,9 @@ class _Fleet:
         self.reserve = np.array([r.reserve_soc for r in robots], dtype=float)
         self.capacity = np.array([r.capacity for r in robots])
         self.chargers = {c.node: c for c in problem.chargers}
+        # Docks taken when the snapshot was made are booked from the start.
         self.booked: dict[str, list[tuple[float, float]]] = {
-            n: [] for n in self.chargers
+            n: taken_now(c, problem.now) for n, c in self.chargers.items()
         }
         self.end_target = np.array(
             [-1 if r.end is None else travel.index(r.end) for r in robots]
@@ -140,16 +124,36 @@ class _Fleet:
         carried = [self.jobs[jid] for jid in robot.onboard if jid in self.jobs]
         if not carried:
             return
-        carried.sort(
-            key=lambda j: (j.priority, math.inf if j.due_at is None else j.due_at)
+        visits, route = min(
+            (
+                (order, schedule(self.problem, robot, order, jobs=self.jobs))
+                for order in self._carried_orders(robot, carried)
+            ),
+            key=lambda pair: len(pair[1].violations),
         )
-        visits: list[Visit] = [(_D, job.id) for job in carried]
-        route = schedule(self.problem, robot, visits, jobs=self.jobs)
         if any(v.rule == "battery" for v in route.violations):
             better = self._with_charger(i, visits, len(route.violations) - 1)
             if better is not None:
                 route, visits = better
         self._commit(i, visits, route)
+
+    def _carried_orders(self, robot: Robot, carried: list[Job]) -> list[list[Visit]]:
+        """Drop-off orders worth trying for what ``robot`` carries: most urgent
+        first, and nearest first (urgency order may drive further than the battery
+        allows where nearest first would not)."""
+        urgent = sorted(
+            carried,
+            key=lambda j: (j.priority, math.inf if j.due_at is None else j.due_at),
+        )
+        std, travel = self.times[STANDARD], self.problem.travel
+        here, left, nearest = travel.index(robot.start), list(urgent), []
+        while left:
+            job = min(left, key=lambda j: std[here, travel.index(j.dropoff)])
+            left.remove(job)
+            nearest.append(job)
+            here = travel.index(job.dropoff)
+        orders = [urgent] if nearest == urgent else [urgent, nearest]
+        return [[(_D, job.id) for job in order] for order in orders]
 
     def _with_charger(
         self, i: int, tail: list[Visit], limit: int

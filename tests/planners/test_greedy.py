@@ -278,3 +278,31 @@ def test_no_drain_robot_is_not_refused_for_battery_on_unknown_distance() -> None
     """0 drain x inf metres is no charge used, not NaN (which read as 'battery')."""
     spent = _spent(np.array([0.0, 0.01]), np.array([np.inf, 100.0]))
     assert spent.tolist() == [0.0, 1.0]
+
+
+def test_carried_dropoffs_nearest_first_when_urgency_order_drains_too_far():
+    """Carried drop-offs go nearest first when most-urgent-first breaks the reserve.
+
+    Found by hypothesis: the urgent drop-off is far, the other is where the robot
+    stands, and the route must end beside the far one; urgency order drives 162 m
+    (below the reserve even after a full charge), nearest first 54 m.
+    """
+    positions = {"n0": 0.0, "n1": 54.0}
+    carried = [
+        Job("far", "n0", "n1", priority=Priority.STAT, due_at=0.0),
+        Job("here", "n0", "n0", priority=Priority.STAT, due_at=1.0),
+    ]
+    robot = Robot(
+        "r",
+        "n0",
+        0.0,
+        capacity=2,
+        battery_soc=0.5,
+        drain_per_m=0.005,
+        reserve_soc=0.2,
+        onboard=("far", "here"),
+        end="n1",
+    )
+    problem = corridor(positions, [robot], carried, chargers=[Charger("n0")])
+    plan = _solve(problem)
+    assert [s.job_id for s in plan.routes["r"]] == ["here", "far"]
