@@ -104,10 +104,19 @@ class Job:
 
 @dataclass(frozen=True, slots=True)
 class Charger:
+    """A charger at ``node`` with ``docks`` places to charge at once.
+
+    ``occupied_until`` has one time per dock taken when the problem is made (a
+    robot docked there, or on its way to dock): the dock is free again from that
+    time, the robot's ``available_at``. A plan's charge stops and these together
+    never hold more robots than ``docks``. Empty: every dock is free now.
+    """
+
     node: str
     docks: int = 1
     #: State of charge gained per second docked.
     rate_per_s: float = 1.0 / 3600.0
+    occupied_until: tuple[float, ...] = ()
 
 
 #: Default ``Costs.completion_per_s`` (seconds-equivalent per second waited),

@@ -20,6 +20,7 @@ import math
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 
+from planners.docks import taken_now
 from planners.problem import DispatchProblem, Job, JobKind, Plan, Robot, Stop, StopKind
 from planners.timeline import (
     Violation,
@@ -198,9 +199,13 @@ class _RouteCheck:
 
 
 def _docks(problem: DispatchProblem, plan: Plan) -> list[Violation]:
-    """No charger has more robots docked at once than it has docks."""
+    """No charger has more robots docked at once than it has docks, counting the
+    docks taken when the problem was made (``Charger.occupied_until``)."""
     docks = {c.node: c.docks for c in problem.chargers}
-    events: dict[str, list[tuple[float, int, str]]] = defaultdict(list)
+    events: dict[str, list[tuple[float, int, str | None]]] = defaultdict(list)
+    for charger in problem.chargers:
+        for start, end in taken_now(charger, problem.now):
+            events[charger.node] += [(start, 1, None), (end, -1, None)]
     for robot_id, stops in plan.routes.items():
         for stop in stops:
             if stop.kind is StopKind.CHARGE and stop.departure > stop.start:
@@ -208,16 +213,26 @@ def _docks(problem: DispatchProblem, plan: Plan) -> list[Violation]:
                 events[stop.node].append((stop.departure, -1, robot_id))
     found = []
     for node, marks in sorted(events.items()):
-        busy = 0
-        for time, step, robot_id in sorted(marks, key=lambda m: (m[0], m[1])):
-            busy += step
-            if busy > docks.get(node, 0):
-                found.append(
-                    Violation(
-                        "dock",
-                        f"charger {node} holds {busy} robots at {time:.1f} "
-                        f"(with {robot_id}), has {docks.get(node, 0)} docks",
-                    )
-                )
-                break
+        if violation := _overbooked(node, docks.get(node, 0), marks):
+            found.append(violation)
     return found
+
+
+def _overbooked(
+    node: str, docks: int, marks: list[tuple[float, int, str | None]]
+) -> Violation | None:
+    """The first time a planned charge finds every dock of ``node`` taken."""
+    busy = planned = 0
+    for time, step, robot_id in sorted(marks, key=lambda m: (m[0], m[1])):
+        busy += step
+        planned += step if robot_id is not None else 0
+        # Docks taken before the plan may exceed the docks: only a plan's own
+        # charge stop on top of them is its fault.
+        if busy > docks and planned > 0 and step > 0:
+            return Violation(
+                "dock",
+                f"charger {node} holds {busy} robots at {time:.1f} "
+                f"(with {robot_id or 'robots docked before the plan'}), "
+                f"has {docks} docks",
+            )
+    return None

@@ -2,17 +2,21 @@
 
 Decided before the routing model is built, which keeps chargers out of the search:
 a robot whose state of charge is within :data:`CHARGE_MARGIN` of its reserve (and
-carries nothing) docks at the nearest charger with a free dock, charges to full, and
-is planned from there. Docks are shared: the lowest robots are served first; a robot
-left without a dock keeps its current charge and the battery dimension limits what
-it may take. A robot that cannot reach any charger is left as it is.
+carries nothing) docks at the nearest charger with a dock free for its whole charge,
+charges to full, and is planned from there. Docks are booked over time
+(:mod:`planners.docks`): the docks already taken (``Charger.occupied_until``) and the
+charges planned here, the lowest robots first. A robot left without a dock keeps its
+current charge (a later re-plan tries again), and the battery dimension limits what
+it may take. A robot that cannot reach any charger is left as it is. No robot waits
+at a charger for a dock: :mod:`planners.timeline` times the stop from its arrival.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
 
-from planners.problem import Charger, DispatchProblem, Robot, Stop, StopKind
+from planners.docks import Booking, dock_free, taken_now
+from planners.problem import DispatchProblem, Robot, Stop, StopKind
 
 #: Charge when the state of charge above the reserve is at most this.
 CHARGE_MARGIN = 0.1
@@ -27,45 +31,42 @@ def _needs_charge(robot: Robot) -> bool:
 
 
 def _dock(
-    problem: DispatchProblem, robot: Robot, free: dict[str, int]
-) -> Charger | None:
-    """The nearest reachable charger with a free dock, if any."""
-    best: tuple[float, Charger] | None = None
+    problem: DispatchProblem, robot: Robot, booked: dict[str, list[Booking]]
+) -> Stop | None:
+    """The charge stop at the nearest reachable charger with a dock free, if any."""
+    best: Stop | None = None
     usable = robot.battery_soc - robot.reserve_soc
     for charger in problem.chargers:
-        if free[charger.node] <= 0:
-            continue
         metres = problem.travel.distance(robot.start, charger.node)
         seconds = problem.travel.time(robot.start, charger.node)
         if seconds == float("inf") or metres * robot.drain_per_m > max(usable, 0.0):
             continue
-        if best is None or seconds < best[0]:
-            best = (seconds, charger)
-    return best[1] if best else None
+        arrival = robot.available_at + seconds / robot.speed_factor
+        soc = robot.battery_soc - robot.drain_per_m * metres
+        duration = max(0.0, 1.0 - soc) / charger.rate_per_s
+        departure = arrival + duration
+        free = dock_free(booked[charger.node], charger.docks, arrival, departure)
+        if free and (best is None or arrival < best.arrival):
+            best = Stop(
+                StopKind.CHARGE, charger.node, None, arrival, arrival, departure
+            )
+    return best
 
 
 def plan_charging(
     problem: DispatchProblem,
 ) -> tuple[DispatchProblem, dict[str, Stop]]:
     """The problem with charging robots moved to their charger, and their stops."""
-    free = {charger.node: charger.docks for charger in problem.chargers}
+    booked = {c.node: taken_now(c, problem.now) for c in problem.chargers}
     stops: dict[str, Stop] = {}
     robots = {robot.id: robot for robot in problem.robots}
     for robot in sorted(problem.robots, key=lambda r: r.battery_soc - r.reserve_soc):
-        if not _needs_charge(robot) or (charger := _dock(problem, robot, free)) is None:
+        if not _needs_charge(robot) or (stop := _dock(problem, robot, booked)) is None:
             continue
-        free[charger.node] -= 1
-        drive = problem.travel.time(robot.start, charger.node) / robot.speed_factor
-        arrival = robot.available_at + drive
-        soc = robot.battery_soc - robot.drain_per_m * problem.travel.distance(
-            robot.start, charger.node
-        )
-        departure = arrival + max(0.0, 1.0 - soc) / charger.rate_per_s
-        stops[robot.id] = Stop(
-            StopKind.CHARGE, charger.node, None, arrival, arrival, departure
-        )
+        booked[stop.node].append((stop.start, stop.departure))
+        stops[robot.id] = stop
         robots[robot.id] = replace(
-            robot, start=charger.node, available_at=departure, battery_soc=1.0
+            robot, start=stop.node, available_at=stop.departure, battery_soc=1.0
         )
     updated = tuple(robots[robot.id] for robot in problem.robots)
     return replace(problem, robots=updated), stops
