@@ -49,6 +49,9 @@ class CoreConfig:
     idle_charge_below_soc: float = 0.5
     #: A charging robot at or above this state of charge is ready again.
     charged_soc: float = 0.95
+    #: State of charge a docked robot gains per second (for the planner: when a
+    #: charging robot will be free, how long a planned charge lasts).
+    battery_charge_per_s: float = 1.0 / 3600.0
     #: A robot waiting this long for a lift car or a door raises an alert.
     resource_wait_alert_s: float = 180.0
     #: Finished jobs stay in the core's memory this long (the store keeps them).
@@ -67,6 +70,7 @@ class CoreConfig:
             "guidance_walking_factor": self.guidance_walking_factor >= 1,
             "planner_time_limit_s": self.planner_time_limit_s > 0,
             "battery_reserve_soc": 0 <= self.battery_reserve_soc < 1,
+            "battery_charge_per_s": self.battery_charge_per_s > 0,
         }
         for name, ok in positive.items():
             if not ok:

@@ -5,7 +5,9 @@ not holding for a lift) with where and when each is next free: its position, or
 the stop it is heading to; the open jobs not yet loaded; the loaded jobs as
 ``onboard`` of their robot; travel times between the nodes involved per load
 class (an item category: waste takes dirty routes, medication may enter the ICU);
-the building's chargers.
+the building's chargers. A robot docked at a charger (or on its way to dock) is
+free when it may leave the dock, charged as it will be then, and holds one of
+the charger's docks until that time.
 
 Applying a plan assigns jobs (audited), moves jobs not yet picked up to another
 robot when the plan says so, gives jobs the plan left out back to ``requested``
@@ -19,6 +21,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Sequence
 
+from fleet.core.missions import Purpose
 from fleet.core.model import ItemCategory, Job, JobKind, JobStatus, RobotState
 from fleet.core.state import ON_ROBOT, FleetState
 from maps.matrix import TravelTimes
@@ -49,10 +52,7 @@ def build_problem(
     planned = tuple(r for r in robots if r is not None)
     eligible = {r.id for r in planned}
     jobs = _planner_jobs(state, _snapshot_jobs(state, eligible))
-    chargers = tuple(
-        p.Charger(place.waypoint, place.docks)
-        for place in state.building.places_of_kind(PlaceKind.CHARGER)
-    )
+    chargers = _chargers(state, [r for r in planned if _docking(state, r.id)])
     nodes = tuple(
         dict.fromkeys(
             [r.start for r in planned]
@@ -121,10 +121,15 @@ def _robot(state: FleetState, robot_id: str, now: float) -> p.Robot | None:
     if not dispatchable(state, robot_id):
         return None
     robot, run = state.robots[robot_id], state.runs.get(robot_id)
-    start, free_at = robot.waypoint, now
+    start, free_at, soc = robot.waypoint, now, robot.battery_soc
     if run is not None and not run.at_service:
         start = run.mission.goal
         free_at = max(now, run.started_at + run.mission.time_s)
+    if _docking(state, robot_id):
+        # Free when it may leave the dock, charged as it will be then: a robot
+        # told to stay until charged is not free now (the plan would keep jobs
+        # waiting on it while other robots idle).
+        free_at, soc = leaves_dock(state, robot_id, free_at)
     config = state.config
     return p.Robot(
         id=robot_id,
@@ -132,10 +137,54 @@ def _robot(state: FleetState, robot_id: str, now: float) -> p.Robot | None:
         available_at=free_at,
         capacity=robot.compartments,
         capabilities=robot.capabilities,
-        battery_soc=robot.battery_soc,
+        battery_soc=soc,
         drain_per_m=config.battery_drain_per_m,
         reserve_soc=config.battery_reserve_soc,
         onboard=tuple(j.id for j in state.jobs_of(robot_id, ON_ROBOT)),
+    )
+
+
+def _docking(state: FleetState, robot_id: str) -> bool:
+    """Whether the robot is docked at a charger, or on its way to dock."""
+    run = state.runs.get(robot_id)
+    if run is not None:
+        return run.mission.purpose == Purpose.CHARGE
+    return state.robots[robot_id].state == RobotState.CHARGING
+
+
+def leaves_dock(
+    state: FleetState, robot_id: str, docked_at: float
+) -> tuple[float, float]:
+    """When a robot on the dock from ``docked_at`` may leave, and its charge then.
+
+    As :func:`fleet.core.driving._may_leave_charger` decides: once charged, or
+    once its ``charge_until`` has passed (none: at once). The charge it gains
+    before ``docked_at`` (driving to the dock) is not counted.
+    """
+    config, soc = state.config, state.robots[robot_id].battery_soc
+    until = state.charge_until.get(robot_id, docked_at)
+    if soc >= config.charged_soc or until <= docked_at:
+        return docked_at, soc
+    rate = config.battery_charge_per_s
+    leave = min(until, docked_at + (config.charged_soc - soc) / rate)
+    return leave, min(1.0, soc + (leave - docked_at) * rate)
+
+
+def _chargers(state: FleetState, docking: list[p.Robot]) -> tuple[p.Charger, ...]:
+    """The building's chargers, each dock taken by a robot docked there (or on
+    its way) until that robot is free."""
+    taken: dict[str, list[float]] = {}
+    for robot in docking:
+        taken.setdefault(robot.start, []).append(robot.available_at)
+    rate = state.config.battery_charge_per_s
+    return tuple(
+        p.Charger(
+            place.waypoint,
+            place.docks,
+            rate,
+            occupied_until=tuple(sorted(taken.get(place.waypoint, ()))),
+        )
+        for place in state.building.places_of_kind(PlaceKind.CHARGER)
     )
 
 
