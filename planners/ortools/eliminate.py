@@ -26,6 +26,7 @@ import numpy as np
 
 from planners.ortools.bound import fewest_robots
 from planners.ortools.model import SCALE, build
+from planners.ortools.pool import applies, pool_phase
 from planners.ortools.routes import Routes
 from planners.ortools.search import Outcome, SearchConfig, run
 from planners.problem import DispatchProblem, Job, Priority
@@ -86,6 +87,15 @@ def eliminate(
     slice_s = max(0.05, config.attempt_share * (seconds + 1e-9))
     restart_s = max(0.05, config.restart_share * (seconds + 1e-9))
     floor = fewest_robots(problem, jobs) if config.robot_bound else 1
+    pooled = 0
+    if config.pool_share > 0 and applies(problem, jobs, best):
+        pool_s = config.pool_share * seconds
+        before = _robots(best)
+        best = pool_phase(problem, jobs, best, floor, pool_s, seed, config)
+        seconds -= pool_s
+        pooled = before - _robots(best)
+        if not config.ortools_after_pool:
+            config = replace(config, victims=0, restarts=())
     restarts = list(config.restarts)
     reserve = restart_s if config.final_restart else 0.0  # kept for the last one
     removed = failures = 0
@@ -115,6 +125,8 @@ def eliminate(
         fresh = _restart(world, best, used, config, config.final_restart, restart_s)
         best = fresh or best
     note = f"route elimination removed {removed} route(s)"
+    if pooled:
+        note += f" after the ejection pool removed {pooled}"
     return _polish(world, best, config, seconds), note
 
 

@@ -1,0 +1,174 @@
+"""Route minimisation with an ejection pool (after Nagata & Bräysy, 2009).
+
+To remove a route, its pairs go into a pool; each pair taken from the pool is
+inserted where it adds least distance; when no route has room, pairs already
+routed are *ejected* to make room (at most ``max_eject`` from one route, those
+whose summed failure count is least: pairs that were hard to place before stay
+put), they join the pool, and the routes are *perturbed* by random feasible
+pair relocations so that the next attempt meets other routes. The pool empties
+(the route is gone) or the work budget ends (the last full solution stands).
+
+The budget counts insertion tests (one pair against one route), not seconds:
+planners read no clock, and a count makes a run depend only on its seed.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from itertools import combinations
+
+from planners.ejection.pairs import Pairs
+from planners.ejection.route import (
+    Insertion,
+    Route,
+    best_insertion,
+    inserted,
+    timed,
+    without,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class PoolConfig:
+    """Knobs of the ejection pool."""
+
+    #: Pairs ejected from one route at most to place one pair.
+    max_eject: int = 2
+    #: Random pair relocations tried after each ejection.
+    perturb_moves: int = 10
+
+
+@dataclass(slots=True)
+class Work:
+    """Insertion tests left; every test spends one."""
+
+    left: int
+
+    def spend(self, count: int = 1) -> bool:
+        self.left -= count
+        return self.left >= 0
+
+
+def minimise(
+    pairs: Pairs,
+    routes: list[list[int]],
+    *,
+    floor: int,
+    budget: int,
+    seed: int,
+    config: PoolConfig = PoolConfig(),
+) -> list[list[int]]:
+    """Fewer routes serving the same pairs, while ``budget`` insertion tests last
+    and more than ``floor`` routes remain. ``routes`` hold nodes between start
+    and end (pairs numbered as in :mod:`planners.ejection.pairs`)."""
+    rng = random.Random(seed)
+    work = Work(budget)
+    best = [timed(pairs, [0, *r, 1]) for r in routes if r]
+    while len(best) > max(1, floor) and work.left > 0:
+        victim = rng.randrange(len(best))
+        fewer = _remove_route(pairs, best, victim, work, rng, config)
+        if fewer is None:
+            break
+        best = fewer
+    return [r.nodes[1:-1].tolist() for r in best]
+
+
+def _remove_route(
+    pairs: Pairs,
+    routes: list[Route],
+    victim: int,
+    work: Work,
+    rng: random.Random,
+    config: PoolConfig,
+) -> list[Route] | None:
+    """The routes without route ``victim``, its pairs placed elsewhere, or
+    ``None`` when the budget ends first."""
+    pool = routes[victim].jobs
+    rng.shuffle(pool)
+    routes = [r for k, r in enumerate(routes) if k != victim]
+    failures = [1] * pairs.size
+    while pool:
+        job = pool.pop()
+        place = _cheapest(pairs, routes, job, work)
+        if place is not None:
+            k, where = place
+            routes[k] = inserted(pairs, routes[k], job, where)
+        else:
+            failures[job] += 1
+            ejected = _eject(pairs, routes, job, failures, work, rng, config)
+            if ejected is None:
+                pool.insert(0, job)
+            else:
+                pool.extend(ejected)
+            _perturb(pairs, routes, work, rng, config.perturb_moves)
+        if work.left <= 0:
+            return None
+    return routes
+
+
+def _cheapest(
+    pairs: Pairs, routes: list[Route], job: int, work: Work
+) -> tuple[int, Insertion] | None:
+    """The route and place adding least cost for ``job``, if any fits."""
+    best: tuple[int, Insertion] | None = None
+    for k, route in enumerate(routes):
+        work.spend()
+        where = best_insertion(pairs, route, job)
+        if where is not None and (best is None or where < best[1]):
+            best = (k, where)
+    return best
+
+
+def _eject(
+    pairs: Pairs,
+    routes: list[Route],
+    job: int,
+    failures: list[int],
+    work: Work,
+    rng: random.Random,
+    config: PoolConfig,
+) -> list[int] | None:
+    """Place ``job`` by taking out at most ``max_eject`` pairs of one route, the
+    least summed failures first (then least added cost); the ejected pairs, or
+    ``None`` when no such ejection makes room. ``routes`` is updated."""
+    best: tuple[int, int, int, tuple[int, ...], Route, Insertion] | None = None
+    order = list(range(len(routes)))
+    rng.shuffle(order)  # ties go to a random route, not always the first
+    for k in order:
+        route = routes[k]
+        served = route.jobs
+        for size in range(1, config.max_eject + 1):
+            for out in combinations(served, size):
+                score = sum(failures[j] for j in out)
+                if best is not None and score >= best[0]:
+                    continue
+                if not work.spend():
+                    break
+                shorter = without(pairs, route, set(out))
+                where = best_insertion(pairs, shorter, job)
+                if where is not None:
+                    best = (score, where[0], k, out, shorter, where)
+    if best is None:
+        return None
+    _, _, k, out, shorter, where = best
+    routes[k] = inserted(pairs, shorter, job, where)
+    return list(out)
+
+
+def _perturb(
+    pairs: Pairs, routes: list[Route], work: Work, rng: random.Random, moves: int
+) -> None:
+    """Random feasible relocations of a pair to another route, whatever the cost."""
+    if len(routes) < 2:
+        return
+    for _ in range(moves):
+        a, b = rng.sample(range(len(routes)), 2)
+        served = routes[a].jobs
+        if len(served) < 2 or not work.spend():
+            continue
+        job = rng.choice(served)
+        where = best_insertion(pairs, routes[b], job)
+        if where is not None:
+            routes[b] = inserted(pairs, routes[b], job, where)
+            routes[a] = without(pairs, routes[a], {job})

@@ -1,0 +1,64 @@
+"""The ejection pool (:mod:`planners.ejection`) as a phase of the OR-Tools search.
+
+For plain fleets only (:func:`planners.ejection.pairs.plain`: Li & Lim's shape),
+when the first solve served every job: the pool removes routes outside OR-Tools,
+and its routes come back as an :class:`Outcome` that route elimination and the
+distance polish take as their warm start. Its objective is the routes' arc cost,
+computed with the routing model's integers, so it compares with OR-Tools' own.
+"""
+
+from __future__ import annotations
+
+from planners.ejection.pairs import plain, to_pairs
+from planners.ejection.pool import minimise
+from planners.ortools.routes import Routes
+from planners.ortools.search import Outcome, SearchConfig
+from planners.problem import DispatchProblem, Job, StopKind
+
+
+def applies(problem: DispatchProblem, jobs: list[Job], best: Outcome) -> bool:
+    """A plain fleet whose every job ``best`` serves, no weight on completion."""
+    return (
+        best.performed == 2 * len(jobs)
+        and not any(problem.costs.completion_per_s.values())
+        and plain(problem, jobs)
+    )
+
+
+def pool_phase(
+    problem: DispatchProblem,
+    jobs: list[Job],
+    best: Outcome,
+    floor: int,
+    seconds: float,
+    seed: int,
+    config: SearchConfig,
+) -> Outcome:
+    """``best`` with routes removed by the ejection pool; its work budget is
+    ``seconds`` times ``config.pool_tests_per_s`` insertion tests."""
+    pairs = to_pairs(problem, jobs)
+    number = {job.id: k for k, job in enumerate(jobs)}
+    start = [_nodes(route, number) for route in best.routes if route]
+    budget = int(seconds * config.pool_tests_per_s)
+    fewer = minimise(pairs, start, floor=floor, budget=budget, seed=seed)
+    if len(fewer) >= len(start):
+        return best
+    routes: Routes = [[] for _ in problem.robots]
+    cost = 0
+    for vehicle, nodes in enumerate(fewer):
+        routes[vehicle] = [_visit(jobs, n) for n in nodes]
+        path = [0, *nodes, 1]
+        cost += int(pairs.cost[path[:-1], path[1:]].sum())
+    return Outcome(routes, cost, best.performed)
+
+
+def _nodes(route: list[tuple[StopKind, str]], number: dict[str, int]) -> list[int]:
+    return [
+        (2 if kind is StopKind.PICKUP else 3) + 2 * number[job_id]
+        for kind, job_id in route
+    ]
+
+
+def _visit(jobs: list[Job], node: int) -> tuple[StopKind, str]:
+    kind = StopKind.PICKUP if node % 2 == 0 else StopKind.DROPOFF
+    return kind, jobs[(node - 2) // 2].id
