@@ -37,16 +37,24 @@ class PoolConfig:
     max_eject: int = 2
     #: Random pair relocations tried after each ejection.
     perturb_moves: int = 10
+    #: Remove the route with the fewest pairs (else a random one, as Nagata and
+    #: Bräysy do): fewer pairs in the pool, fewer ejections to place them.
+    shortest_first: bool = True
+
+
+#: Stops in a route whose insertion test costs one more unit of work: a test
+#: takes ~0.2 ms on a route of 20 stops and ~0.45 ms on one of 70 (2-core Xeon).
+STOPS_PER_UNIT = 40
 
 
 @dataclass(slots=True)
 class Work:
-    """Insertion tests left; every test spends one."""
+    """Units of work left; an insertion test spends one, more on long routes."""
 
     left: int
 
-    def spend(self, count: int = 1) -> bool:
-        self.left -= count
+    def spend(self, route: Route) -> bool:
+        self.left -= 1 + len(route) // STOPS_PER_UNIT
         return self.left >= 0
 
 
@@ -66,12 +74,18 @@ def minimise(
     work = Work(budget)
     best = [timed(pairs, [0, *r, 1]) for r in routes if r]
     while len(best) > max(1, floor) and work.left > 0:
-        victim = rng.randrange(len(best))
+        victim = _victim(best, rng, config)
         fewer = _remove_route(pairs, best, victim, work, rng, config)
         if fewer is None:
             break
         best = fewer
     return [r.nodes[1:-1].tolist() for r in best]
+
+
+def _victim(routes: list[Route], rng: random.Random, config: PoolConfig) -> int:
+    if not config.shortest_first:
+        return rng.randrange(len(routes))
+    return min(range(len(routes)), key=lambda k: (len(routes[k]), rng.random()))
 
 
 def _remove_route(
@@ -113,7 +127,7 @@ def _cheapest(
     """The route and place adding least cost for ``job``, if any fits."""
     best: tuple[int, Insertion] | None = None
     for k, route in enumerate(routes):
-        work.spend()
+        work.spend(route)
         where = best_insertion(pairs, route, job)
         if where is not None and (best is None or where < best[1]):
             best = (k, where)
@@ -143,7 +157,7 @@ def _eject(
                 score = sum(failures[j] for j in out)
                 if best is not None and score >= best[0]:
                     continue
-                if not work.spend():
+                if not work.spend(route):
                     break
                 shorter = without(pairs, route, set(out))
                 where = best_insertion(pairs, shorter, job)
@@ -165,7 +179,7 @@ def _perturb(
     for _ in range(moves):
         a, b = rng.sample(range(len(routes)), 2)
         served = routes[a].jobs
-        if len(served) < 2 or not work.spend():
+        if len(served) < 2 or not work.spend(routes[b]):
             continue
         job = rng.choice(served)
         where = best_insertion(pairs, routes[b], job)

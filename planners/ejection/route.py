@@ -47,24 +47,22 @@ class Route:
 
 
 def timed(pairs: Pairs, nodes: list[int] | np.ndarray) -> Route:
-    """A route over ``nodes`` (start and end included) with its timing."""
+    """A route over ``nodes`` (start and end included) with its timing.
+
+    Earliest starts are ``along[k] + max over m <= k of (lo[m] - along[m])``
+    (the latest wait before ``k`` decides), latest starts the mirror image:
+    running maxima and minima instead of a loop over the stops."""
     path = np.asarray(nodes, dtype=np.int64)
     legs = pairs.leg[path[:-1], path[1:]]
-    lo, hi = pairs.lo[path].tolist(), pairs.hi[path].tolist()
-    steps = legs.tolist()
-    early = [lo[0]]
-    for k, step in enumerate(steps, start=1):
-        early.append(max(lo[k], early[-1] + step))
-    late = [hi[-1]]
-    for k in range(len(steps) - 1, -1, -1):
-        late.append(min(hi[k], late[-1] - steps[k]))
-    late.reverse()
+    along = np.concatenate(([0], np.cumsum(legs)))
+    early = along + np.maximum.accumulate(pairs.lo[path] - along)
+    late = along + np.minimum.accumulate((pairs.hi[path] - along)[::-1])[::-1]
     return Route(
         path,
-        np.array(early, dtype=np.int64),
-        np.array(late, dtype=np.int64),
+        early,
+        late,
         np.cumsum(pairs.demand[path]),
-        np.concatenate(([0], np.cumsum(legs))),
+        along,
         int(pairs.cost[path[:-1], path[1:]].sum()),
     )
 

@@ -1,0 +1,150 @@
+"""The ejection pool: pair insertion, route minimisation, and its phase in OR-Tools."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from planners.ejection.pairs import plain, to_pairs
+from planners.ejection.pool import minimise
+from planners.ejection.route import best_insertion, feasible, inserted, timed
+from planners.ortools import solve_ortools
+from planners.ortools.pool import applies, pool_phase
+from planners.ortools.search import Outcome, SearchConfig
+from planners.problem import Costs, DispatchProblem, Job, Robot, StopKind
+from planners.validate import validate
+from tests.planners.strategies import corridor
+
+HALL = {"depot": 0.0, "a": 10.0, "b": 20.0, "c": 30.0, "d": 40.0, "e": 55.0}
+FLEET_COSTS = Costs(per_robot=1e4, completion_per_s={})
+
+
+def depot_fleet(jobs: list[Job], robots: int, capacity: int = 1) -> DispatchProblem:
+    """Alike robots at the depot that must return there; robots cost."""
+    fleet = [
+        Robot(f"r{k}", "depot", 0.0, capacity=capacity, end="depot")
+        for k in range(robots)
+    ]
+    return corridor(HALL, fleet, jobs, costs=FLEET_COSTS)
+
+
+def three_tight_five_loose() -> list[Job]:
+    """Three jobs due at d at 40 s (one robot each at capacity 1), five loose
+    jobs that fit after them: three robots at the least."""
+    tight = [Job(f"t{k}", "a", "d", due_at=40.0, due_is_hard=True) for k in range(3)]
+    loose = [
+        Job(f"l{k}", p, q) for k, (p, q) in enumerate(["ab", "bc", "ce", "ea", "db"])
+    ]
+    return tight + loose
+
+
+def one_route_each(jobs: list[Job]) -> list[list[int]]:
+    return [[2 + 2 * k, 3 + 2 * k] for k in range(len(jobs))]
+
+
+def brute_force(pairs, route, job: int) -> int | None:  # type: ignore[no-untyped-def]
+    """The least added cost over every pickup and drop-off position."""
+    nodes, best = route.nodes.tolist(), None
+    for i in range(len(nodes) - 1):
+        for j in range(i, len(nodes) - 1):
+            trial = list(nodes)
+            trial.insert(j + 1, 3 + 2 * job)
+            trial.insert(i + 1, 2 + 2 * job)
+            longer = timed(pairs, trial)
+            if feasible(pairs, longer):
+                added = longer.cost - route.cost
+                best = added if best is None else min(best, added)
+    return best
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_insertion_matches_brute_force(seed: int) -> None:
+    """The vectorised insertion finds the cheapest feasible place, or none."""
+    rng = random.Random(seed)
+    places = list(HALL)
+    jobs = []
+    for k in range(12):
+        pick, drop = rng.sample(places[1:], 2)
+        ready = rng.uniform(0, 80)
+        due = ready + rng.uniform(30, 120)
+        jobs.append(
+            Job(f"j{k}", pick, drop, ready_at=ready, due_at=due, due_is_hard=True,
+                pickup_latest=ready + 40, pickup_service_s=2, dropoff_service_s=3)
+        )  # fmt: skip
+    pairs = to_pairs(depot_fleet(jobs, robots=2, capacity=2), jobs)
+    route = timed(pairs, [0, 1])
+    for job in range(len(jobs)):
+        expected = brute_force(pairs, route, job)
+        where = best_insertion(pairs, route, job)
+        assert (where is None) == (expected is None)
+        if where is not None:
+            assert where[0] == expected
+            route = inserted(pairs, route, job, where)
+            assert feasible(pairs, route)
+
+
+def test_pool_reaches_the_fewest_robots() -> None:
+    """From one route per job, the pool ends at three routes, the minimum."""
+    jobs = three_tight_five_loose()
+    pairs = to_pairs(depot_fleet(jobs, robots=8), jobs)
+    routes = minimise(pairs, one_route_each(jobs), floor=1, budget=1_500, seed=0)
+    assert len(routes) == 3
+    assert sorted(n for r in routes for n in r) == list(range(2, 2 + 2 * len(jobs)))
+    assert all(feasible(pairs, timed(pairs, [0, *r, 1])) for r in routes)
+
+
+def test_pool_puts_everything_on_one_robot_when_windows_allow() -> None:
+    """Loose windows and room for all: one route."""
+    jobs = [Job(f"j{k}", p, q) for k, (p, q) in enumerate(["ab", "bc", "cd", "da"])]
+    pairs = to_pairs(depot_fleet(jobs, robots=4, capacity=4), jobs)
+    routes = minimise(pairs, one_route_each(jobs), floor=1, budget=5_000, seed=0)
+    assert len(routes) == 1
+
+
+def test_pool_stops_at_the_floor_and_within_its_budget() -> None:
+    """A floor of five keeps five routes; a budget of nothing removes none."""
+    jobs = three_tight_five_loose()
+    pairs = to_pairs(depot_fleet(jobs, robots=8), jobs)
+    start = one_route_each(jobs)
+    assert len(minimise(pairs, start, floor=5, budget=1_500, seed=0)) == 5
+    assert minimise(pairs, start, floor=1, budget=0, seed=0) == start
+
+
+def test_pool_is_deterministic_for_a_seed() -> None:
+    """The same seed and budget give the same routes."""
+    jobs = three_tight_five_loose()
+    pairs = to_pairs(depot_fleet(jobs, robots=8), jobs)
+    runs = [
+        minimise(pairs, one_route_each(jobs), floor=1, budget=800, seed=7)
+        for _ in range(2)
+    ]
+    assert runs[0] == runs[1]
+
+
+def test_plain_fleets_only() -> None:
+    """Soft due times, unlike robots or special loads are not for the pool."""
+    jobs = three_tight_five_loose()
+    assert plain(depot_fleet(jobs, robots=3), jobs)
+    soft = [*jobs, Job("soft", "a", "b", due_at=50.0)]
+    assert not plain(depot_fleet(soft, robots=3), soft)
+    problem = depot_fleet(jobs, robots=3)
+    odd = (*problem.robots[:2], Robot("odd", "a", 0.0, capacity=1, end="depot"))
+    assert not plain(corridor(HALL, odd, jobs, costs=FLEET_COSTS), jobs)
+
+
+def test_pool_phase_gives_outcome_ortools_can_polish() -> None:
+    """The phase's routes use three robots, and the whole solve's plan validates."""
+    jobs = three_tight_five_loose()
+    problem = depot_fleet(jobs, robots=8)
+    start = [[(StopKind.PICKUP, job.id), (StopKind.DROPOFF, job.id)] for job in jobs]
+    first = Outcome(start, 0, 2 * len(jobs))
+    assert applies(problem, jobs, first)
+    config = SearchConfig(pool_tests_per_s=1_500)
+    outcome = pool_phase(problem, jobs, first, 1, 1.0, 0, config)
+    assert sum(1 for route in outcome.routes if route) == 3
+    plan = solve_ortools(problem, time_limit_s=1.0)
+    assert plan is not None
+    assert validate(problem, plan) == []
+    assert plan.unassigned == {}
+    assert sum(1 for stops in plan.routes.values() if stops) == 3
