@@ -120,7 +120,7 @@ def eliminate(
         if emptied is not None:
             best, removed = emptied, removed + 1
     used = [v for v, route in enumerate(best.routes) if route]
-    if config.final_restart and seconds >= restart_s:
+    if config.final_restart and used and seconds >= restart_s:
         seconds -= restart_s
         fresh = _restart(world, best, used, config, config.final_restart, restart_s)
         best = fresh or best
