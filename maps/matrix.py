@@ -5,8 +5,9 @@ the quickest legal travel time (s) and the distance driven along that route (m)
 between every ordered pair of ``nodes`` (place or waypoint ids), ``inf`` where the
 rules leave no route. One Dijkstra (scipy) per source on its own level, joined to
 the lift portals by :class:`~maps.overlay.LevelOverlay`, exactly as single routes
-are; the result is cached per nodes and rules, and its arrays are read-only
-because they are shared.
+are; the result is cached per nodes and rules (the last :data:`MATRICES_KEPT`: a
+fleet's snapshots name a new set of nodes at almost every re-plan, so an unbounded
+cache grew all day), and its arrays are read-only because they are shared.
 
 ``maps`` knows nothing of the planners: the fleet core and the simulator turn a
 :class:`PlaceMatrix` into the planners' own ``TravelMatrix``.
@@ -14,6 +15,7 @@ because they are shared.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from itertools import pairwise
 
@@ -28,6 +30,8 @@ from maps.rules import RobotProfile, Rules, rules_for
 
 #: Sources per Dijkstra batch: bounds memory to a few (batch × waypoints) arrays.
 _BATCH = 64
+#: Matrices a :class:`TravelTimes` keeps, least recently used dropped first.
+MATRICES_KEPT = 256
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +61,9 @@ class TravelTimes:
 
     def __init__(self, building: Building) -> None:
         self.router: Router = router_for(building)
-        self._cache: dict[tuple[tuple[str, ...], Rules, bool], PlaceMatrix] = {}
+        self._cache: OrderedDict[tuple[tuple[str, ...], Rules, bool], PlaceMatrix] = (
+            OrderedDict()
+        )
 
     def matrix(
         self,
@@ -81,10 +87,13 @@ class TravelTimes:
         rules = rules_for(building, load, robot, hour)
         # A matrix with distances also answers a request without them.
         for with_distances in (True, distances):
-            if (nodes, rules, with_distances) in self._cache:
-                return self._cache[(nodes, rules, with_distances)]
+            if (key := (nodes, rules, with_distances)) in self._cache:
+                self._cache.move_to_end(key)
+                return self._cache[key]
         found = self._compute(nodes, rules, distances)
         self._cache[(nodes, rules, distances)] = found
+        if len(self._cache) > MATRICES_KEPT:
+            self._cache.popitem(last=False)
         return found
 
     def _compute(
