@@ -9,6 +9,14 @@ start that keeps the previous plan's old routes, can produce, greedy's is
 returned, with a note. ``solver="greedy"`` runs the greedy baseline alone.
 A problem with more than ``decompose_above`` open jobs is solved in parts
 (:mod:`planners.decompose`): only the parts a new request touches are re-solved.
+
+Below that, OR-Tools searches for at most ``time_limit_s`` and no longer than
+:func:`search_time` gives the snapshot (a base plus a share per job waiting for
+its pickup): on the demo hospital's day (~1,500 re-plans of 1 to 40 jobs) the
+plans found in 0.1 s were, on nearly every snapshot, found in the first tens of
+milliseconds, while every call spent the whole limit (a local optimum is not
+reached in 0.1 s, so OR-Tools never stops early by itself); figures in
+docs/benchmarks.md, "Speed (session 3)".
 """
 
 from __future__ import annotations
@@ -24,6 +32,10 @@ from planners.problem import DispatchProblem, Plan
 Solver = Literal["ortools", "greedy"]
 #: More open jobs than this: solve in parts (measured in ``bench.dispatch_scale``).
 DECOMPOSE_ABOVE = 200
+#: OR-Tools' search on a whole snapshot: this base, plus this per job not yet
+#: picked up, capped by the caller's time limit (see :func:`search_time`).
+SEARCH_BASE_S = 0.01
+SEARCH_PER_JOB_S = 0.002
 
 
 def dispatch(
@@ -54,11 +66,29 @@ def dispatch(
             solve=lambda part, limit, before: _search(part, limit, seed, before),
         )
     greedy = dispatch_greedy(problem, previous=previous)
-    plan = _search(problem, time_limit_s, seed, previous, greedy)
+    search_s = search_time(problem, time_limit_s)
+    plan = _search(problem, search_s, seed, previous, greedy)
     if plan.objective <= greedy.objective:
         return plan
     note = "greedy plan kept: its objective is lower than ortools'"
     return replace(greedy, notes=(*greedy.notes, note))
+
+
+def search_time(problem: DispatchProblem, time_limit_s: float) -> float:
+    """Seconds of OR-Tools search for a whole snapshot: ``SEARCH_BASE_S`` plus
+    ``SEARCH_PER_JOB_S`` per job waiting for its pickup, at most ``time_limit_s``;
+    the whole ``time_limit_s`` when robots have a fixed cost (``Costs.per_robot``,
+    the Li & Lim objective), which is not the hospital's.
+
+    Jobs already on board only have their drop-offs ordered; jobs waiting can
+    move between robots, which is where a longer search finds better plans.
+    """
+    if problem.costs.per_robot > 0:
+        # Fewest robots first (Li & Lim): route elimination needs its whole time.
+        return time_limit_s
+    carried = {job_id for robot in problem.robots for job_id in robot.onboard}
+    waiting = sum(1 for job in problem.jobs if job.id not in carried)
+    return min(time_limit_s, SEARCH_BASE_S + SEARCH_PER_JOB_S * waiting)
 
 
 def _search(

@@ -84,3 +84,27 @@ def test_never_costlier_than_greedy(problem: DispatchProblem) -> None:
     greedy = dispatch(problem, time_limit_s=0.05, solver="greedy")
     assert plan.objective <= greedy.objective + 1e-6
     assert [str(v) for v in validate(problem, plan)] == []
+
+
+def test_search_time_grows_with_jobs_waiting(ward_round: DispatchProblem) -> None:
+    """A hospital snapshot gets a base plus a share per job not yet picked up."""
+    carried = replace(
+        ward_round,
+        robots=(replace(ward_round.robots[0], onboard=("j1",)), ward_round.robots[1]),
+    )
+    base, per_job = dispatch_module.SEARCH_BASE_S, dispatch_module.SEARCH_PER_JOB_S
+    assert dispatch_module.search_time(ward_round, 2.0) == pytest.approx(
+        base + 3 * per_job
+    )
+    assert dispatch_module.search_time(carried, 2.0) == pytest.approx(
+        base + 2 * per_job
+    )
+    assert dispatch_module.search_time(ward_round, 0.001) == 0.001
+
+
+def test_search_time_is_the_whole_limit_when_robots_cost(
+    ward_round: DispatchProblem,
+) -> None:
+    """With a fixed cost per robot (Li & Lim) route elimination keeps its time."""
+    fleet_first = replace(ward_round, costs=replace(ward_round.costs, per_robot=1e5))
+    assert dispatch_module.search_time(fleet_first, 30.0) == 30.0
