@@ -40,6 +40,8 @@ class PoolConfig:
     #: Remove the route with the fewest pairs (else a random one, as Nagata and
     #: Bräysy do): fewer pairs in the pool, fewer ejections to place them.
     shortest_first: bool = True
+    #: Eject only pairs with a stop in the time ``job`` would be on board.
+    overlap_only: bool = False
 
 
 #: Stops in a route whose insertion test costs one more unit of work: a test
@@ -144,14 +146,15 @@ def _eject(
     config: PoolConfig,
 ) -> list[int] | None:
     """Place ``job`` by taking out at most ``max_eject`` pairs of one route, the
-    least summed failures first (then least added cost); the ejected pairs, or
-    ``None`` when no such ejection makes room. ``routes`` is updated."""
+    least summed failures first (ties: the first found, routes in random
+    order); the ejected pairs, or ``None`` when no such ejection makes room.
+    ``routes`` is updated."""
     best: tuple[int, int, int, tuple[int, ...], Route, Insertion] | None = None
     order = list(range(len(routes)))
     rng.shuffle(order)  # ties go to a random route, not always the first
     for k in order:
         route = routes[k]
-        served = route.jobs
+        served = _overlapping(pairs, route, job) if config.overlap_only else route.jobs
         for size in range(1, config.max_eject + 1):
             for out in combinations(served, size):
                 score = sum(failures[j] for j in out)
@@ -168,6 +171,16 @@ def _eject(
     _, _, k, out, shorter, where = best
     routes[k] = inserted(pairs, shorter, job, where)
     return list(out)
+
+
+def _overlapping(pairs: Pairs, route: Route, job: int) -> list[int]:
+    """Pairs of ``route`` with a stop that may start while ``job`` would be on
+    board: taking out the others seldom makes room for it, and testing them
+    is most of an ejection's work on tight windows."""
+    pick, drop = 2 + 2 * job, 3 + 2 * job
+    inside = (route.early <= pairs.hi[drop]) & (route.late >= pairs.lo[pick])
+    nodes = route.nodes[inside]
+    return sorted({(int(n) - 2) // 2 for n in nodes if n >= 2})
 
 
 def _perturb(

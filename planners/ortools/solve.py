@@ -10,13 +10,14 @@ from dataclasses import replace
 
 import numpy as np
 
+from planners.ejection.pairs import plain
 from planners.ortools.charging import plan_charging
 from planners.ortools.eliminate import eliminate
 from planners.ortools.model import build
 from planners.ortools.precheck import split_jobs
 from planners.ortools.routes import complete_routes, to_plan, warm_routes
 from planners.ortools.search import SearchConfig, run
-from planners.problem import DispatchProblem, Plan
+from planners.problem import DispatchProblem, Job, Plan
 
 PORTER = SearchConfig()
 
@@ -37,7 +38,8 @@ def solve_ortools(
     charged, charges = plan_charging(problem)
     jobs, allowed, left = split_jobs(charged)
     fewer_robots = config.eliminate_routes and problem.costs.per_robot > 0
-    first_s = time_limit_s * (_first_share(charged, config) if fewer_robots else 1.0)
+    share = _first_share(charged, jobs, config) if fewer_robots else 1.0
+    first_s = time_limit_s * share
     if fewer_robots:
         config = replace(config, first_solution=config.fleet_first_solution)
     model = build(charged, jobs, allowed, previous)
@@ -56,15 +58,21 @@ def solve_ortools(
     return to_plan(model, outcome.routes, left, charges, config.name, notes, previous)
 
 
-def _first_share(problem: DispatchProblem, config: SearchConfig) -> float:
+def _first_share(
+    problem: DispatchProblem, jobs: list[Job], config: SearchConfig
+) -> float:
     """The first solve's share of the time: ``long_first_share`` when a route may
     hold many stops (:func:`stops_per_route` at least ``long_route_stops``: Li &
     Lim's lc2/lr2/lrc2, 18-26 against 4-10 for the tight-window sets), where the
-    first solve under the fixed cost removes robots that route elimination does
-    not (lr203, lrc208: 4 -> 3 robots with half the time, at load 11)."""
-    if stops_per_route(problem) >= config.long_route_stops:
-        return config.long_first_share
-    return config.first_share
+    first solve under the fixed cost removes robots that OR-Tools' route
+    elimination does not (lr203, lrc208: 4 -> 3 robots with half the time, at
+    load 11); ``pool_long_first_share`` there when the ejection pool will run,
+    which removes them itself."""
+    if stops_per_route(problem) < config.long_route_stops:
+        return config.first_share
+    if config.pool_share > 0 and plain(problem, jobs):
+        return config.pool_long_first_share
+    return config.long_first_share
 
 
 def stops_per_route(problem: DispatchProblem) -> float:
