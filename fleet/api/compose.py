@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,13 +25,14 @@ from maps.matrix import TravelTimes
 from maps.model import Building
 from planners.dispatch import Solver
 from sim.demo_fleet import demo_robots, start_pose
+from sim.motion import Battery
 from sim.virtual_lifts import VirtualDoors, VirtualLifts
 from sim.virtual_robots import VirtualRobot
 
 if TYPE_CHECKING:
     from robot_adapters.assembly import RosFleet
 
-__all__ = ["Assembly", "ServeSettings", "assemble", "site_building"]
+__all__ = ["Assembly", "ServeSettings", "assemble", "site_building", "virtual_battery"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,12 +97,13 @@ def assemble(settings: ServeSettings, *, building: Building | None = None) -> As
             }
 
         travel = TravelTimes(building)
+        core = settings.core if ros is not None else virtual_battery(settings)
 
         def core_factory(jobs: Sequence[Job], robots: Sequence[Robot]) -> FleetCore:
             # A fresh id prefix per core: command ids never repeat across restarts.
             prefix = f"{uuid.uuid4().hex[:6]}-"
             return FleetCore(
-                building, settings.core, jobs, robots, travel=travel, id_prefix=prefix
+                building, core, jobs, robots, travel=travel, id_prefix=prefix
             )
 
         planner = PlannerProcess(
@@ -131,6 +133,22 @@ def assemble(settings: ServeSettings, *, building: Building | None = None) -> As
         store.close()
         raise
     return Assembly(service=service, store=store, robots=ports)
+
+
+def virtual_battery(settings: ServeSettings) -> CoreConfig:
+    """The core's config told the virtual robots' battery: what they drain per
+    metre, and what they charge per second of the service's clock (``speed``
+    times life). Without it the planner never plans a charge, robots run flat,
+    and a flat one then stays docked for minutes. A drain already set is kept.
+    """
+    if settings.core.battery_drain_per_m > 0:
+        return settings.core
+    battery = Battery()
+    return replace(
+        settings.core,
+        battery_drain_per_m=battery.drain_per_m,
+        battery_charge_per_s=battery.charge_per_s * settings.speed,
+    )
 
 
 def _ros_fleet(settings: ServeSettings, building: Building) -> RosFleet | None:

@@ -49,7 +49,8 @@ def resume(
 def send_to_charger(
     state: FleetState, fx: Effects, robot_id: str, actor: str, now: float
 ) -> None:
-    """Dock at the robot's home charger (else the nearest); stay until charged."""
+    """Dock at the robot's home charger, else the nearest with a dock free (else
+    home all the same); stay until charged."""
     if state.robots[robot_id].state not in (RobotState.IDLE, RobotState.BUSY):
         raise Conflict(f"robot {robot_id!r} is {state.robots[robot_id].state.value}")
     charger = _charger_for(state, robot_id)
@@ -60,20 +61,46 @@ def send_to_charger(
     start_mission(state, fx, robot_id, Purpose.CHARGE, charger, None, now)
 
 
-def _charger_for(state: FleetState, robot_id: str) -> str | None:
+def _charger_for(
+    state: FleetState, robot_id: str, *, free_only: bool = False
+) -> str | None:
+    """The robot's home charger if a dock is free there, else the nearest charger
+    with a free dock; with none free, the home (else nearest) one unless
+    ``free_only``. A robot sent to a full charger would wait there for nothing."""
     robot, building = state.robots[robot_id], state.building
-    home = robot.home_charger
-    if home and building.has_place(home):
-        return building.place(home).waypoint
-    best: tuple[float, str] | None = None
+    taken = _docks_taken(state, robot_id)
+    home = None
+    if robot.home_charger and building.has_place(robot.home_charger):
+        home = building.place(robot.home_charger)
+        if taken.get(home.waypoint, 0) < home.docks:
+            return home.waypoint
+    nearest: list[tuple[float, str, bool]] = []
     for place in building.places_of_kind(PlaceKind.CHARGER):
         try:
             seconds = route(building, robot.waypoint, place.waypoint).time_s
         except (NoRouteError, ValueError):
             continue
-        if best is None or seconds < best[0]:
-            best = (seconds, place.waypoint)
-    return best[1] if best else None
+        free = taken.get(place.waypoint, 0) < place.docks
+        nearest.append((seconds, place.waypoint, free))
+    nearest.sort()
+    found = next((waypoint for _, waypoint, free in nearest if free), None)
+    if found is not None or free_only:
+        return found
+    return home.waypoint if home else (nearest[0][1] if nearest else None)
+
+
+def _docks_taken(state: FleetState, robot_id: str) -> dict[str, int]:
+    """Docks taken per charger waypoint by other robots: docked, or on their way."""
+    taken: dict[str, int] = {}
+    for other_id, other in state.robots.items():
+        run = state.runs.get(other_id)
+        if other_id == robot_id:
+            continue
+        if run is not None and run.mission.purpose == Purpose.CHARGE:
+            taken[run.mission.goal] = taken.get(run.mission.goal, 0) + 1
+        elif run is None and other.state == RobotState.CHARGING:
+            taken[other.waypoint] = taken.get(other.waypoint, 0) + 1
+    return taken
 
 
 def take_out_of_service(
@@ -108,7 +135,8 @@ def charge_if_low(state: FleetState, fx: Effects, now: float) -> None:
     """An idle robot with nothing planned and a low battery docks by itself (tick).
 
     It leaves for new work at once, unless it is below its reserve: then it stays
-    until charged.
+    until charged. Only to a charger with a dock free; with none, it stays put
+    and the next tick tries again (the planner books docks for its own charges).
     """
     threshold = state.config.idle_charge_below_soc
     for robot_id in sorted(state.robots):
@@ -116,7 +144,7 @@ def charge_if_low(state: FleetState, fx: Effects, now: float) -> None:
         idle = robot.state == RobotState.IDLE and robot_id not in state.runs
         if not idle or state.queues.get(robot_id) or robot.battery_soc >= threshold:
             continue
-        charger = _charger_for(state, robot_id)
+        charger = _charger_for(state, robot_id, free_only=True)
         if charger is not None:
             flat = robot.battery_soc < state.config.battery_reserve_soc
             state.charge_until[robot_id] = math.inf if flat else now

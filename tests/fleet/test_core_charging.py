@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import pytest
 
+from fleet.api.compose import ServeSettings, virtual_battery
 from fleet.core.config import CoreConfig
 from fleet.core.engine import FleetCore, NewJob
 from fleet.core.model import ItemCategory, JobKind, RobotState
 from fleet.core.ports import RobotUpdate
 from maps.loading import load_sample
 from maps.model import Building
+from sim.motion import Battery
 from tests.fleet.core_world import OPERATOR, PHARMACY, World, robot
 
 RATE = 0.001  # state of charge per second docked
@@ -104,3 +106,32 @@ def test_an_operator_charge_keeps_the_robot_until_charged(
     assert r1.start == "G_charger"
     assert r1.available_at > world.now + (0.95 - 0.5) / RATE
     assert r1.battery_soc == pytest.approx(0.95)
+
+
+def test_serve_tells_the_core_the_virtual_robots_battery() -> None:
+    """`porter serve`'s virtual robots drain and charge: the planner knows how
+    much (charging sped up as the robots are); a drain already set is kept."""
+    settings = ServeSettings(speed=10.0)
+    core = virtual_battery(settings)
+    assert core.battery_drain_per_m == Battery().drain_per_m > 0
+    assert core.battery_charge_per_s == pytest.approx(10 * Battery().charge_per_s)
+    own = CoreConfig(battery_drain_per_m=0.001)
+    assert virtual_battery(ServeSettings(core=own)) is own
+
+
+def test_an_idle_low_robot_waits_for_a_free_dock(small_clinic: Building) -> None:
+    """Two robots on the clinic's two docks: a third low one does not join them."""
+    world = World(FleetCore(small_clinic, robots=[robot(r, "G_c2") for r in "abc"]))
+    core = world.core
+    for robot_id in ("a", "b"):
+        low = RobotUpdate(robot_id, world.now, battery_soc=0.3)
+        world.take(core.robot_update(low, now=world.now))
+    world.take(core.tick(now=world.now))
+    world.settle()
+    assert [core.robot(r).state for r in "ab"] == [RobotState.CHARGING] * 2
+    third = RobotUpdate("c", world.now, battery_soc=0.3)
+    world.take(core.robot_update(third, now=world.now))
+    world.take(core.tick(now=world.now))
+    world.settle()
+    assert core.robot("c").state == RobotState.IDLE
+    assert not any(entry[:2] == ("dock", "c") for entry in world.log)
