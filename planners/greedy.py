@@ -40,6 +40,7 @@ from planners.timeline import (
     jobs_by_id,
     plan_cost,
     schedule,
+    start_time,
 )
 
 _P, _D, _C = StopKind.PICKUP, StopKind.DROPOFF, StopKind.CHARGE
@@ -98,8 +99,13 @@ class _Fleet:
         self.robot_index = {r.id: i for i, r in enumerate(robots)}
         self.masks: dict[tuple[frozenset[str], bool], np.ndarray] = {}
         self.visits: list[list[Visit]] = [[] for _ in robots]
-        #: Each robot as it will be after its last planned stop.
+        #: Each robot as it will be after its last planned stop (rebuilt from
+        #: ``node``/``time``/``soc`` only when a route is timed from there).
         self.here: list[Robot] = []
+        self.moved_on = np.zeros(len(robots), dtype=bool)
+        #: Per robot, the routes committed, each timed from where the one before
+        #: left the robot: joined, they are the robot's whole route.
+        self.pieces: list[list[RouteSchedule]] = [[] for _ in robots]
         #: Robots that found every charger's docks booked from where they are.
         self.dockless = np.zeros(len(robots), dtype=bool)
         self.node = np.zeros(len(robots), dtype=int)
@@ -120,7 +126,10 @@ class _Fleet:
         """Begin with the dropoffs of what the robot carries, charging first if low."""
         robot = self.problem.robots[i]
         self.here.append(robot)
-        self._set_end(i, schedule(self.problem, robot, [], jobs=self.jobs))
+        # An empty route ends where the robot starts, when it can start.
+        self.node[i] = self.problem.travel.index(robot.start)
+        self.time[i] = start_time(self.problem, robot)
+        self.soc[i] = robot.battery_soc
         carried = [self.jobs[jid] for jid in robot.onboard if jid in self.jobs]
         if not carried:
             return
@@ -168,7 +177,7 @@ class _Fleet:
                 continue
             tried += 1
             visits = [(_C, node), *tail]
-            route = schedule(self.problem, self.here[i], visits, jobs=self.jobs)
+            route = schedule(self.problem, self._here(i), visits, jobs=self.jobs)
             if len(route.violations) <= limit and self._docks_ok(route.stops[0]):
                 return route, visits
             if tried == CHARGERS_TRIED:
@@ -198,15 +207,21 @@ class _Fleet:
         self.node[i] = self.problem.travel.index(route.last_node)
         self.time[i] = route.last_time
         self.soc[i] = route.last_soc
-        if route.stops:
-            # Later jobs are planned from here: a robot with nothing on board.
+        self.moved_on[i] |= bool(route.stops)
+
+    def _here(self, i: int) -> Robot:
+        """Robot ``i`` after its last planned stop: later jobs are planned from
+        there, with nothing on board."""
+        if self.moved_on[i]:
+            self.moved_on[i] = False
             self.here[i] = replace(
                 self.here[i],
-                start=route.last_node,
-                available_at=route.last_time,
-                battery_soc=route.last_soc,
+                start=self.problem.travel.nodes[self.node[i]],
+                available_at=float(self.time[i]),
+                battery_soc=float(self.soc[i]),
                 onboard=(),
             )
+        return self.here[i]
 
     def _commit(self, i: int, visits: list[Visit], tail: RouteSchedule) -> None:
         """Append ``visits`` (scheduled as ``tail`` from where robot ``i`` is)."""
@@ -214,6 +229,7 @@ class _Fleet:
             if stop.kind is _C and stop.departure > stop.start:
                 self.booked[stop.node].append((stop.start, stop.departure))
         self.visits[i].extend(visits)
+        self.pieces[i].append(tail)
         self._set_end(i, tail)
 
     def place(self, job: Job) -> bool:
@@ -237,7 +253,7 @@ class _Fleet:
             route, visits = found
         else:
             visits = tail
-            route = schedule(self.problem, self.here[i], visits, jobs=self.jobs)
+            route = schedule(self.problem, self._here(i), visits, jobs=self.jobs)
             if route.violations:
                 return False
         self._commit(i, visits, route)
@@ -326,11 +342,13 @@ class _Fleet:
         return self.masks[key] & (self.capacity >= job.size)
 
     def plan(self, unassigned: dict[str, UnassignedReason]) -> Plan:
-        """The final plan: every route re-timed from its robot's start."""
+        """The final plan: each robot's committed routes joined into one."""
         robots = self.problem.robots
         routes = [
-            schedule(self.problem, robot, visits, jobs=self.jobs)
-            for robot, visits in zip(robots, self.visits, strict=True)
+            self._joined(robot, visits, pieces)
+            for robot, visits, pieces in zip(
+                robots, self.visits, self.pieces, strict=True
+            )
         ]
         now_on = {
             key: robots[i].id
@@ -348,4 +366,37 @@ class _Fleet:
             unassigned=unassigned,
             objective=plan_cost(self.problem, routes, unassigned, moved),
             solver="greedy",
+        )
+
+    def _joined(
+        self, robot: Robot, visits: list[Visit], pieces: list[RouteSchedule]
+    ) -> RouteSchedule:
+        """The robot's whole route, as :func:`schedule` would time ``visits``.
+
+        Each piece was timed from the robot's state after the piece before (time,
+        place and charge, nothing on board: every piece drops what it picks up),
+        so the stops are the same, to the bit. Only the cost's totals are added
+        piece by piece (the robot's fixed cost once). A robot that must end
+        somewhere is timed again, since every piece drove to that end.
+        """
+        if robot.end is not None or not pieces:
+            return schedule(self.problem, robot, visits, jobs=self.jobs)
+        if len(pieces) == 1:
+            return pieces[0]
+        stops = tuple(stop for piece in pieces for stop in piece.stops)
+        lateness = {k: v for piece in pieces for k, v in piece.lateness_s.items()}
+        last = pieces[-1]
+        return RouteSchedule(
+            robot_id=robot.id,
+            stops=stops,
+            soc_after=tuple(soc for piece in pieces for soc in piece.soc_after),
+            travel_s=sum(piece.travel_s for piece in pieces),
+            distance_m=sum(piece.distance_m for piece in pieces),
+            lateness_s=lateness,
+            cost=sum(piece.cost for piece in pieces)
+            - self.problem.costs.per_robot * (len(pieces) - 1),
+            last_node=last.last_node,
+            last_time=last.last_time,
+            last_soc=last.last_soc,
+            violations=tuple(v for piece in pieces for v in piece.violations),
         )
