@@ -8,6 +8,8 @@ a plan adds, so every solver and the validator count docks the same way.
 
 from __future__ import annotations
 
+import math
+
 from planners.problem import Charger
 
 Booking = tuple[float, float]
@@ -34,3 +36,18 @@ def dock_free(booked: list[Booking], docks: int, s: float, e: float) -> bool:
         if busy >= docks:
             return False
     return True
+
+
+def first_free(booked: list[Booking], docks: int, arrival: float, hold: float) -> float:
+    """The earliest start at or after ``arrival`` at which one more robot can hold
+    a dock for ``hold`` seconds (``inf`` for a charger without docks).
+
+    A start is only ever free at the arrival or when a booking ends, so those are
+    the only times worth trying; after the last booking ends every dock is free.
+    """
+    if docks <= 0:
+        return math.inf
+    for start in sorted({arrival} | {end for _, end in booked if end > arrival}):
+        if dock_free(booked, docks, start, start + hold):
+            return start
+    return math.inf

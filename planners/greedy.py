@@ -19,7 +19,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from planners.docks import dock_free, taken_now
+from planners.docks import first_free, taken_now
 from planners.feasibility import check_problem, unassignable_reasons
 from planners.problem import (
     DispatchProblem,
@@ -27,7 +27,6 @@ from planners.problem import (
     JobKind,
     Plan,
     Robot,
-    Stop,
     StopKind,
     UnassignedReason,
 )
@@ -108,6 +107,8 @@ class _Fleet:
         self.pieces: list[list[RouteSchedule]] = [[] for _ in robots]
         #: Robots that found every charger's docks booked from where they are.
         self.dockless = np.zeros(len(robots), dtype=bool)
+        #: Per robot id, when each of its charges was booked to start.
+        self.charge_starts: dict[str, list[float]] = {r.id: [] for r in robots}
         self.node = np.zeros(len(robots), dtype=int)
         self.time = np.zeros(len(robots))
         self.soc = np.zeros(len(robots))
@@ -167,40 +168,34 @@ class _Fleet:
     def _with_charger(
         self, i: int, tail: list[Visit], limit: int
     ) -> tuple[RouteSchedule, list[Visit]] | None:
-        """Charge, then ``tail``, from where robot ``i`` is now, at one of the
-        nearest chargers with a free dock; only with at most ``limit`` violations."""
+        """Charge, then ``tail`` (or ``tail``, then charge), from where robot ``i``
+        is now, at whichever of the nearest chargers finishes earliest, waiting for
+        a dock where all are booked; only with at most ``limit`` violations."""
         order = self.charger_order[self.node[i]] if len(self.charger_idx) else ()
-        tried = 0
-        for k in order:
+        best: tuple[RouteSchedule, list[Visit]] | None = None
+        for k in order[:CHARGERS_TRIED]:
             node = self.problem.travel.nodes[self.charger_idx[k]]
-            if not self._dock_free_on_arrival(i, k):
-                continue
-            tried += 1
-            visits = [(_C, node), *tail]
-            route = schedule(self.problem, self._here(i), visits, jobs=self.jobs)
-            if len(route.violations) <= limit and self._docks_ok(route.stops[0]):
-                return route, visits
-            if tried == CHARGERS_TRIED:
-                break
-        if not tried:
-            # Bookings only grow: no dock will free up for this robot's state.
+            # Charging after the tail, empty, serves a robot that can reach its
+            # drop-offs but not come back from them (to its end) on this charge.
+            for visits in ([(_C, node), *tail], [*tail, (_C, node)]):
+                route = schedule(
+                    self.problem,
+                    self._here(i),
+                    visits,
+                    jobs=self.jobs,
+                    dock_start=self._dock_start,
+                )
+                if len(route.violations) <= limit and (
+                    best is None or route.last_time < best[0].last_time
+                ):
+                    best = route, visits
+        if best is None and not any(c.docks > 0 for c in self.chargers.values()):
             self.dockless[i] = True
-        return None
+        return best
 
-    def _dock_free_on_arrival(self, i: int, k: int) -> bool:
-        """Whether charger ``k`` has a dock for robot ``i`` going there now."""
-        c = self.charger_idx[k]
-        arrival = self.time[i] + self.times[STANDARD][self.node[i], c] / self.speed[i]
-        soc = self.soc[i] - self.drain[i] * self.dist[self.node[i], c]
-        departure = arrival + max(0.0, 1.0 - soc) / self.charger_rate[k]
-        node = self.problem.travel.nodes[c]
-        return dock_free(
-            self.booked[node], self.chargers[node].docks, arrival, departure
-        )
-
-    def _docks_ok(self, stop: Stop) -> bool:
-        docks = self.chargers[stop.node].docks
-        return dock_free(self.booked[stop.node], docks, stop.start, stop.departure)
+    def _dock_start(self, node: str, arrival: float, hold: float) -> float:
+        """When a dock of ``node`` is free for ``hold`` seconds, given the bookings."""
+        return first_free(self.booked[node], self.chargers[node].docks, arrival, hold)
 
     def _set_end(self, i: int, route: RouteSchedule) -> None:
         self.dockless[i] = False
@@ -228,6 +223,7 @@ class _Fleet:
         for stop in tail.stops:
             if stop.kind is _C and stop.departure > stop.start:
                 self.booked[stop.node].append((stop.start, stop.departure))
+                self.charge_starts[self.problem.robots[i].id].append(stop.start)
         self.visits[i].extend(visits)
         self.pieces[i].append(tail)
         self._set_end(i, tail)
@@ -341,6 +337,16 @@ class _Fleet:
             )
         return self.masks[key] & (self.capacity >= job.size)
 
+    def _timed(self, robot: Robot, visits: list[Visit]) -> RouteSchedule:
+        """``visits`` timed from the robot's start, each charge starting when its
+        dock was booked (the robot's own booking would otherwise push it back)."""
+        starts = iter(self.charge_starts[robot.id])
+
+        def booked(node: str, arrival: float, hold: float) -> float:
+            return max(arrival, next(starts, arrival))
+
+        return schedule(self.problem, robot, visits, jobs=self.jobs, dock_start=booked)
+
     def plan(self, unassigned: dict[str, UnassignedReason]) -> Plan:
         """The final plan: each robot's committed routes joined into one."""
         robots = self.problem.robots
@@ -380,7 +386,7 @@ class _Fleet:
         somewhere is timed again, since every piece drove to that end.
         """
         if robot.end is not None or not pieces:
-            return schedule(self.problem, robot, visits, jobs=self.jobs)
+            return self._timed(robot, visits)
         if len(pieces) == 1:
             return pieces[0]
         stops = tuple(stop for piece in pieces for stop in piece.stops)

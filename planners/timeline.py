@@ -16,16 +16,18 @@ because they all ask this module. The rules it encodes:
 - A route's cost: travel, lateness and completion (drop-off start - ``now``)
   weighted by ``problem.costs``, plus the fixed cost of a robot used.
 - Battery drains ``drain_per_m`` per metre (distances from the matrix). A charge
-  stop charges to full at the charger's rate. On arrival at any stop the state of
-  charge must be at least the reserve, except at a charger, where it must only be
-  non-negative: the reserve is what gets a robot to a charger.
+  stop charges to full at the charger's rate, starting when ``dock_start`` says a
+  dock is free (a caller that books docks passes it; without it, on arrival). On
+  arrival at any stop the state of charge must be at least the reserve, except at
+  a charger, where it must only be non-negative: the reserve is what gets a robot
+  to a charger.
 - A guidance is exclusive: nothing else is on board during the escort.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from planners.problem import (
@@ -41,6 +43,8 @@ from planners.problem import (
 
 #: A visit of a route: (PICKUP or DROPOFF, job id) or (CHARGE, charger node).
 Visit = tuple[StopKind, str]
+#: (charger node, arrival, seconds docked) -> when a dock is free for that long.
+DockStart = Callable[[str, float, float], float]
 
 #: The capability a robot needs to lead a person.
 GUIDE_CAPABILITY = "can_guide"
@@ -145,13 +149,16 @@ def schedule(
     visits: Sequence[Visit],
     *,
     jobs: Mapping[str, Job] | None = None,
+    dock_start: DockStart | None = None,
 ) -> RouteSchedule:
-    """Evaluate ``visits`` in order for ``robot``: earliest times, no idling.
+    """Evaluate ``visits`` in order for ``robot``: earliest times, no idling but
+    for ready times and, with ``dock_start``, a dock to come free.
 
     ``jobs`` is ``jobs_by_id(problem)``, passed by callers that evaluate many
     routes of one problem. Never raises on a bad route: it reports violations.
     """
     walk = _Walk(problem, robot, jobs if jobs is not None else jobs_by_id(problem))
+    walk.dock_start = dock_start
     for kind, key in visits:
         walk.visit(kind, key)
     return walk.finish(bool(visits))
@@ -179,6 +186,7 @@ class _Walk:
         #: Start of each drop-off service (for ``Costs.completion_per_s``).
         self.dropped_at: dict[str, float] = {}
         self.violations: list[Violation] = []
+        self.dock_start: DockStart | None = None
         for jid in robot.onboard:
             if jid not in jobs:
                 self._flag("unknown", f"robot {robot.id} carries unknown job {jid}")
@@ -294,15 +302,15 @@ class _Walk:
             )
             self._record(StopKind.CHARGE, None, arrival, arrival, arrival)
             return
-        needed = max(0.0, 1.0 - self.soc)
+        docked = max(0.0, 1.0 - self.soc) / charger.rate_per_s
+        start = arrival
+        if self.dock_start is not None and docked > 0.0:
+            start = self.dock_start(node, arrival, docked)
+            if not math.isfinite(start):
+                self._flag("dock", f"robot {self.robot.id}: no dock at {node}")
+                start = arrival
         self.soc = max(self.soc, 1.0)
-        self._record(
-            StopKind.CHARGE,
-            None,
-            arrival,
-            arrival,
-            arrival + needed / charger.rate_per_s,
-        )
+        self._record(StopKind.CHARGE, None, arrival, start, start + docked)
 
     def finish(self, used: bool) -> RouteSchedule:
         rid = self.robot.id

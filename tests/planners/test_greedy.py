@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from planners.docks import dock_free
 from planners.feasibility import _spent
-from planners.greedy import dispatch_greedy, dock_free
+from planners.greedy import dispatch_greedy
 from planners.problem import (
     Charger,
     Job,
@@ -306,3 +307,66 @@ def test_carried_dropoffs_nearest_first_when_urgency_order_drains_too_far():
     problem = corridor(positions, [robot], carried, chargers=[Charger("n0")])
     plan = _solve(problem)
     assert [s.job_id for s in plan.routes["r"]] == ["here", "far"]
+
+
+def test_a_robot_that_cannot_come_back_charges_after_its_drop_offs():
+    """The charger is beside the far drop-off: charge there, empty, then go home.
+
+    Found by hypothesis: charging first (driving to the charger and back)
+    cannot keep the reserve whatever the order of the drop-offs.
+    """
+    positions = {"n0": 0.0, "n1": 54.0}
+    carried = [
+        Job("far", "n0", "n1", priority=Priority.STAT, due_at=0.0),
+        Job("here", "n0", "n0", priority=Priority.STAT, due_at=0.0),
+    ]
+    robot = Robot(
+        "r",
+        "n0",
+        0.0,
+        capacity=2,
+        battery_soc=0.5,
+        drain_per_m=0.005,
+        reserve_soc=0.2,
+        onboard=("far", "here"),
+        end="n0",
+    )
+    chargers = [Charger("n1", rate_per_s=0.01)]
+    plan = _solve(corridor(positions, [robot], carried, chargers=chargers))
+    kinds = [(s.kind, s.job_id) for s in plan.routes["r"]]
+    assert kinds == [
+        (StopKind.DROPOFF, "here"),
+        (StopKind.DROPOFF, "far"),
+        (StopKind.CHARGE, None),
+    ]
+
+
+def test_a_robot_waits_for_a_booked_dock():
+    """Two low robots, one dock: the second charges when the first leaves it.
+
+    Found by hypothesis: both carry a drop-off beside the charger and must come
+    back, which neither can without charging; a robot used to give up on a dock
+    booked on its arrival and drive back below its reserve.
+    """
+    positions = {"charger": 0.0, "ward": 31.0}
+    carried = [Job(f"c{n}", "charger", "charger") for n in range(2)]
+    robots = [
+        Robot(
+            f"r{n}",
+            "ward",
+            0.0,
+            battery_soc=0.5,
+            drain_per_m=0.005,
+            reserve_soc=0.2,
+            onboard=(f"c{n}",),
+            end="ward",
+        )
+        for n in range(2)
+    ]
+    chargers = [Charger("charger", rate_per_s=0.01)]
+    plan = _solve(corridor(positions, robots, carried, chargers=chargers))
+    first, second = (
+        next(s for s in plan.routes[f"r{n}"] if s.kind is StopKind.CHARGE)
+        for n in range(2)
+    )
+    assert second.arrival == first.arrival and second.start == first.departure
