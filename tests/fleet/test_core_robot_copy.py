@@ -1,0 +1,46 @@
+"""update_robot's fast copy of a robot: the same value as dataclasses.replace."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from fleet.core.model import Robot, RobotState
+from fleet.core.state import _changed_robot
+
+
+@pytest.fixture
+def porter_one() -> Robot:
+    return Robot(
+        "porter-1",
+        model="tug",
+        capabilities=frozenset({"secure"}),
+        level="L1",
+        waypoint="ward_a",
+        battery_soc=0.8,
+        state=RobotState.BUSY,
+        mission_id="m1",
+    )
+
+
+def test_a_report_copy_equals_replace(porter_one: Robot) -> None:
+    """A heartbeat's changes give exactly what dataclasses.replace gives."""
+    changes = {"last_seen": 12.5, "level": "L2", "x": 3.0, "y": 4.0, "battery_soc": 0.7}
+    copy = _changed_robot(porter_one, changes)
+    assert copy == dataclasses.replace(porter_one, **changes)
+    assert copy.capabilities == porter_one.capabilities
+    assert porter_one.level == "L1"
+
+
+def test_a_copy_stays_frozen(porter_one: Robot) -> None:
+    """The copy is as immutable as any robot."""
+    copy = _changed_robot(porter_one, {"x": 1.0})
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        copy.x = 2.0  # type: ignore[misc]
+
+
+def test_an_unknown_field_is_refused(porter_one: Robot) -> None:
+    """A field the robot does not have is an error, as with replace."""
+    with pytest.raises(TypeError, match="speed"):
+        _changed_robot(porter_one, {"speed": 2.0})
