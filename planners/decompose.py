@@ -30,7 +30,6 @@ The price is optimality across clusters: a job never moves between sub-fleets.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable, Sequence
 
 from planners.greedy import dispatch_greedy
@@ -46,6 +45,7 @@ from planners.problem import (
 )
 from planners.subfleets import Cluster, split
 from planners.timeline import Visit, jobs_by_id, schedule
+from planners.validate import dock_violations
 
 __all__ = [
     "CLUSTER_ROBOTS",
@@ -185,20 +185,9 @@ def _visits(stops: Sequence[Stop], robot: Robot, jobs: dict[str, Job]) -> list[V
 
 
 def _overbooked(problem: DispatchProblem, routes: dict[str, tuple[Stop, ...]]) -> bool:
-    """Whether the cluster's charge stops need more docks at once than it has."""
-    docks = {charger.node: charger.docks for charger in problem.chargers}
-    marks: dict[str, list[tuple[float, int]]] = defaultdict(list)
-    for stops in routes.values():
-        for stop in stops:
-            if stop.kind is StopKind.CHARGE and stop.departure > stop.start:
-                marks[stop.node] += [(stop.start, 1), (stop.departure, -1)]
-    for node, events in marks.items():
-        busy = 0
-        for _, step in sorted(events):
-            busy += step
-            if busy > docks.get(node, 0):
-                return True
-    return False
+    """Whether the cluster's charge stops need more docks at once than it has,
+    counting the docks taken when the problem was made."""
+    return bool(dock_violations(problem, Plan(routes, {})))
 
 
 def merge(plans: Sequence[Plan], clusters: int, solved: int) -> Plan:

@@ -151,15 +151,28 @@ def _low(robot: Robot) -> bool:
 
 
 def _deal_docks(chargers: Sequence[Charger], k: int) -> list[tuple[Charger, ...]]:
-    """Every dock of every charger given to one cluster, round-robin."""
+    """Every dock of every charger given to one cluster, round-robin; a dock taken
+    when the problem was made goes with its time of release."""
     shares: list[dict[str, Charger]] = [{} for _ in range(k)]
     turn = 0
     for charger in chargers:
-        for _ in range(charger.docks):
+        taken = sorted(charger.occupied_until)
+        for dock in range(charger.docks):
             mine = shares[turn % k]
+            # More docks taken than there are (a report ahead of the map) stay
+            # with the charger's last dock.
+            until = tuple(
+                taken[dock : dock + 1] if dock + 1 < charger.docks else taken[dock:]
+            )
             held = mine.get(charger.node)
-            docks = 1 if held is None else held.docks + 1
-            mine[charger.node] = replace(charger, docks=docks)
+            if held is None:
+                mine[charger.node] = replace(charger, docks=1, occupied_until=until)
+            else:
+                mine[charger.node] = replace(
+                    held,
+                    docks=held.docks + 1,
+                    occupied_until=held.occupied_until + until,
+                )
             turn += 1
     return [tuple(share.values()) for share in shares]
 

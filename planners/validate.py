@@ -47,7 +47,7 @@ def validate(problem: DispatchProblem, plan: Plan) -> list[Violation]:
             found.append(Violation("unknown", f"plan has unknown robot {robot_id}"))
             continue
         found.extend(_RouteCheck(problem, robot, jobs).run(stops))
-    found.extend(_docks(problem, plan))
+    found.extend(dock_violations(problem, plan))
     return found
 
 
@@ -198,7 +198,7 @@ class _RouteCheck:
             self.soc = max(self.soc, min(1.0, self.soc + gained))
 
 
-def _docks(problem: DispatchProblem, plan: Plan) -> list[Violation]:
+def dock_violations(problem: DispatchProblem, plan: Plan) -> list[Violation]:
     """No charger has more robots docked at once than it has docks, counting the
     docks taken when the problem was made (``Charger.occupied_until``)."""
     docks = {c.node: c.docks for c in problem.chargers}

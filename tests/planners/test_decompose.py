@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from hypothesis import HealthCheck, given, settings
 
-from planners.decompose import dispatch_decomposed, lateness, split
+from planners.decompose import _overbooked, dispatch_decomposed, lateness, split
 from planners.dispatch import dispatch
 from planners.greedy import dispatch_greedy
 from planners.problem import (
@@ -16,6 +16,7 @@ from planners.problem import (
     Plan,
     Priority,
     Robot,
+    Stop,
     StopKind,
 )
 from planners.timeline import schedule
@@ -112,6 +113,26 @@ def test_docks_are_dealt_never_shared():
     assert sorted(r.id for cl in clusters for r in cl.problem.robots) == sorted(
         r.id for r in problem.robots
     )
+
+
+def test_taken_docks_go_with_their_dock():
+    """A dock taken when the problem was made is dealt as taken, once."""
+    base = _ward(robots=4, jobs=2)
+    charger = replace(base.chargers[0], docks=2, occupied_until=(500.0,))
+    problem = replace(base, chargers=(charger,))
+    clusters = split(problem, None, cluster_robots=2)
+    shares = [c for cl in clusters for c in cl.problem.chargers]
+    assert [(c.docks, c.occupied_until) for c in shares] == [(1, (500.0,)), (1, ())]
+
+
+def test_a_kept_plan_may_not_overbook_a_taken_dock():
+    """Re-timing keeps no plan whose charge needs a dock already taken."""
+    base = _ward(robots=1, jobs=0)
+    charger = replace(base.chargers[0], docks=1, occupied_until=(500.0,))
+    problem = replace(base, chargers=(charger,))
+    charge = Stop(StopKind.CHARGE, charger.node, None, 10.0, 10.0, 100.0)
+    assert _overbooked(problem, {problem.robots[0].id: (charge,)})
+    assert not _overbooked(base, {problem.robots[0].id: (charge,)})
 
 
 def test_dispatch_decomposes_large_problems_with_ortools():
