@@ -67,7 +67,7 @@ def dispatch(
         )
     greedy = dispatch_greedy(problem, previous=previous)
     search_s = search_time(problem, time_limit_s)
-    plan = _search(problem, search_s, seed, previous, greedy)
+    plan = _search(problem, search_s, seed, previous, greedy, time_limit_s - search_s)
     if plan.objective <= greedy.objective:
         return plan
     note = "greedy plan kept: its objective is lower than ortools'"
@@ -97,12 +97,22 @@ def _search(
     seed: int,
     previous: Plan | None,
     greedy: Plan | None = None,
+    retry_s: float = 0.0,
 ) -> Plan:
     """OR-Tools on ``problem`` (the whole or one part); greedy when it finds
-    nothing in time (``greedy``, when the caller has it already)."""
+    nothing in time (``greedy``, when the caller has it already).
+
+    A short search that found nothing (a loaded CPU can spend it before the first
+    solution) gets one more try of ``retry_s``, the rest of the caller's limit.
+    """
     plan = solve_ortools(
         problem, time_limit_s=time_limit_s, seed=seed, previous=previous
     )
+    if plan is None and retry_s > 0:
+        plan = solve_ortools(
+            problem, time_limit_s=retry_s, seed=seed, previous=previous
+        )
+        time_limit_s += retry_s
     if plan is not None:
         return plan
     fallback = greedy or dispatch_greedy(problem, previous=previous)

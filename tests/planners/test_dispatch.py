@@ -108,3 +108,22 @@ def test_search_time_is_the_whole_limit_when_robots_cost(
     """With a fixed cost per robot (Li & Lim) route elimination keeps its time."""
     fleet_first = replace(ward_round, costs=replace(ward_round.costs, per_robot=1e5))
     assert dispatch_module.search_time(fleet_first, 30.0) == 30.0
+
+
+def test_a_short_search_that_finds_nothing_gets_the_rest_of_the_limit(
+    ward_round: DispatchProblem, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The capped search is tried again once, with what is left of the limit."""
+    real = dispatch_module.solve_ortools
+    limits: list[float] = []
+
+    def first_finds_nothing(problem: DispatchProblem, **kwargs: object) -> object:
+        limits.append(kwargs["time_limit_s"])  # type: ignore[arg-type]
+        return None if len(limits) == 1 else real(problem, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(dispatch_module, "solve_ortools", first_finds_nothing)
+    plan = dispatch(ward_round, time_limit_s=0.5)
+    search_s = dispatch_module.search_time(ward_round, 0.5)
+    assert limits == [search_s, pytest.approx(0.5 - search_s)]
+    assert not any("greedy plan used" in note for note in plan.notes)
+    assert validate(ward_round, plan) == []
