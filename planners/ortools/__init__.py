@@ -4,7 +4,8 @@
 (``None``: nothing found in time; :func:`planners.dispatch.dispatch` then falls back
 to greedy). Modules: ``model`` (the routing model and its approximations),
 ``search`` (one OR-Tools search), ``solve`` (the phases), ``eliminate`` (route
-elimination), ``bound`` (a lower bound on robots),
+elimination), ``pool`` (the ejection pool of :mod:`planners.ejection` as a
+phase), ``bound`` (a lower bound on robots),
 ``routes`` (warm starts and the plan), ``precheck`` (who may carry what),
 ``charging`` (charge stops decided before the search).
 
@@ -37,6 +38,18 @@ the 2-core Xeon, one thread, CPU shared with other engineers at a load average o
   the best known on lr101-103, lc101, lrc105). The fixed cost is left out of
   the re-solves (with 1e5 per robot in the objective GLS barely moves once the
   robots are fixed).
+- **Ejection pool first on plain fleets** (session 3; interchangeable robots,
+  plain deliveries with hard windows: Li & Lim's shape, never the hospital's):
+  after the first solve, :mod:`planners.ejection` removes routes outside
+  OR-Tools (the shortest route's pairs go to a pool; each is inserted where it
+  adds least distance, or pairs with the fewest past failures are ejected from
+  one route to make room, then random relocations perturb the routes), for
+  ``pool_share`` (60 %) of elimination's time, counted in insertion tests, not
+  seconds; its routes are the warm start of the last restart and of the
+  distance polish. On long routes the first solve then gets 20 % of the time,
+  not half. OR-Tools' own victims and restarts are skipped after the pool
+  (``ortools_after_pool``). Measured side by side on subsets: see
+  docs/benchmarks.md, "search trials on subsets", session 3.
 - Last full run (56 instances, 30 s, load 7-9, before eliminate/bound/restarts):
   BKS robot count on 52 % (plain peer 48 %), 4.4 % mean distance gap there
   (peer 6.4 %), better than the peer on 36 %; weak on long routes (lc2/lr2/lrc2:

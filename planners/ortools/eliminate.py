@@ -16,6 +16,8 @@ became 17 and 1487.57, the best known) is taken if better, and the time left
 polishes distance.
 
 Stops early at a lower bound on the robots (:mod:`planners.ortools.bound`).
+On plain fleets the ejection pool (:mod:`planners.ortools.pool`) runs first,
+and then, unless ``ortools_after_pool``, only the last restart and the polish.
 """
 
 from __future__ import annotations
