@@ -16,7 +16,7 @@ thread and hands the plan to :meth:`apply_plan`.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 
 from fleet.core import access, cancelling, faults, handoff, operations, reports
 from fleet.core.config import CoreConfig
@@ -340,6 +340,12 @@ class FleetCore:
     def stops(self, robot_id: str) -> tuple[Stop, ...]:
         """The stops a robot serves after its current mission."""
         return tuple(self._state.queues.get(robot_id, ()))
+
+    def facility_reports(
+        self,
+    ) -> tuple[Mapping[str, LiftStatus], Mapping[str, DoorStatus]]:
+        """The last report of each lift and each door, by id."""
+        return dict(self._state.lifts), dict(self._state.doors)
 
     def plan(self) -> Plan | None:
         """The last plan applied."""

@@ -52,6 +52,7 @@ from fleet.service.inbox import CommandBox, LeaderInbox
 from fleet.service.journal import Journal
 from fleet.service.leadership import Leadership, LockPort
 from fleet.service.outbox import Outbox
+from fleet.service.relay import AuditRelay
 from fleet.service.replan import Planner, Replanner
 from fleet.service.robot_writes import RobotWrites
 from maps.model import Building
@@ -138,6 +139,8 @@ class FleetService:
         self._writers: list[asyncio.Task[None]] = []
         self._deciders: list[asyncio.Task[None]] = []
         self._watch: asyncio.Task[None] | None = None
+        #: A follower's live events, read back from the audit trail.
+        self._relay: asyncio.Task[None] | None = None
 
     # --- life -------------------------------------------------------------------
 
@@ -155,6 +158,7 @@ class FleetService:
         if self.leadership is None:
             await self.lead()
         elif not await self.leadership.try_lead():
+            self._relay_start()
             # A warm planner: a follower that takes over dispatches sooner.
             warm = getattr(self.replanner.planner, "start", None)
             if warm is not None:
@@ -165,6 +169,7 @@ class FleetService:
 
     async def lead(self) -> None:
         """Rebuild from the store, add new robots, connect the ports, start loops."""
+        await self._relay_stop()
         self._rebuild()
         self.leading = True
         known = {robot.id for robot in self.core.robots()}
@@ -199,6 +204,7 @@ class FleetService:
         await self.replanner.settle()
         self._inbound = asyncio.Queue()
         await self._close_ports()
+        self._relay_start()
 
     async def stop(self) -> None:
         """Stop the loops and close the ports; the database keeps the state."""
@@ -206,6 +212,7 @@ class FleetService:
         if self._watch is not None:
             await _cancel([self._watch])
             self._watch = None
+        await self._relay_stop()
         leading, self.leading = self.leading, False
         await _cancel(self._deciders)
         self._deciders = []
@@ -219,6 +226,15 @@ class FleetService:
         await self._close_ports()
         if self.leadership is not None:
             await self.leadership.resign()
+
+    def _relay_start(self) -> None:
+        if self._relay is None:
+            self._relay = asyncio.create_task(AuditRelay(self.store, self.hub).run())
+
+    async def _relay_stop(self) -> None:
+        if self._relay is not None:
+            await _cancel([self._relay])
+            self._relay = None
 
     async def _close_ports(self) -> None:
         ports: list[Any] = [*self.robot_ports.values(), self.lifts, self.doors]
@@ -338,6 +354,15 @@ class FleetService:
         if not self.leading and self.follower is not None:
             return self.follower.robot(robot_id)
         return self.core.robot(robot_id)
+
+    def facility_reports(
+        self,
+    ) -> tuple[Mapping[str, LiftStatus], Mapping[str, DoorStatus]]:
+        """The last lift and door reports (none in a follower: only the leader
+        talks to lifts and doors)."""
+        if not self.leading:
+            return {}, {}
+        return self.core.facility_reports()
 
     def plan(self) -> Plan | None:
         """The plan the robots are following (``None`` before the first, or

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Engine, Select, select
+from sqlalchemy import Engine, Select, func, select
 from sqlalchemy.exc import IntegrityError
 
 from fleet.core.errors import Conflict, NotFound
@@ -149,6 +149,24 @@ class SqlJobStore:
             .order_by(audit_events.c.seq)
         )
         return [codec.event_from_row(row) for row in self._rows(statement)]
+
+    def events_after(self, seq: int, limit: int = 1000) -> list[tuple[int, AuditEvent]]:
+        """Audit events numbered above ``seq``, oldest first, with their numbers
+        (what a process that does not dispatch relays to its live clients)."""
+        statement = (
+            select(audit_events)
+            .where(audit_events.c.seq > seq)
+            .order_by(audit_events.c.seq)
+            .limit(limit)
+        )
+        return [
+            (row["seq"], codec.event_from_row(row)) for row in self._rows(statement)
+        ]
+
+    def last_event_seq(self) -> int:
+        """The number of the newest audit event (0 for an empty trail)."""
+        statement = select(func.max(audit_events.c.seq).label("seq"))
+        return int(self._rows(statement)[0]["seq"] or 0)
 
     def append_events(self, events: Sequence[AuditEvent]) -> None:
         """Add ``events`` to the audit trail (one transaction)."""

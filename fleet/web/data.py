@@ -25,7 +25,6 @@ from fleet.core.access import ward_places
 from fleet.core.errors import Forbidden, NotFound
 from fleet.core.model import Role
 from fleet.core.ports import DoorStatus, JobQuery, LiftStatus
-from fleet.service.service import FleetService
 from fleet.web.kpis import today_kpis
 from maps.drawing import level_drawing
 
@@ -66,7 +65,7 @@ async def drawing(
 @router.get("/facilities")
 async def facilities(_: CurrentPrincipal, service: CurrentService) -> dict[str, Any]:
     """Each lift and door with its last reported state (``None`` before any)."""
-    lift_reports, door_reports = _reports(service)
+    lift_reports, door_reports = service.facility_reports()
     return {
         "lifts": [
             {
@@ -89,23 +88,6 @@ async def facilities(_: CurrentPrincipal, service: CurrentService) -> dict[str, 
             for door in service.building.doors
         ],
     }
-
-
-def _reports(
-    service: FleetService,
-) -> tuple[dict[str, LiftStatus], dict[str, DoorStatus]]:
-    """The core's last lift and door reports.
-
-    FleetCore has no public accessor for them yet (asked in notes/web.md); until
-    it does, read its state, and show "no report" if that ever moves.
-    """
-    state = getattr(service.core, "_state", None)
-    lifts = getattr(state, "lifts", None)
-    doors = getattr(state, "doors", None)
-    return (
-        dict(lifts) if isinstance(lifts, dict) else {},
-        dict(doors) if isinstance(doors, dict) else {},
-    )
 
 
 def _lift_state(report: LiftStatus | None) -> dict[str, Any]:

@@ -19,15 +19,18 @@ import pytest
 from fleet.api.compose import Assembly, assemble
 from fleet.core.errors import StoreUnavailable
 from fleet.core.model import (
+    AuditEvent,
     ItemCategory,
     JobKind,
     JobStatus,
     Principal,
+    Robot,
     RobotState,
     Role,
 )
 from fleet.core.requests import NewJob
 from fleet.service.inbox import NoLeader
+from fleet.service.relay import AuditRelay
 from fleet.service.service import FleetService
 from fleet.store import LeaderLock, SqlCommandBox, open_store
 from fleet.store.lock import DISPATCHER_LOCK_KEY
@@ -189,3 +192,57 @@ def _terminate_lock_holder(url: str) -> None:
             ((key >> 32) & 0xFFFFFFFF, key & 0xFFFFFFFF),
         ).fetchall()
     assert done == [(True,)]
+
+
+def test_a_followers_live_clients_see_the_leaders_changes(database_url: str) -> None:
+    """A follower relays job and robot changes from the audit trail; no facilities."""
+
+    async def body(leader: FleetService, follower: FleetService) -> None:
+        live = follower.hub.subscribe()
+        job, _ = await leader.request_job(MEDS, OPERATOR)
+        seen: list[str] = []
+
+        async def assigned() -> None:
+            while True:
+                event = await live.next()
+                if event.kind == "job" and event.payload["job"].id == job.id:
+                    seen.append(event.payload["job"].status)
+                    if event.payload["job"].robot_id is not None:
+                        return
+
+        await asyncio.wait_for(assigned(), timeout=20)
+        assert seen[0] == JobStatus.REQUESTED
+        assert follower.facility_reports() == ({}, {})
+        lifts, _ = leader.facility_reports()
+        assert set(lifts) <= {lift.id for lift in leader.building.lifts}
+
+    _run_pair(database_url, body)
+
+
+def test_the_relay_publishes_an_event_that_commits_late_once(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """An event numbered below one already relayed (a late commit) is relayed, once."""
+    store = open_store(f"sqlite:///{tmp_path / 'relay.db'}")
+    published: list[tuple[str, dict[str, Any]]] = []
+
+    class Sink:
+        def publish(self, kind: str, payload: dict[str, Any]) -> None:
+            published.append((kind, payload))
+
+    store.jobs.save_robot(Robot("r1"))
+    store.jobs.append_events(
+        [
+            AuditEvent(float(n), "robot", "r1", "test", None, f"s{n}", "r", {})
+            for n in range(3)
+        ]
+    )
+    # Events 1 and 3 were relayed before event 2 committed.
+    relay = AuditRelay(store.jobs, Sink(), _cursor=3, _seen={1, 3})
+    try:
+        asyncio.run(relay._relay_events())
+        asyncio.run(relay._relay_events())
+        assert [(kind, [e.after for e in p["events"]]) for kind, p in published] == [
+            ("robot", ["s1"])
+        ]
+        assert published[0][1]["robot"].id == "r1"
+    finally:
+        store.close()
