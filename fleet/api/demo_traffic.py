@@ -18,6 +18,7 @@ import random
 
 from fleet.core.errors import FleetError
 from fleet.core.model import ItemCategory, JobKind, JobStatus, Principal, Role
+from fleet.core.ports import JobQuery
 from fleet.core.requests import NewJob
 from fleet.service.service import FleetService
 from maps.model import Building, PlaceKind
@@ -61,9 +62,15 @@ class DemoTraffic:
             log.debug("demo request skipped: %s", error)
 
     async def _confirm_waiting(self) -> None:
-        for job in self.service.core.visible_jobs(DEMO, _WAITING):
-            if job.requested_by != DEMO.id:
-                continue
+        # From the database, not the core: a process that does not dispatch
+        # (several on one database) runs the demo traffic too.
+        query = JobQuery(statuses=_WAITING, requested_by=DEMO.id)
+        try:
+            waiting = await asyncio.to_thread(self.service.jobs, query)
+        except FleetError as error:
+            log.debug("demo hand-offs skipped: %s", error)
+            return
+        for job in waiting:
             pin = DEMO_PIN if job.is_secure else None
             with contextlib.suppress(FleetError):
                 await self.service.confirm_handoff(job.id, pin, DEMO)

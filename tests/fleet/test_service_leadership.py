@@ -17,6 +17,7 @@ import psycopg
 import pytest
 
 from fleet.api.compose import Assembly, assemble
+from fleet.api.demo_traffic import DemoTraffic
 from fleet.core.errors import StoreUnavailable
 from fleet.core.model import (
     AuditEvent,
@@ -35,6 +36,7 @@ from fleet.service.service import FleetService
 from fleet.store import LeaderLock, SqlCommandBox, open_store
 from fleet.store.lock import DISPATCHER_LOCK_KEY
 from tests.e2e.server import settings_for
+from tests.fleet.test_demo_traffic import completed_demo_jobs
 from tests.reliability.load import trail_problems
 
 OPERATOR = Principal(id="op-1", role=Role.OPERATOR)
@@ -246,3 +248,17 @@ def test_the_relay_publishes_an_event_that_commits_late_once(tmp_path) -> None: 
         assert published[0][1]["robot"].id == "r1"
     finally:
         store.close()
+
+
+def test_demo_traffic_runs_in_a_follower(database_url: str) -> None:
+    """The demo traffic of a process that does not dispatch gets jobs completed."""
+
+    async def body(leader: FleetService, follower: FleetService) -> None:
+        traffic = asyncio.create_task(DemoTraffic(follower, every_s=0.3).run())
+        try:
+            assert await completed_demo_jobs(follower, 2, timeout_s=60) >= 2
+        finally:
+            traffic.cancel()
+            await asyncio.gather(traffic, return_exceptions=True)
+
+    _run_pair(database_url, body)
