@@ -12,15 +12,13 @@ these are CPU costs of the decisions the service makes on its event loop.
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import statistics
-import subprocess
 import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bench.report import replace_section
+from bench.report import machine_line, replace_section
 from fleet.core.engine import FleetCore, NewJob
 from fleet.core.model import ItemCategory, JobKind, Principal, Robot, Role
 from fleet.core.ports import Pose, RobotUpdate
@@ -112,11 +110,6 @@ def render(
     command = ".venv/bin/python -m bench.core_engine --scales " + " ".join(args.scales)
     if args.markdown:
         command += f" --markdown {args.markdown}"
-    model = subprocess.run(["lscpu"], capture_output=True, text=True, check=False)
-    name = next(
-        (line.split(":", 1)[1].strip() for line in model.stdout.splitlines()
-         if line.startswith("Model name")), "unknown",
-    )  # fmt: skip
     scales = list(results)
     steps = list(results[scales[0]])
     header = " | ".join(f"{s} wall | {s} CPU" for s in scales)
@@ -135,9 +128,7 @@ def render(
             "",
             f"Command: `{command}`  ",
             f"Date: {time.strftime('%a %b %d %H:%M:%S UTC %Y', time.gmtime())}  ",
-            f"Machine: {name}, 2 cores, shared with other engineers' test runs while "
-            f"measuring (load average {os.getloadavg()[0]:.1f}); the CPU columns are "
-            "the steadier figures.",
+            f"Machine: {machine_line()}; the CPU columns are the steadier figures.",
             "",
             "Building: demo_hospital; robots x open delivery requests as in the column "
             "heads (robots at random waypoints, requests from senders to wards).",

@@ -34,7 +34,8 @@ import httpx
 import psycopg
 
 from bench.porter_process import PorterProcess, free_port, wait_ready
-from bench.reliability_report import machine, percentile, write_section
+from bench.reliability_report import percentile, write_section
+from bench.report import machine_line
 from fleet.cli.serve_cmds import create_token
 from fleet.core.model import AuditEvent, Role
 from fleet.store import open_store
@@ -410,13 +411,10 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         server.stop()
         server.remove()
-    load = os.getloadavg()
     lines = [
         f"- Command: `.venv/bin/python -m bench.failover --kills {args.kills}`",
         f"- Date: {time.strftime('%a %b %d %H:%M:%S UTC %Y', time.gmtime())}; "
-        f"machine: {machine()}; load average {load[0]:.1f} / {load[1]:.1f} / "
-        f"{load[2]:.1f} (1/5/15 min) at the end: the CPU was shared with other "
-        "engineers' work.",
+        f"machine: {machine_line()}.",
         "- PostgreSQL, two `porter serve --fleet` processes (greedy dispatcher) and a "
         "virtual rosbridge with 3 Nav2 robots at 100x in its own process; each round "
         "kill -9 of the leader once a robot carries a job, 3 requests to the "

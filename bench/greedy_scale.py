@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import collections
-import os
 import statistics
 import subprocess
 import time
@@ -24,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bench.report import cpu_model, replace_section
+from bench.report import machine_line, replace_section
 from planners.greedy import dispatch_greedy
 from planners.problem import (
     Charger,
@@ -127,10 +126,8 @@ def render(f: dict[str, object], args: argparse.Namespace, command: str) -> str:
             "",
             f"Command: `{command}`  ",
             f"Date: {date}  ",
-            f"Machine: {cpu_model()}, 2 cores shared with other engineers' test runs "
-            "while measuring (wall-clock figures are inflated by them; load average "
-            f"{os.getloadavg()[0]:.1f} at the end of the run, so the CPU time of this "
-            "process is the fairer figure).",
+            f"Machine: {machine_line()} (the CPU time of this process is the "
+            "steadier figure).",
             "",
             f"Problem: generated, {args.robots} robots, {args.jobs} jobs, "
             f"{args.nodes} places, 10 chargers (see `bench/greedy_scale.py`).",

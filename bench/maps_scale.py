@@ -15,7 +15,6 @@ median < 5 ms.
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import statistics
 import subprocess
@@ -25,7 +24,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-from bench.report import cpu_model, replace_section
+from bench.report import machine_line, replace_section
 from maps.generate import corridor_grid_building
 from maps.loading import load_building
 from maps.matrix import TravelTimes
@@ -131,10 +130,8 @@ def render(figures: dict[str, float | int], command: str) -> str:
             "",
             f"Command: `{command}`  ",
             f"Date: {date}  ",
-            f"Machine: {cpu_model()}, 2 cores, shared with other engineers' test runs "
-            f"while measuring (load average {os.getloadavg()[0]:.1f} at the end): "
-            "wall-clock figures are inflated by them; the CPU seconds of this "
-            "process are the steadier figure.",
+            f"Machine: {machine_line()} (the CPU seconds of this process are the "
+            "steadier figure).",
             "",
             f"Building: generated corridor grid, 10 levels, {f['waypoints']} "
             "waypoints, "

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 import platform
 import re
 from pathlib import Path
@@ -29,3 +30,25 @@ def replace_section(path: Path, heading: str, body: str) -> None:
     else:
         text = text.rstrip("\n") + "\n\n" + body
     path.write_text(text)
+
+
+def machine_line(load_at_start: float | None = None) -> str:
+    """The machine and how busy it was, in words a reader can weigh figures by.
+
+    The 1-minute load average is read now (the end of a run); on this 2-core
+    machine a load of 2 or more means something else competed for the cores and
+    wall-clock figures are inflated, so the line says which case it was.
+    """
+    cores = os.cpu_count() or 1
+    end = os.getloadavg()[0]
+    span = f"{end:.1f}"
+    if load_at_start is not None:
+        span = f"{load_at_start:.1f} -> {end:.1f}"
+    busiest = max(end, load_at_start or 0.0)
+    if busiest >= cores:
+        reading = "other work shared the cores: wall-clock figures are inflated"
+    elif busiest >= cores - 0.5:
+        reading = "the run itself used about every core"
+    else:
+        reading = "nothing else competed for the cores"
+    return f"{cpu_model()}, {cores} cores; load average (1 min) {span}: {reading}"

@@ -26,7 +26,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench.report import cpu_model, replace_section
+from bench.report import machine_line, replace_section
 from fleet.core.ports import CommandStatus, Navigate, Pose, RobotUpdate
 from maps.loading import load_sample
 from robot_adapters import connections
@@ -132,16 +132,13 @@ def measure(profile: str, robots: int, seconds: float) -> dict[str, float]:
 
 
 def render(results: dict[str, dict[str, float]], args: argparse.Namespace) -> str:
-    load = os.getloadavg()[0]
     lines = [
         SECTION,
         "",
         "Command: `.venv/bin/python -m bench.ros_bridge"
         + (f" --markdown {args.markdown}`  " if args.markdown else "`  "),
         f"Date: {time.strftime('%a %b %d %H:%M:%S UTC %Y', time.gmtime())}  ",
-        f"Machine: {cpu_model()}, 2 cores shared with other engineers' test runs while "
-        f"measuring (load average {load:.1f} at the end): wall-clock figures are "
-        "inflated by them.",
+        f"Machine: {machine_line()}.",
         "",
         f"{args.robots} virtual robots on one `porter sim rosbridge` (separate "
         f"process, 50x speed-up), one roslibpy link, {args.seconds:g} s of "

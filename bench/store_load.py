@@ -26,7 +26,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from bench.report import cpu_model, replace_section
+from bench.report import machine_line, replace_section
 from fleet.core.model import AuditEvent, ItemCategory, Job, JobKind
 from fleet.store import open_store
 from fleet.store.schema import jobs
@@ -109,8 +109,7 @@ def render(results: list[tuple[str, dict[str, float]]], args, command: str) -> s
     lines = [
         SECTION,
         "",
-        f"`{command}`, {date}, {cpu_model()} (2 cores, shared with other engineers' "
-        "test runs while measuring, so figures are lower bounds).",
+        f"`{command}`, {date}, {machine_line()}.",
         "",
         f"{args.threads} threads creating jobs (job + audit event + idempotency "
         f"key, one transaction each) for {args.seconds:g} s through one store.",
