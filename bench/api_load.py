@@ -329,6 +329,11 @@ def write_section(
     )
     requests = max(1, len(tally.latencies_s))
     met = rate >= 500 and p99 <= 50 and stored == tally.created
+    per_request = [
+        ("server CPU per request", f"{1000 * cpu.server_s / requests:.2f} ms"),
+        ("client CPU per request", f"{1000 * cpu.client_s / requests:.2f} ms"),
+    ]
+    table = _table(rate, p50, p99, tally, stored, elapsed, met, per_request)
     body = f"""## Fleet API load
 
 `{command}`
@@ -342,21 +347,7 @@ got {100 * cpu.server_s / elapsed:.0f}% of one core over the run, the client
 {100 * cpu.client_s / elapsed:.0f}%: CPU time per request is the figure that does
 not depend on the neighbours.
 
-{
-        _table(
-            rate,
-            p50,
-            p99,
-            tally,
-            stored,
-            elapsed,
-            met,
-            [
-                ("server CPU per request", f"{1000 * cpu.server_s / requests:.2f} ms"),
-                ("client CPU per request", f"{1000 * cpu.client_s / requests:.2f} ms"),
-            ],
-        )
-    }
+{table}
 
 {_headroom(cpu, elapsed, requests)}
 
@@ -376,6 +367,8 @@ def write_paced_section(
         f"--solver {args.solver}"
     )
     met = rate >= 0.99 * args.rate >= 495 and p99 <= 50 and stored == tally.created
+    share = [("server share of one core", f"{cpu.server_s / elapsed:.0%}")]
+    table = _table(rate, p50, p99, tally, stored, elapsed, met, share)
     body = f"""## Fleet API load, paced at the target rate
 
 `{command}`
@@ -388,20 +381,7 @@ latency counts from when it was due, so queueing behind a stall is measured.
 The back-to-back run above measures the ceiling; this one measures the latency a
 ward sees while the service carries the target load.
 
-{
-        _table(
-            rate,
-            p50,
-            p99,
-            tally,
-            stored,
-            elapsed,
-            met,
-            [
-                ("server share of one core", f"{cpu.server_s / elapsed:.0%}"),
-            ],
-        )
-    }
+{table}
 """
     replace_section(args.markdown, "## Fleet API load, paced at the target rate", body)
 
