@@ -47,10 +47,8 @@ class AuditRelay:
 
     async def run(self) -> None:
         """Until cancelled: relay the new events, then the moved robots."""
-        self._cursor = await asyncio.to_thread(self.store.last_event_seq)
-        self._robots = {
-            r.id: r for r in await asyncio.to_thread(self.store.list_robots)
-        }
+        while not await self._started():
+            await asyncio.sleep(self.poll_s)
         polls = 0
         while True:
             await asyncio.sleep(self.poll_s)
@@ -63,10 +61,22 @@ class AuditRelay:
                 # The database is briefly away: live clients wait, nothing to undo.
                 log.warning("live relay: cannot read the database: %s", error)
 
+    async def _started(self) -> bool:
+        """Start from the newest event: what was written before is not news."""
+        try:
+            self._cursor = await asyncio.to_thread(self.store.last_event_seq)
+            start = self._window_start()
+            window = await asyncio.to_thread(self.store.events_after, start)
+            robots = await asyncio.to_thread(self.store.list_robots)
+        except FleetError as error:
+            log.warning("live relay: cannot read the database: %s", error)
+            return False
+        self._seen = {seq for seq, _ in window}
+        self._robots = {robot.id: robot for robot in robots}
+        return True
+
     async def _relay_events(self) -> None:
-        rows = await asyncio.to_thread(
-            self.store.events_after, max(0, self._cursor - LOOKBACK)
-        )
+        rows = await asyncio.to_thread(self.store.events_after, self._window_start())
         fresh = [(seq, event) for seq, event in rows if seq not in self._seen]
         if not fresh:
             return
@@ -78,6 +88,9 @@ class AuditRelay:
         self._seen = {seq for seq in self._seen if seq > self._cursor - LOOKBACK}
         for (subject, subject_id), events in changed.items():
             await self._publish(subject, subject_id, tuple(events))
+
+    def _window_start(self) -> int:
+        return max(0, self._cursor - LOOKBACK)
 
     async def _publish(
         self, subject: str, subject_id: str, events: tuple[AuditEvent, ...]
