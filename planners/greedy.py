@@ -169,8 +169,9 @@ class _Fleet:
         self, i: int, tail: list[Visit], limit: int
     ) -> tuple[RouteSchedule, list[Visit]] | None:
         """Charge, then ``tail`` (or ``tail``, then charge), from where robot ``i``
-        is now, at whichever of the nearest chargers finishes earliest, waiting for
-        a dock where all are booked; only with at most ``limit`` violations."""
+        is now, at whichever of the nearest chargers costs least (travel, lateness,
+        completion), waiting for a dock where all are booked; only with at most
+        ``limit`` violations."""
         order = self.charger_order[self.node[i]] if len(self.charger_idx) else ()
         best: tuple[RouteSchedule, list[Visit]] | None = None
         for k in order[:CHARGERS_TRIED]:
@@ -186,7 +187,7 @@ class _Fleet:
                     dock_start=self._dock_start,
                 )
                 if len(route.violations) <= limit and (
-                    best is None or route.last_time < best[0].last_time
+                    best is None or route.cost < best[0].cost
                 ):
                     best = route, visits
         if best is None and not any(c.docks > 0 for c in self.chargers.values()):
