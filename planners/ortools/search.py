@@ -63,14 +63,14 @@ class SearchConfig:
     robot_bound: bool = True
     #: Share of route elimination's time for the ejection pool on plain fleets
     #: (:mod:`planners.ortools.pool`; 0: never).
-    pool_share: float = 0.6
+    pool_share: float = 0.4
     #: The first solve's share on long routes when the pool will run.
     pool_long_first_share: float = 0.2
     #: Insertion tests the pool makes per second of its share: its clock (the
     #: planners read none), set from its measured speed on the 2-core Xeon.
     pool_tests_per_s: float = 2500.0
     #: After the pool, still try OR-Tools' own route removal (victims, restarts).
-    ortools_after_pool: bool = False
+    ortools_after_pool: bool = True
     #: Guided local search's lambda (OR-Tools' default: 0.1).
     gls_lambda: float = 0.1
     #: OR-Tools local search operators to switch on beyond its defaults
