@@ -137,9 +137,14 @@ def assemble(settings: ServeSettings, *, building: Building | None = None) -> As
 
 def virtual_battery(settings: ServeSettings) -> CoreConfig:
     """The core's config told the virtual robots' battery: what they drain per
-    metre, and what they charge per second of the service's clock (``speed``
-    times life). Without it the planner never plans a charge, robots run flat,
-    and a flat one then stays docked for minutes. A drain already set is kept.
+    metre and charge per second. Without it the planner never plans a charge,
+    robots run flat, and a flat one then stays docked for minutes. A drain
+    already set is kept.
+
+    The charge rate is the robots' own, not sped up: the planner times travel
+    at the robots' own speed too (its matrices know nothing of ``speed``), and
+    only charging sped up made a docked robot look sooner free than an idle one
+    across the building, so jobs waited on docks while robots idled.
     """
     if settings.core.battery_drain_per_m > 0:
         return settings.core
@@ -147,7 +152,7 @@ def virtual_battery(settings: ServeSettings) -> CoreConfig:
     return replace(
         settings.core,
         battery_drain_per_m=battery.drain_per_m,
-        battery_charge_per_s=battery.charge_per_s * settings.speed,
+        battery_charge_per_s=battery.charge_per_s,
     )
 
 
