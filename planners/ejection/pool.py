@@ -45,8 +45,9 @@ class PoolConfig:
 
 
 #: Stops in a route whose insertion test costs one more unit of work: a test
-#: takes ~0.2 ms on a route of 20 stops and ~0.45 ms on one of 70 (2-core Xeon).
-STOPS_PER_UNIT = 40
+#: takes ~0.25 ms on a route of 6-10 stops and ~0.45 ms on one of 30-35 (numpy's
+#: call overhead dominates; 2-core Xeon, one core per process).
+STOPS_PER_UNIT = 30
 
 
 @dataclass(slots=True)
