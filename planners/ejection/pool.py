@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from itertools import combinations
 
 from planners.ejection.pairs import Pairs
+from planners.ejection.relocate import descend
 from planners.ejection.route import (
     Insertion,
     Route,
@@ -40,6 +41,9 @@ class PoolConfig:
     #: Remove the route with the fewest pairs (else a random one, as Nagata and
     #: Bräysy do): fewer pairs in the pool, fewer ejections to place them.
     shortest_first: bool = True
+    #: Share of the budget kept for shortening the routes once some are gone
+    #: (:mod:`planners.ejection.relocate`).
+    descent_share: float = 0.15
     #: Eject only pairs with a stop in the time ``job`` would be on board.
     overlap_only: bool = False
 
@@ -74,14 +78,18 @@ def minimise(
     and more than ``floor`` routes remain. ``routes`` hold nodes between start
     and end (pairs numbered as in :mod:`planners.ejection.pairs`)."""
     rng = random.Random(seed)
-    work = Work(budget)
+    descent = int(budget * config.descent_share)
+    work = Work(budget - descent)
     best = [timed(pairs, [0, *r, 1]) for r in routes if r]
+    count = len(best)
     while len(best) > max(1, floor) and work.left > 0:
         victim = _victim(best, rng, config)
         fewer = _remove_route(pairs, best, victim, work, rng, config)
         if fewer is None:
             break
         best = fewer
+    if len(best) < count:
+        best = descend(pairs, best, descent)
     return [r.nodes[1:-1].tolist() for r in best]
 
 
