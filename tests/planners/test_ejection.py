@@ -7,7 +7,7 @@ import random
 import pytest
 
 from planners.ejection.pairs import plain, to_pairs
-from planners.ejection.pool import minimise
+from planners.ejection.pool import PoolConfig, minimise
 from planners.ejection.route import best_insertion, feasible, inserted, timed
 from planners.ortools import solve_ortools
 from planners.ortools.pool import applies, pool_phase
@@ -107,8 +107,29 @@ def test_pool_stops_at_the_floor_and_within_its_budget() -> None:
     jobs = three_tight_five_loose()
     pairs = to_pairs(depot_fleet(jobs, robots=8), jobs)
     start = one_route_each(jobs)
-    assert len(minimise(pairs, start, floor=5, budget=1_500, seed=0)) == 5
+    pool_only = PoolConfig(descent_share=0.0)  # relocation may empty more
+    assert (
+        len(minimise(pairs, start, floor=5, budget=1_500, seed=0, config=pool_only))
+        == 5
+    )
     assert minimise(pairs, start, floor=1, budget=0, seed=0) == start
+
+
+def test_relocation_shortens_the_pool_routes() -> None:
+    """With the descent the routes are no longer, and still serve every pair."""
+    jobs = three_tight_five_loose()
+    pairs = to_pairs(depot_fleet(jobs, robots=8), jobs)
+    start = one_route_each(jobs)
+
+    def length(routes: list[list[int]]) -> int:
+        return sum(timed(pairs, [0, *r, 1]).cost for r in routes)
+
+    plain_pool = minimise(pairs, start, floor=3, budget=1_500, seed=0,
+                          config=PoolConfig(descent_share=0.0))  # fmt: skip
+    relocated = minimise(pairs, start, floor=3, budget=1_500, seed=0)
+    assert len(relocated) == 3
+    assert length(relocated) <= length(plain_pool)
+    assert sorted(n for r in relocated for n in r) == list(range(2, 18))
 
 
 def test_pool_is_deterministic_for_a_seed() -> None:
