@@ -29,9 +29,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bench.report import cpu_model, replace_section
+from bench.report import machine_line, replace_section
 from maps.loading import load_sample
-from planners.dispatch import dispatch
+from planners.dispatch import SEARCH_BASE_S, SEARCH_PER_JOB_S, dispatch
 from planners.problem import DispatchProblem, Plan, StopKind
 from sim.kpis import compute
 from sim.runner import RunConfig, Simulation, simulate
@@ -143,23 +143,24 @@ def _min(seconds: float | None) -> str:
 
 
 def markdown(results: list[dict[str, Any]], args: argparse.Namespace) -> str:
-    machine = cpu_model()
-    load = os.getloadavg()[0]
     lines = [
         "## Simulator",
         "",
         f"Command: `.venv/bin/python -m bench.sim_speed {_options(args)}"
         "--markdown docs/benchmarks.md`  ",
         f"Date: {time.strftime('%a %b %d %H:%M:%S UTC %Y', time.gmtime())}  ",
-        f"Machine: {machine}, 2 cores; load average {args.load_before:.1f} at "
-        f"the start, {load:.1f} at the end (above 1, something else shared the "
-        "cores and wall times are inflated: CPU time is then the fairer figure).",
+        f"Machine: {machine_line(args.load_before)}. With other work on the cores "
+        "CPU time is the fairer figure; OR-Tools' limits are wall-clock, so a "
+        "loaded machine also changes its plans.",
         "",
         f"Run: demo hospital, default scenario (`sim/scenarios/demo_hospital.yaml`), "
         f"{args.robots} robots, {args.hours:g} simulated hours from "
         f"{args.start_hour:g}:00, seed {args.seed}; the "
         "real `FleetCore` decides, the dispatcher is called synchronously with its "
-        "time limit (the simulated clock stands still while it thinks). "
+        "time limit (the simulated clock stands still while it thinks); OR-Tools "
+        f"searches a snapshot for at most {SEARCH_BASE_S:g} s + "
+        f"{1000 * SEARCH_PER_JOB_S:g} ms per job waiting for its pickup "
+        "(`planners.dispatch.search_time`), within that limit. "
         + _cadence(args.replan_gap)
         + (
             " The runs went one at a time."
