@@ -17,6 +17,7 @@ from fastapi import Depends, Request
 from fleet.api.errors import ApiError
 from fleet.core.model import Principal
 from fleet.core.ports import TokenStore
+from fleet.service.slow_hash import on_hash_thread
 
 __all__ = ["Authenticator", "CurrentPrincipal", "principal_of"]
 
@@ -72,7 +73,7 @@ class Authenticator:
         check = self._checking.get(key)
         if check is None:
             check = asyncio.ensure_future(
-                asyncio.to_thread(self.tokens.principal_for, token)
+                on_hash_thread(self.tokens.principal_for, token)
             )
             self._checking[key] = check
             check.add_done_callback(lambda _: self._checking.pop(key, None))

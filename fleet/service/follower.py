@@ -15,10 +15,10 @@ import asyncio
 import time
 from typing import TYPE_CHECKING
 
-from fleet.core.credentials import verify_secret
 from fleet.core.errors import NotFound
 from fleet.core.model import Job, Principal, Robot
 from fleet.service.inbox import CommandBox, ask_leader, principal_to
+from fleet.service.slow_hash import check_secret
 
 if TYPE_CHECKING:
     from fleet.core.engine import FleetCore
@@ -85,7 +85,7 @@ class FollowerDesk:
         payload: dict[str, object] = {"job_id": job_id, "pin_given": bool(pin)}
         job = await asyncio.to_thread(self.store.get_job, job_id)
         if pin and job.pin_hash:
-            matches = await asyncio.to_thread(verify_secret, pin, job.pin_hash)
+            matches = await check_secret(pin, job.pin_hash)
             payload.update(pin_hash=job.pin_hash, matches=matches)
         await self._ask("handoff", payload, principal)
         return await asyncio.to_thread(self.store.get_job, job_id)

@@ -29,7 +29,6 @@ import uuid
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from fleet.core.credentials import hash_secret, verify_secret
 from fleet.core.errors import FleetError, NotFound, TransitionNotAllowed
 from fleet.core.handoff import PinCheck
 from fleet.core.model import AuditEvent, Job, JobStatus, Principal, Robot
@@ -55,6 +54,7 @@ from fleet.service.outbox import Outbox
 from fleet.service.relay import AuditRelay
 from fleet.service.replan import Planner, Replanner
 from fleet.service.robot_writes import RobotWrites
+from fleet.service.slow_hash import check_secret, secret_hash
 from maps.model import Building
 from planners.problem import Plan
 
@@ -256,7 +256,7 @@ class FleetService:
         if new.pin and not new.pin_hash:
             # scrypt takes tens of milliseconds: off the loop. Before the
             # idempotency check, so nothing awaits between that check and the core.
-            pin_hash = await asyncio.to_thread(hash_secret, new.pin)
+            pin_hash = await secret_hash(new.pin)
             new = dataclasses.replace(new, pin_hash=pin_hash)
         job_id = job_id_for(principal.id, idempotency_key) or _fresh_id()
         if not self.leading and self.follower is not None:
@@ -322,7 +322,7 @@ class FleetService:
             return None  # the core raises the same error when called
         if not pin or not pin_hash:
             return None
-        matches = await asyncio.to_thread(verify_secret, pin, pin_hash)
+        matches = await check_secret(pin, pin_hash)
         return PinCheck(pin_hash, matches)
 
     async def robot_action(
