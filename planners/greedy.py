@@ -169,11 +169,11 @@ class _Fleet:
         self, i: int, tail: list[Visit], limit: int
     ) -> tuple[RouteSchedule, list[Visit]] | None:
         """Charge, then ``tail`` (or ``tail``, then charge), from where robot ``i``
-        is now, at whichever of the nearest chargers costs least (travel, lateness,
-        completion), waiting for a dock where all are booked; only with at most
-        ``limit`` violations."""
+        is now, at whichever of the nearest chargers breaks fewest rules, then costs
+        least (travel, lateness, completion), waiting for a dock where all are
+        booked; only with at most ``limit`` violations."""
         order = self.charger_order[self.node[i]] if len(self.charger_idx) else ()
-        best: tuple[RouteSchedule, list[Visit]] | None = None
+        best: tuple[RouteSchedule, list[Visit], tuple[int, float]] | None = None
         for k in order[:CHARGERS_TRIED]:
             node = self.problem.travel.nodes[self.charger_idx[k]]
             # Charging after the tail, empty, serves a robot that can reach its
@@ -186,13 +186,12 @@ class _Fleet:
                     jobs=self.jobs,
                     dock_start=self._dock_start,
                 )
-                if len(route.violations) <= limit and (
-                    best is None or route.cost < best[0].cost
-                ):
-                    best = route, visits
+                rank = (len(route.violations), route.cost)
+                if rank[0] <= limit and (best is None or rank < best[2]):
+                    best = route, visits, rank
         if best is None and not any(c.docks > 0 for c in self.chargers.values()):
             self.dockless[i] = True
-        return best
+        return None if best is None else best[:2]
 
     def _dock_start(self, node: str, arrival: float, hold: float) -> float:
         """When a dock of ``node`` is free for ``hold`` seconds, given the bookings."""

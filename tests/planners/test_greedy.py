@@ -370,3 +370,30 @@ def test_a_robot_waits_for_a_booked_dock():
         for n in range(2)
     )
     assert second.arrival == first.arrival and second.start == first.departure
+
+
+def test_charging_first_wins_when_delivering_first_breaks_the_reserve():
+    """Of two charge routes, the one that breaks no rule, though it delivers later.
+
+    Found by hypothesis: the drop-off is at the charger, just out of reach of the
+    reserve; charging after the drop-off cost less but arrived below it.
+    """
+    positions = {"home": 0.0, "charger": 61.0}
+    robot = Robot(
+        "r",
+        "home",
+        0.0,
+        battery_soc=0.5,
+        drain_per_m=0.005,
+        reserve_soc=0.2,
+        onboard=("carried",),
+        end="home",
+    )
+    problem = corridor(
+        positions,
+        [robot],
+        [Job("carried", "home", "charger", priority=Priority.STAT)],
+        chargers=[Charger("charger", rate_per_s=0.01)],
+    )
+    plan = _solve(problem)
+    assert [s.kind for s in plan.routes["r"]] == [StopKind.CHARGE, StopKind.DROPOFF]
