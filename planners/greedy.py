@@ -134,13 +134,17 @@ class _Fleet:
         carried = [self.jobs[jid] for jid in robot.onboard if jid in self.jobs]
         if not carried:
             return
-        visits, route = min(
-            (
-                (order, schedule(self.problem, robot, order, jobs=self.jobs))
-                for order in self._carried_orders(robot, carried)
-            ),
-            key=lambda pair: len(pair[1].violations),
-        )
+        # The first order with the fewest broken rules; the next is timed only
+        # when the first breaks some.
+        orders = self._carried_orders(robot, carried)
+        visits = orders[0]
+        route = schedule(self.problem, robot, visits, jobs=self.jobs)
+        for order in orders[1:]:
+            if not route.violations:
+                break
+            other = schedule(self.problem, robot, order, jobs=self.jobs)
+            if len(other.violations) < len(route.violations):
+                visits, route = order, other
         if any(v.rule == "battery" for v in route.violations):
             better = self._with_charger(i, visits, len(route.violations) - 1)
             if better is not None:
