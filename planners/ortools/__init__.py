@@ -45,14 +45,15 @@ the 2-core Xeon, one thread, CPU shared with other engineers at a load average o
   adds least distance, or pairs with the fewest past failures are ejected from
   one route to make room, then random relocations perturb the routes), for
   ``pool_share`` (40 %) of elimination's time, counted in insertion tests, not
-  seconds (``pool_tests_per_s``); OR-Tools' own route elimination then goes
-  on from its routes (``ortools_after_pool``), then the last restart and the
-  distance polish. On long routes the first solve then gets 20 % of the time,
-  not half. Side by side on 12 hard instances at load 4-5: 8 robots above the
-  best known against 11 (lr104 and lrc206 at the BKS count, lr202 3 robots),
-  against 10 with a 60 % pool and no OR-Tools after it; lr111 lost a robot
-  (11 vs 10) in every pool variant. See docs/benchmarks.md, "search trials on
-  subsets", session 3.
+  seconds (``pool_tests_per_s``), and pair relocation shortens its routes;
+  then one OR-Tools elimination round from its routes (``victims_after_pool``),
+  the last restart and the distance polish (with three rounds and two
+  restarts the polish got no time: lrc201 stayed at 2251.95 for 4 robots).
+  On long routes the first solve then gets 20 % of the time, not half.
+  Measured side by side on 24 instances at load 4-6 (docs/benchmarks.md,
+  "search trials on subsets", session 3): fewer robots (lr104, lr202, lr210,
+  lrc206, lrc207 reach the best-known count), longer routes where the pool
+  removed a robot, and lr111 one robot worse (11 vs 10).
 - Last full run (56 instances, 30 s, load 7-9, before eliminate/bound/restarts):
   BKS robot count on 52 % (plain peer 48 %), 4.4 % mean distance gap there
   (peer 6.4 %), better than the peer on 36 %; weak on long routes (lc2/lr2/lrc2:

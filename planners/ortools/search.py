@@ -69,8 +69,9 @@ class SearchConfig:
     #: Insertion tests the pool makes per second of its share: its clock (the
     #: planners read none), set from its measured speed on the 2-core Xeon.
     pool_tests_per_s: float = 2500.0
-    #: After the pool, still try OR-Tools' own route removal (victims, restarts).
-    ortools_after_pool: bool = True
+    #: After the pool: OR-Tools' own route removal rounds (no cold restarts),
+    #: so that time is left to polish the distance.
+    victims_after_pool: int = 1
     #: Guided local search's lambda (OR-Tools' default: 0.1).
     gls_lambda: float = 0.1
     #: OR-Tools local search operators to switch on beyond its defaults
