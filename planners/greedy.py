@@ -172,17 +172,18 @@ class _Fleet:
     def _with_charger(
         self, i: int, tail: list[Visit], limit: int
     ) -> tuple[RouteSchedule, list[Visit]] | None:
-        """Charge, then ``tail`` (or ``tail``, then charge), from where robot ``i``
-        is now, at whichever of the nearest chargers breaks fewest rules, then costs
-        least (travel, lateness, completion), waiting for a dock where all are
-        booked; only with at most ``limit`` violations."""
+        """``tail`` with a charge stop before, within or after it, from where robot
+        ``i`` is now, at whichever of the nearest chargers breaks fewest rules, then
+        costs least (travel, lateness, completion), waiting for a dock where all
+        are booked; only with at most ``limit`` violations."""
         order = self.charger_order[self.node[i]] if len(self.charger_idx) else ()
         best: tuple[RouteSchedule, list[Visit], tuple[int, float]] | None = None
         for k in order[:CHARGERS_TRIED]:
             node = self.problem.travel.nodes[self.charger_idx[k]]
-            # Charging after the tail, empty, serves a robot that can reach its
-            # drop-offs but not come back from them (to its end) on this charge.
-            for visits in ([(_C, node), *tail], [*tail, (_C, node)]):
+            # Not only first: a robot may reach some drop-offs, or all of them but
+            # not its way back, on the charge it has.
+            for at in range(len(tail) + 1):
+                visits = [*tail[:at], (_C, node), *tail[at:]]
                 route = schedule(
                     self.problem,
                     self._here(i),

@@ -397,3 +397,31 @@ def test_charging_first_wins_when_delivering_first_breaks_the_reserve():
     )
     plan = _solve(problem)
     assert [s.kind for s in plan.routes["r"]] == [StopKind.CHARGE, StopKind.DROPOFF]
+
+
+def test_a_charge_stop_may_come_between_drop_offs():
+    """Drop here, charge at the far drop-off's charger, then drop there, and home.
+
+    Found by hypothesis: neither charging first (a detour with the load) nor
+    last (the far drop-off is below the reserve) keeps every rule.
+    """
+    positions = {"home": 0.0, "charger": 61.0}
+    robot = Robot(
+        "r",
+        "home",
+        0.0,
+        capacity=2,
+        battery_soc=0.5,
+        drain_per_m=0.005,
+        reserve_soc=0.2,
+        onboard=("here", "there"),
+        end="home",
+    )
+    carried = [Job("here", "home", "home"), Job("there", "home", "charger")]
+    chargers = [Charger("charger", rate_per_s=0.01)]
+    plan = _solve(corridor(positions, [robot], carried, chargers=chargers))
+    assert [(s.kind, s.job_id) for s in plan.routes["r"]] == [
+        (StopKind.DROPOFF, "here"),
+        (StopKind.CHARGE, None),
+        (StopKind.DROPOFF, "there"),
+    ]
