@@ -76,9 +76,8 @@ def _charger_for(
             return home.waypoint
     nearest: list[tuple[float, str, bool]] = []
     for place in building.places_of_kind(PlaceKind.CHARGER):
-        try:
-            seconds = route(building, robot.waypoint, place.waypoint).time_s
-        except (NoRouteError, ValueError):
+        seconds = _route_time(state, robot.waypoint, place.waypoint)
+        if seconds is None:
             continue
         free = taken.get(place.waypoint, 0) < place.docks
         nearest.append((seconds, place.waypoint, free))
@@ -87,6 +86,19 @@ def _charger_for(
     if found is not None or free_only:
         return found
     return home.waypoint if home else (nearest[0][1] if nearest else None)
+
+
+def _route_time(state: FleetState, start: str, goal: str) -> float | None:
+    """Seconds of the plain route (``None``: none), remembered per core: it depends
+    on the building only, and an idle low robot whose chargers are all taken asks
+    again at every tick."""
+    key = (start, goal)
+    if key not in state.route_times:
+        try:
+            state.route_times[key] = route(state.building, start, goal).time_s
+        except (NoRouteError, ValueError):
+            state.route_times[key] = None
+    return state.route_times[key]
 
 
 def _docks_taken(state: FleetState, robot_id: str) -> dict[str, int]:

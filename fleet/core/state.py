@@ -71,6 +71,9 @@ class FleetState:
     #: The last snapshot's planner jobs: job id -> (the core's job, guide size,
     #: the planner's job), reused while the core's job is the same object.
     planner_jobs: dict[str, tuple[Job, int, PlannerJob]] = field(default_factory=dict)
+    #: Seconds of the plain route between two waypoints (``None``: no route), as
+    #: charger choice asks them (fleet.core.operations); the building never changes.
+    route_times: dict[tuple[str, str], float | None] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for job in sorted(self.jobs.values(), key=lambda j: (j.created_at, j.id)):
