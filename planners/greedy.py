@@ -173,11 +173,12 @@ class _Fleet:
         self, i: int, tail: list[Visit], limit: int
     ) -> tuple[RouteSchedule, list[Visit]] | None:
         """``tail`` with a charge stop before, within or after it, from where robot
-        ``i`` is now, at whichever of the nearest chargers breaks fewest rules, then
-        costs least (travel, lateness, completion), waiting for a dock where all
-        are booked; only with at most ``limit`` violations."""
+        ``i`` is now, at whichever of the nearest chargers breaks fewest rules,
+        then docks empty (a load rides straight to its drop-off where it can),
+        then costs least (travel, lateness, completion), waiting for a dock where
+        all are booked; only with at most ``limit`` violations."""
         order = self.charger_order[self.node[i]] if len(self.charger_idx) else ()
-        best: tuple[RouteSchedule, list[Visit], tuple[int, float]] | None = None
+        best: tuple[RouteSchedule, list[Visit], tuple[int, bool, float]] | None = None
         for k in order[:CHARGERS_TRIED]:
             node = self.problem.travel.nodes[self.charger_idx[k]]
             # Not only first: a robot may reach some drop-offs, or all of them but
@@ -191,7 +192,7 @@ class _Fleet:
                     jobs=self.jobs,
                     dock_start=self._dock_start,
                 )
-                rank = (len(route.violations), route.cost)
+                rank = (len(route.violations), _loaded_charge(route), route.cost)
                 if rank[0] <= limit and (best is None or rank < best[2]):
                     best = route, visits, rank
         if best is None and not any(c.docks > 0 for c in self.chargers.values()):
@@ -411,3 +412,8 @@ class _Fleet:
             last_soc=last.last_soc,
             violations=tuple(v for piece in pieces for v in piece.violations),
         )
+
+
+def _loaded_charge(route: RouteSchedule) -> bool:
+    """Whether the route docks to charge with something on board."""
+    return any(s.kind is _C and s.load_after > 0 for s in route.stops)
