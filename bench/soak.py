@@ -15,16 +15,16 @@ Create latency is reported apart for plain requests and for those carrying a PIN
 a PIN is stored as a deliberately slow scrypt hash (``fleet.core.credentials``,
 tens of milliseconds of CPU in a worker thread), so those creates cannot meet the
 plain target and are not meant to. Memory is judged after a warm-up (the first
-:data:`WARM_UP_S`, or a fifth of a shorter run): the growth from the warm-up's
-last minute to the run's last minute, and its slope. Jobs still open after the
-wait are listed with their robot's state and charge, so a stuck job says why.
+two minutes, or a fifth of a shorter run): the growth from the warm-up's last
+minute to the run's last minute, and its slope (:mod:`bench.soak_report`). Jobs
+still open after the wait are listed with their robot's state and charge, so a
+stuck job says why.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import random
 import tempfile
 import time
@@ -35,7 +35,8 @@ import httpx
 import yaml
 
 from bench.porter_process import ROOT, PorterProcess, rss_mb
-from bench.reliability_report import machine, percentile, write_section
+from bench.reliability_report import write_section
+from bench.soak_report import ABOUT, report
 from fleet.cli.serve_cmds import create_token
 from fleet.core.errors import NotFound
 from fleet.core.model import Role
@@ -50,10 +51,6 @@ PIN = "2468"
 WARDS = ("ward_2a", "ward_2b", "ward_3a", "ward_3b", "ward_2c", "ward_3c")
 CONFIRMABLE = ("loading", "unloading", "returning")
 ENDS = {"completed", "cancelled", "failed"}
-#: Memory is compared from the end of this warm-up (caches, pools, arenas fill).
-WARM_UP_S = 120.0
-#: The load figures' target for a plain create (docs/benchmarks.md, Fleet API load).
-PLAIN_P99_TARGET_S = 0.050
 
 
 def demo_requests_per_day() -> int:
@@ -244,90 +241,8 @@ def main(argv: list[str] | None = None) -> int:
     lines = report(soak, found, per_day, rate, args)
     print("\n".join(lines))
     if args.markdown:
-        write_section(args.markdown, "Soak", lines)
+        write_section(args.markdown, "Soak", [*lines, *ABOUT])
     return 0 if len(found) == len(soak.acknowledged) else 1
-
-
-def report(
-    soak: Soak, found: dict[str, str], per_day: int, rate: float, args: object
-) -> list[str]:
-    ends: dict[str, int] = {}
-    for status in found.values():
-        ends[status] = ends.get(status, 0) + 1
-    a = args
-    return [
-        f"- Command: `.venv/bin/python -m bench.soak --minutes {a.minutes:g} "  # type: ignore[attr-defined]
-        f"--times {a.times:g} --robots {a.robots} --speed {a.speed:g}"  # type: ignore[attr-defined]
-        + (f" --start-soc {a.start_soc:g}`" if a.start_soc < 1 else "`"),  # type: ignore[attr-defined]
-        f"- Date: {time.strftime('%a %b %d %H:%M:%S UTC %Y', time.gmtime())}; "
-        f"machine: {machine()}; load average "
-        + " / ".join(f"{x:.1f}" for x in os.getloadavg())
-        + " (1/5/15 min) at the end.",
-        f"- Rate: demo hospital {per_day} requests/day x {a.times:g} "  # type: ignore[attr-defined]
-        f"= {rate:.3f}/s (Poisson), SQLite, OR-Tools dispatcher.",
-        f"- Requests acknowledged: {len(soak.acknowledged)}; in the database: "
-        f"{len(found)}; final statuses: {dict(sorted(ends.items()))}; "
-        f"errors: {soak.errors or 'none'}; left unassigned by the dispatcher: "
-        f"{sorted(set(soak.unassigned.values())) or 'none'}.",
-        f"- Open after the wait: {'; '.join(soak.stuck) or 'none'}.",
-        *memory_lines(soak.rss),
-        *latency_lines(soak),
-    ]
-
-
-def memory_lines(rss: list[tuple[float, float]]) -> list[str]:
-    """Resident memory: start, after the warm-up, end, and the slope after it."""
-    if not rss:
-        return ["- Server RSS: no samples."]
-    run_s = rss[-1][0]
-    warm = min(WARM_UP_S, run_s / 5)
-    after = [(t, mb) for t, mb in rss if t >= warm] or rss[-1:]
-    minute = max(1, min(6, len(after) // 2))
-    start, end = _mean(after[:minute]), _mean(after[-minute:])
-    return [
-        f"- Server RSS: first sample {rss[0][1]:.1f} MiB; after the "
-        f"{warm:.0f} s warm-up {start:.1f} MiB; last minute {end:.1f} MiB "
-        f"(growth after the warm-up {end - start:+.1f} MiB, slope "
-        f"{_slope(after) * 60:+.2f} MiB/min); max {max(mb for _, mb in rss):.1f} MiB "
-        f"({len(rss)} samples, every 10 s)."
-    ]
-
-
-def latency_lines(soak: Soak) -> list[str]:
-    """Create latency, plain and with a PIN apart; the plain target's verdict."""
-    lines = []
-    for kind, what in (("plain", "plain"), ("pin", "with a PIN (scrypt)")):
-        values = soak.create_s[kind]
-        figures = ", ".join(
-            f"{name} {percentile(values, share) * 1e3:.1f} ms"
-            for name, share in (("p50", 0.5), ("p95", 0.95), ("p99", 0.99))
-        )
-        top = max(values, default=float("nan")) * 1e3
-        lines.append(
-            f"- Create latency, {what} ({len(values)}): {figures}, max {top:.1f} ms."
-        )
-    plain = percentile(soak.create_s["plain"], 0.99)
-    verdict = "met" if plain <= PLAIN_P99_TARGET_S else "NOT met"
-    lines.append(
-        f"- Plain create p99 <= {PLAIN_P99_TARGET_S * 1e3:.0f} ms (the load "
-        f"figures' target): {verdict}. List-and-confirm read p99 "
-        f"{percentile(soak.read_s, 0.99) * 1e3:.1f} ms."
-    )
-    return lines
-
-
-def _mean(samples: list[tuple[float, float]]) -> float:
-    return sum(mb for _, mb in samples) / len(samples)
-
-
-def _slope(samples: list[tuple[float, float]]) -> float:
-    """Least-squares MiB per second over ``samples``."""
-    if len(samples) < 2:
-        return 0.0
-    mean_t = sum(t for t, _ in samples) / len(samples)
-    mean_mb = _mean(samples)
-    spread = sum((t - mean_t) ** 2 for t, _ in samples)
-    return sum((t - mean_t) * (mb - mean_mb) for t, mb in samples) / spread
 
 
 if __name__ == "__main__":
