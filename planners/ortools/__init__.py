@@ -46,14 +46,15 @@ the 2-core Xeon, one thread, CPU shared with other engineers at a load average o
   one route to make room, then random relocations perturb the routes), for
   ``pool_share`` (40 %) of elimination's time, counted in insertion tests, not
   seconds (``pool_tests_per_s``), and pair relocation shortens its routes;
-  then one OR-Tools elimination round from its routes (``victims_after_pool``),
-  the last restart and the distance polish (with three rounds and two
-  restarts the polish got no time: lrc201 stayed at 2251.95 for 4 robots).
-  On long routes the first solve then gets 20 % of the time, not half.
-  Measured side by side on 24 instances at load 4-6 (docs/benchmarks.md,
-  "search trials on subsets", session 3): fewer robots (lr104, lr202, lr210,
-  lrc206, lrc207 reach the best-known count), longer routes where the pool
-  removed a robot, and lr111 one robot worse (11 vs 10).
+  then OR-Tools' own elimination goes on from its routes (three rounds, the
+  cold restarts, the last restart, the polish with what is left). On long
+  routes the first solve then gets 20 % of the time, not half. Measured side
+  by side on 24 hard instances at load 2-6 (docs/benchmarks.md, "search
+  trials on subsets", session 3): BKS robot count on 12-13 of 24 against 9,
+  11-13 robots above it against 17 (lr104, lr202, lr210, lrc206, lrc207 reach
+  the best-known count in some runs), but longer routes where the pool removed
+  a robot (GLS from its routes stalls: lrc201 2251.95 at 4 robots, 7 s of
+  polish gave 0.04 %), and lr111 one robot worse (11 vs 10) in every run.
 - Last full run (56 instances, 30 s, load 7-9, before eliminate/bound/restarts):
   BKS robot count on 52 % (plain peer 48 %), 4.4 % mean distance gap there
   (peer 6.4 %), better than the peer on 36 %; weak on long routes (lc2/lr2/lrc2:

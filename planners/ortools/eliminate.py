@@ -17,7 +17,7 @@ polishes distance.
 
 Stops early at a lower bound on the robots (:mod:`planners.ortools.bound`).
 On plain fleets the ejection pool (:mod:`planners.ortools.pool`) runs first,
-and then ``victims_after_pool`` OR-Tools rounds, the last restart and the polish.
+and then OR-Tools' rounds (``victims_after_pool``) and restarts from its routes.
 """
 
 from __future__ import annotations
@@ -96,9 +96,8 @@ def eliminate(
         best = pool_phase(problem, jobs, best, floor, pool_s, seed, config)
         seconds -= pool_s
         pooled = before - _robots(best)
-        # what is left is mostly for distance: the routes the pool leaves are
-        # long, and without a polish they stay so (lrc201: 2251.95 at 4 robots)
-        config = replace(config, victims=config.victims_after_pool, restarts=())
+        restarts = config.restarts if config.restarts_after_pool else ()
+        config = replace(config, victims=config.victims_after_pool, restarts=restarts)
     restarts = list(config.restarts)
     reserve = restart_s if config.final_restart else 0.0  # kept for the last one
     removed = failures = 0

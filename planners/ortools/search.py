@@ -69,9 +69,11 @@ class SearchConfig:
     #: Insertion tests the pool makes per second of its share: its clock (the
     #: planners read none), set from its measured speed on the 2-core Xeon.
     pool_tests_per_s: float = 2500.0
-    #: After the pool: OR-Tools' own route removal rounds (no cold restarts),
-    #: so that time is left to polish the distance.
-    victims_after_pool: int = 1
+    #: After the pool: OR-Tools' own route removal rounds, and whether the cold
+    #: restarts follow (24 instances side by side: 11 robots above the best
+    #: known with 3 and restarts, 13-14 with 1 or 3 and none; docs/benchmarks.md).
+    victims_after_pool: int = 3
+    restarts_after_pool: bool = True
     #: Guided local search's lambda (OR-Tools' default: 0.1).
     gls_lambda: float = 0.1
     #: OR-Tools local search operators to switch on beyond its defaults
