@@ -82,7 +82,8 @@ def render(
         "OR-Tools (PATH_CHEAPEST_ARC + GUIDED_LOCAL_SEARCH, large fixed cost per "
         "robot) on the same model.",
         "",
-        "How Porter searches (first solve, then route elimination) and why: "
+        "How Porter searches (first solve, an ejection pool on plain fleets, "
+        "then route elimination) and why: "
         "`planners/ortools/__init__.py`. Plans are checked by "
         "`planners.validate` and by an independent double-precision checker "
         "(windows, capacity, pairing, depot horizon).",
