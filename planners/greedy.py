@@ -105,7 +105,7 @@ class _Fleet:
         #: Per robot, the routes committed, each timed from where the one before
         #: left the robot: joined, they are the robot's whole route.
         self.pieces: list[list[RouteSchedule]] = [[] for _ in robots]
-        #: Robots that found every charger's docks booked from where they are.
+        #: Robots that cannot charge anywhere (no charger has a dock).
         self.dockless = np.zeros(len(robots), dtype=bool)
         #: Per robot id, when each of its charges was booked to start.
         self.charge_starts: dict[str, list[float]] = {r.id: [] for r in robots}
@@ -124,7 +124,8 @@ class _Fleet:
         self.charger_order = np.argsort(std[:, idx], axis=1, kind="stable")
 
     def _start_robot(self, i: int) -> None:
-        """Begin with the dropoffs of what the robot carries, charging first if low."""
+        """Begin with the dropoffs of what the robot carries, charging on the way
+        if it is low."""
         robot = self.problem.robots[i]
         self.here.append(robot)
         # An empty route ends where the robot starts, when it can start.
