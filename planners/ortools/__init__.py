@@ -55,6 +55,13 @@ the 2-core Xeon, one thread, CPU shared with other engineers at a load average o
   the best-known count in some runs), but longer routes where the pool removed
   a robot (GLS from its routes stalls: lrc201 2251.95 at 4 robots, 7 s of
   polish gave 0.04 %), and lr111 one robot worse (11 vs 10) in every run.
+  So when the pool has removed a route, half the time left after OR-Tools'
+  rounds goes to a cold solve on the robots kept (PARALLEL_CHEAPEST_INSERTION
+  + GLS, in place of the last restart), taken if it serves every job and is
+  shorter; the rest polishes (``pool_cold_share``; lr210 at 3 robots 1485.83 ->
+  1066.56, no robot lost on six instances; lrc201's cold solve leaves one job
+  out at 4 robots, so its 2251.95 stays; docs/benchmarks.md, "distance after
+  the pool").
 - Last full run (56 instances, 30 s, load 7-9, before eliminate/bound/restarts):
   BKS robot count on 52 % (plain peer 48 %), 4.4 % mean distance gap there
   (peer 6.4 %), better than the peer on 36 %; weak on long routes (lc2/lr2/lrc2:

@@ -17,7 +17,10 @@ polishes distance.
 
 Stops early at a lower bound on the robots (:mod:`planners.ortools.bound`).
 On plain fleets the ejection pool (:mod:`planners.ortools.pool`) runs first,
-and then OR-Tools' rounds (``victims_after_pool``) and restarts from its routes.
+and then OR-Tools' rounds (``victims_after_pool``) and restarts from its routes;
+when it removed a route, a cold solve on the robots kept replaces the last
+restart (``pool_cold_share`` of the time left), since GLS from the pool's routes
+stalls in their basin.
 """
 
 from __future__ import annotations
@@ -122,7 +125,12 @@ def eliminate(
         if emptied is not None:
             best, removed = emptied, removed + 1
     used = [v for v, route in enumerate(best.routes) if route]
-    if config.final_restart and used and seconds >= restart_s:
+    if pooled and config.pool_cold_share > 0 and used:
+        cold_s = config.pool_cold_share * seconds
+        seconds -= cold_s
+        strategy = config.fleet_first_solution
+        best = _restart(world, best, used, config, strategy, cold_s) or best
+    elif config.final_restart and used and seconds >= restart_s:
         seconds -= restart_s
         fresh = _restart(world, best, used, config, config.final_restart, restart_s)
         best = fresh or best

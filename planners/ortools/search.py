@@ -74,6 +74,12 @@ class SearchConfig:
     #: known with 3 and restarts, 13-14 with 1 or 3 and none; docs/benchmarks.md).
     victims_after_pool: int = 3
     restarts_after_pool: bool = True
+    #: When the pool removed a route: share of the time left after OR-Tools'
+    #: rounds for a cold solve on the robots kept (``fleet_first_solution``, in
+    #: place of the last restart), taken if shorter; the rest polishes the
+    #: shorter plan (0: the last restart and the polish as before). GLS from
+    #: the pool's routes stalls in their basin (lrc201 2251.95 at 4 robots).
+    pool_cold_share: float = 0.5
     #: Guided local search's lambda (OR-Tools' default: 0.1).
     gls_lambda: float = 0.1
     #: OR-Tools local search operators to switch on beyond its defaults

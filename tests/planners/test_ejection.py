@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import random
+from dataclasses import replace
+from typing import Any
 
 import pytest
 
+import planners.ortools.eliminate as eliminate_module
 from planners.ejection.pairs import plain, to_pairs
 from planners.ejection.pool import PoolConfig, minimise
 from planners.ejection.route import best_insertion, feasible, inserted, timed
 from planners.ortools import solve_ortools
+from planners.ortools.eliminate import eliminate
+from planners.ortools.model import SCALE
 from planners.ortools.pool import applies, pool_phase
+from planners.ortools.precheck import split_jobs
 from planners.ortools.search import Outcome, SearchConfig
 from planners.problem import Costs, DispatchProblem, Job, Robot, StopKind
 from planners.validate import validate
@@ -169,3 +175,39 @@ def test_pool_phase_gives_outcome_ortools_can_polish() -> None:
     assert validate(problem, plan) == []
     assert plan.unassigned == {}
     assert sum(1 for stops in plan.routes.values() if stops) == 3
+
+
+@pytest.mark.parametrize("cold_share", [0.0, 0.5, 1.0])
+def test_cold_solve_after_the_pool_keeps_its_robots(
+    cold_share: float, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After the pool, the cold solve on its robots runs (when on), never adds a
+    robot or length, and the whole solve's plan validates."""
+    jobs = three_tight_five_loose()
+    problem = depot_fleet(jobs, robots=8)
+    _, allowed, _ = split_jobs(problem)
+    start = [[(StopKind.PICKUP, job.id), (StopKind.DROPOFF, job.id)] for job in jobs]
+    fixed = round(problem.costs.per_robot * SCALE) * len(jobs)
+    first = Outcome(start, fixed, 2 * len(jobs))
+    config = SearchConfig(pool_tests_per_s=1_500, pool_cold_share=cold_share)
+    pooled = pool_phase(problem, jobs, replace(first, objective=0), 1, 0.4, 0, config)
+    cold: list[str] = []
+    restart = eliminate_module._restart
+
+    def spy(*args: Any) -> Outcome | None:
+        cold.append(args[4])
+        return restart(*args)
+
+    monkeypatch.setattr(eliminate_module, "_restart", spy)
+    best, note = eliminate(problem, jobs, allowed, first, config, 1.0, 0)
+    robots = sum(1 for route in best.routes if route)
+    assert "ejection pool removed" in note
+    assert robots <= sum(1 for route in pooled.routes if route) == 3
+    assert best.performed == 2 * len(jobs)
+    assert best.objective <= pooled.objective
+    assert ("PARALLEL_CHEAPEST_INSERTION" in cold) == (cold_share > 0)
+    plan = solve_ortools(problem, time_limit_s=1.0, config=config)
+    assert plan is not None
+    assert validate(problem, plan) == []
+    assert plan.unassigned == {}
+    assert sum(1 for stops in plan.routes.values() if stops) <= 3
