@@ -24,6 +24,26 @@ def _better(row: dict[str, Any]) -> bool:
     return row["distance"] < row["peer_distance"] - 1e-6
 
 
+def _tied_at_bks(row: dict[str, Any]) -> bool:
+    """Porter and the peer both at the BKS robots and distance: nothing can beat
+    the peer there, so such rows bound the "better than peer" share."""
+    if row["vehicles"] is None or row["peer_vehicles"] is None:
+        return False
+    at = row["vehicles"] == row["peer_vehicles"] == row["bks_vehicles"]
+    return at and abs(row["gap_pct"]) < 0.01 and abs(row["peer_gap_pct"]) < 0.01
+
+
+def _not_worse(row: dict[str, Any]) -> bool:
+    """Better than the peer, or the same robots and distance (to the cent)."""
+    if _better(row):
+        return True
+    if row["vehicles"] is None or not row["valid"]:
+        return False
+    return row["vehicles"] == row["peer_vehicles"] and round(
+        row["distance"], 2
+    ) <= round(row["peer_distance"], 2)
+
+
 def summary(rows: list[dict[str, Any]]) -> dict[str, float]:
     """Shares and means over the rows (the three targets and context)."""
     n = max(len(rows), 1)
@@ -35,6 +55,8 @@ def summary(rows: list[dict[str, Any]]) -> dict[str, float]:
         "bks_vehicles_share": len(at_bks) / n,
         "mean_gap_pct_at_bks_vehicles": mean([r["gap_pct"] for r in at_bks] or [0.0]),
         "better_than_peer_share": sum(map(_better, rows)) / n,
+        "not_worse_than_peer_share": sum(map(_not_worse, rows)) / n,
+        "tied_at_bks_share": sum(map(_tied_at_bks, rows)) / n,
         "peer_bks_vehicles_share": len(peer_at) / n,
         "peer_mean_gap_pct_at_bks_vehicles": mean(
             [r["peer_gap_pct"] for r in peer_at] or [0.0]
@@ -64,6 +86,7 @@ def render(
     limit: float,
     jobs: int,
     when: str | None = None,
+    load: str | None = None,
 ) -> str:
     s = summary(rows)
     when = when or f"{datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC"
@@ -72,10 +95,10 @@ def render(
         "",
         f"Command: `{command}`  ",
         f"Date: {when}; machine: "
-        f"{cpu_model()}, 2 cores, {jobs} instance(s) at a time, one solver thread "
-        "each. The CPU was shared with other engineers' work during the run, so "
-        "some searches got less than their full time (load average at the end: "
-        f"{_load()}).",
+        f"{cpu_model()}, {os.cpu_count()} cores, {jobs} instance(s) at a time, one "
+        f"solver thread each; load average at the end {load or _load()} (the run's own "
+        f"{jobs} searches account for {jobs}; more means other work shared the "
+        "cores and some searches got less than their time).",
         "",
         f"{limit:g} s per instance and solver. Objective: fewest robots, then "
         "distance (double precision, recomputed from the routes). Peer: plain "
@@ -97,6 +120,9 @@ def render(
         f"{s['mean_gap_pct_at_bks_vehicles']:.2f}% | "
         f"{s['peer_mean_gap_pct_at_bks_vehicles']:.2f}% | <= 1% |",
         f"| better than peer | {s['better_than_peer_share']:.0%} | | >= 80% |",
+        f"| no worse than peer | {s['not_worse_than_peer_share']:.0%} | | |",
+        "| both at the BKS, tied (cannot be better) | "
+        f"{s['tied_at_bks_share']:.0%} | | |",
         f"| robots above BKS, total | {s['extra_vehicles']} | | |",
         "",
         "| instance | robots | distance | BKS | gap % | s | valid | peer "
@@ -121,9 +147,10 @@ def write_markdown(
     limit: float,
     jobs: int,
     when: str | None = None,
+    load: str | None = None,
 ) -> None:
     """Replace (or append) this benchmark's section of ``path``; others untouched."""
-    replace_section(path, SECTION, render(rows, command, limit, jobs, when))
+    replace_section(path, SECTION, render(rows, command, limit, jobs, when, load))
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -138,10 +165,17 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--time-limit", type=float, required=True)
     parser.add_argument("--jobs", type=int, default=1)
     parser.add_argument("--date", help="when the run finished (default: now)")
+    parser.add_argument("--load", help="load averages at the run's end (default: now)")
     args = parser.parse_args(argv)
     rows = json.loads(args.json.read_text())
     write_markdown(
-        args.markdown, rows, args.command, args.time_limit, args.jobs, args.date
+        args.markdown,
+        rows,
+        args.command,
+        args.time_limit,
+        args.jobs,
+        args.date,
+        args.load,
     )
 
 
