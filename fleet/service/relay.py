@@ -39,6 +39,9 @@ class AuditRelay:
     store: JobStore
     hub: EventSink
     poll_s: float = 0.5
+    #: The newest event when the process began to follow (``None``: read it
+    #: when the relay starts); later ones are news.
+    start_after: int | None = None
     #: Robots are compared with the table every this many polls.
     robot_every: int = 4
     _cursor: int = 0
@@ -64,14 +67,16 @@ class AuditRelay:
     async def _started(self) -> bool:
         """Start from the newest event: what was written before is not news."""
         try:
-            self._cursor = await asyncio.to_thread(self.store.last_event_seq)
+            if self.start_after is None:
+                self.start_after = await asyncio.to_thread(self.store.last_event_seq)
+            self._cursor = self.start_after
             start = self._window_start()
             window = await asyncio.to_thread(self.store.events_after, start)
             robots = await asyncio.to_thread(self.store.list_robots)
         except FleetError as error:
             log.warning("live relay: cannot read the database: %s", error)
             return False
-        self._seen = {seq for seq, _ in window}
+        self._seen = {seq for seq, _ in window if seq <= self._cursor}
         self._robots = {robot.id: robot for robot in robots}
         return True
 

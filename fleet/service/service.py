@@ -158,7 +158,7 @@ class FleetService:
         if self.leadership is None:
             await self.lead()
         elif not await self.leadership.try_lead():
-            self._relay_start()
+            await self._relay_start()
             # A warm planner: a follower that takes over dispatches sooner.
             warm = getattr(self.replanner.planner, "start", None)
             if warm is not None:
@@ -204,7 +204,7 @@ class FleetService:
         await self.replanner.settle()
         self._inbound = asyncio.Queue()
         await self._close_ports()
-        self._relay_start()
+        await self._relay_start()
 
     async def stop(self) -> None:
         """Stop the loops and close the ports; the database keeps the state."""
@@ -227,9 +227,17 @@ class FleetService:
         if self.leadership is not None:
             await self.leadership.resign()
 
-    def _relay_start(self) -> None:
-        if self._relay is None:
-            self._relay = asyncio.create_task(AuditRelay(self.store, self.hub).run())
+    async def _relay_start(self) -> None:
+        """Relay what is written from now on (read before this returns, so a
+        change made after a process began to follow is never taken as old)."""
+        if self._relay is not None:
+            return
+        try:
+            after: int | None = await asyncio.to_thread(self.store.last_event_seq)
+        except FleetError:
+            after = None  # the relay reads it once the database is back
+        relay = AuditRelay(self.store, self.hub, start_after=after)
+        self._relay = asyncio.create_task(relay.run())
 
     async def _relay_stop(self) -> None:
         if self._relay is not None:
