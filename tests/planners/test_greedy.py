@@ -281,6 +281,25 @@ def test_no_drain_robot_is_not_refused_for_battery_on_unknown_distance() -> None
     assert spent.tolist() == [0.0, 1.0]
 
 
+def _half_charged(
+    robot_id: str, start: str, onboard: tuple[str, ...], end: str
+) -> Robot:
+    """A robot at half charge, 0.5 % a metre, reserve 20 %, carrying ``onboard``
+    (60 m there and back leaves it exactly at the reserve): the shape of every
+    battery example hypothesis found."""
+    return Robot(
+        robot_id,
+        start,
+        0.0,
+        capacity=max(1, len(onboard)),
+        battery_soc=0.5,
+        drain_per_m=0.005,
+        reserve_soc=0.2,
+        onboard=onboard,
+        end=end,
+    )
+
+
 def test_carried_dropoffs_nearest_first_when_urgency_order_drains_too_far():
     """Carried drop-offs go nearest first when most-urgent-first breaks the reserve.
 
@@ -293,17 +312,7 @@ def test_carried_dropoffs_nearest_first_when_urgency_order_drains_too_far():
         Job("far", "n0", "n1", priority=Priority.STAT, due_at=0.0),
         Job("here", "n0", "n0", priority=Priority.STAT, due_at=1.0),
     ]
-    robot = Robot(
-        "r",
-        "n0",
-        0.0,
-        capacity=2,
-        battery_soc=0.5,
-        drain_per_m=0.005,
-        reserve_soc=0.2,
-        onboard=("far", "here"),
-        end="n1",
-    )
+    robot = _half_charged("r", "n0", ("far", "here"), end="n1")
     problem = corridor(positions, [robot], carried, chargers=[Charger("n0")])
     plan = _solve(problem)
     assert [s.job_id for s in plan.routes["r"]] == ["here", "far"]
@@ -320,17 +329,7 @@ def test_a_robot_that_cannot_come_back_charges_after_its_drop_offs():
         Job("far", "n0", "n1", priority=Priority.STAT, due_at=0.0),
         Job("here", "n0", "n0", priority=Priority.STAT, due_at=0.0),
     ]
-    robot = Robot(
-        "r",
-        "n0",
-        0.0,
-        capacity=2,
-        battery_soc=0.5,
-        drain_per_m=0.005,
-        reserve_soc=0.2,
-        onboard=("far", "here"),
-        end="n0",
-    )
+    robot = _half_charged("r", "n0", ("far", "here"), end="n0")
     chargers = [Charger("n1", rate_per_s=0.01)]
     plan = _solve(corridor(positions, [robot], carried, chargers=chargers))
     kinds = [(s.kind, s.job_id) for s in plan.routes["r"]]
@@ -350,19 +349,7 @@ def test_a_robot_waits_for_a_booked_dock():
     """
     positions = {"charger": 0.0, "ward": 31.0}
     carried = [Job(f"c{n}", "charger", "charger") for n in range(2)]
-    robots = [
-        Robot(
-            f"r{n}",
-            "ward",
-            0.0,
-            battery_soc=0.5,
-            drain_per_m=0.005,
-            reserve_soc=0.2,
-            onboard=(f"c{n}",),
-            end="ward",
-        )
-        for n in range(2)
-    ]
+    robots = [_half_charged(f"r{n}", "ward", (f"c{n}",), end="ward") for n in range(2)]
     chargers = [Charger("charger", rate_per_s=0.01)]
     plan = _solve(corridor(positions, robots, carried, chargers=chargers))
     first, second = (
@@ -379,16 +366,7 @@ def test_charging_first_wins_when_delivering_first_breaks_the_reserve():
     reserve; charging after the drop-off cost less but arrived below it.
     """
     positions = {"home": 0.0, "charger": 61.0}
-    robot = Robot(
-        "r",
-        "home",
-        0.0,
-        battery_soc=0.5,
-        drain_per_m=0.005,
-        reserve_soc=0.2,
-        onboard=("carried",),
-        end="home",
-    )
+    robot = _half_charged("r", "home", ("carried",), end="home")
     problem = corridor(
         positions,
         [robot],
@@ -406,17 +384,7 @@ def test_a_charge_stop_may_come_between_drop_offs():
     last (the far drop-off is below the reserve) keeps every rule.
     """
     positions = {"home": 0.0, "charger": 61.0}
-    robot = Robot(
-        "r",
-        "home",
-        0.0,
-        capacity=2,
-        battery_soc=0.5,
-        drain_per_m=0.005,
-        reserve_soc=0.2,
-        onboard=("here", "there"),
-        end="home",
-    )
+    robot = _half_charged("r", "home", ("here", "there"), end="home")
     carried = [Job("here", "home", "home"), Job("there", "home", "charger")]
     chargers = [Charger("charger", rate_per_s=0.01)]
     plan = _solve(corridor(positions, [robot], carried, chargers=chargers))
