@@ -41,22 +41,23 @@ def low_robot_near_a_taken_dock(until: float) -> DispatchProblem:
 
 
 @pytest.mark.parametrize("solver", ["greedy", "ortools"])
-def test_a_taken_dock_sends_the_robot_to_another_charger(solver: str) -> None:
-    """A dock held by a docked robot for the next hour is not planned for."""
-    problem = low_robot_near_a_taken_dock(until=3600.0)
+@pytest.mark.parametrize(
+    ("until", "charger"),
+    [
+        # Held by a docked robot for the next hour: not planned for.
+        (3600.0, "far_charger"),
+        # Taken only until before the robot gets there: free for it.
+        (1.0, "charger"),
+    ],
+)
+def test_a_taken_dock_is_used_only_once_free(
+    solver: str, until: float, charger: str
+) -> None:
+    """A robot charges at the near dock if it is free on arrival, else further."""
+    problem = low_robot_near_a_taken_dock(until=until)
     plan = dispatch(problem, time_limit_s=0.5, solver=solver)  # type: ignore[arg-type]
     first = plan.routes["low"][0]
-    assert (first.kind, first.node) == (StopKind.CHARGE, "far_charger")
-    assert validate(problem, plan) == []
-
-
-@pytest.mark.parametrize("solver", ["greedy", "ortools"])
-def test_a_dock_freed_before_arrival_is_used(solver: str) -> None:
-    """A dock taken only until before the robot gets there is free for it."""
-    problem = low_robot_near_a_taken_dock(until=1.0)
-    plan = dispatch(problem, time_limit_s=0.5, solver=solver)  # type: ignore[arg-type]
-    first = plan.routes["low"][0]
-    assert (first.kind, first.node) == (StopKind.CHARGE, "charger")
+    assert (first.kind, first.node) == (StopKind.CHARGE, charger)
     assert validate(problem, plan) == []
 
 
