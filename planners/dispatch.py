@@ -16,10 +16,12 @@ its pickup; 0.01 s + 1 ms a job, ~20 ms on the demo day's snapshots). On the
 demo hospital's day (~1,450 re-plans of 1 to 40 jobs) the best plan of a 0.1 s
 search was found in its first 15 ms on 60 % of snapshots and its first 50 ms on
 80 %, while every call spent the whole limit (guided local search never stops by
-itself; even a plain descent takes 0.1 to 0.8 s to reach its local optimum here);
-the day's mean lead time and STAT p95 were the same with the cap as with the
-whole 0.1 s. A capped search that finds nothing (a loaded CPU) is tried once
-more with the rest of the limit. Figures: docs/benchmarks.md, "Speed (session 3)".
+itself; even a plain descent takes 0.1 to 0.8 s to reach its local optimum here).
+The cap is wall-clock, so a day's plans differ from run to run: five quiet runs
+of the day gave mean lead times 10-35 % below greedy's, against 38 % twice with
+the whole 0.1 s. A capped search that finds nothing (a loaded CPU) is tried once
+more with the rest of the limit. Figures: docs/benchmarks.md, "Speed (session 3)"
+and "Quiet re-run and the spread of the claim".
 """
 
 from __future__ import annotations
