@@ -15,6 +15,7 @@ the rule that blocks the trip.
 
 from __future__ import annotations
 
+import math
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -36,7 +37,13 @@ __all__ = ["Penalised", "RobotProfile", "Route", "Router", "route", "router_for"
 _TREES_KEPT = 64
 #: Edge costs and overlays kept per router: one per load/robot/hour combination.
 _RULES_KEPT = 16
+#: Repriced overlays kept per router (only their small portal-to-portal arrays
+#: are their own). A hospital day of missions asks ~200 sets of lift penalties,
+#: each again and again as queues come and go: 16 missed three routes in four.
+_PENALISED_KEPT = 256
 _ROUTERS_KEPT = 8
+#: Routes kept per router (a mission is often asked again with the same queues).
+_ROUTES_KEPT = 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +107,10 @@ class Router:
         # so they never push out the dispatcher's matrices' overlays.
         self._pen_times: OrderedDict[Penalised, np.ndarray] = OrderedDict()
         self._pen_overlays: OrderedDict[Penalised, LevelOverlay] = OrderedDict()
+        #: Recent routes by (rules with penalties, start, goal): the building never
+        #: changes and a lift out of service or queued for is in the penalties, so
+        #: a route is a function of its key (routes are immutable values).
+        self._routes: OrderedDict[tuple[RouteRules, str, str], Route] = OrderedDict()
 
     def waypoint_of(self, location: str) -> str:
         """The waypoint of a place id, or the waypoint id itself."""
@@ -147,7 +158,8 @@ class Router:
                 return base.repriced(self.table, self.times(rules))
             return LevelOverlay(self.table, self.node_level, self.times(rules))
 
-        return _remember(cache, rules, make, _RULES_KEPT)
+        keep = _PENALISED_KEPT if isinstance(rules, Penalised) else _RULES_KEPT
+        return _remember(cache, rules, make, keep)
 
     def tree(self, rules: RouteRules, source: int) -> tuple[np.ndarray, np.ndarray]:
         """Seconds from ``source`` to every waypoint of its level, and predecessors."""
@@ -167,14 +179,9 @@ class Router:
         s, g = self.table.node_index[start], self.table.node_index[goal]
         overlay = self.overlay(rules)
         times, predecessors = self.tree(rules, s)
-        best, entries, exits = overlay.combine(
-            times[overlay.portals][None, :],
-            overlay.portal_time[:, [g]],
-            np.asarray([[times[g]]]),
-        )
-        if not np.isfinite(best[0, 0]):
+        best, entry, exit_ = _one_trip(overlay, times, g)
+        if not math.isfinite(best):
             return None
-        entry, exit_ = int(entries[0, 0]), int(exits[0, 0])
         if entry < 0:
             return tree_path(predecessors, s, g)
         portals = overlay.portals
@@ -207,11 +214,40 @@ class Router:
         """
         rules = rules_for(self.building, load, robot, hour)
         key = penalised(rules, lift_penalty_s)
+        trip = (key, start, goal)
+        found = self._routes.get(trip)
+        if found is not None:
+            self._routes.move_to_end(trip)
+            return found
         start_wp, goal_wp = self.waypoint_of(start), self.waypoint_of(goal)
         path = self.path(key, start_wp, goal_wp)
         if path is None:
             raise refusal(self, rules, start, goal, load, robot, hour)
-        return build_route(self, key, start, goal, path)
+        return _remember(
+            self._routes,
+            trip,
+            lambda: build_route(self, key, start, goal, path),
+            _ROUTES_KEPT,
+        )
+
+
+def _one_trip(
+    overlay: LevelOverlay, times: np.ndarray, goal: int
+) -> tuple[float, int, int]:
+    """:meth:`LevelOverlay.combine` for one source (level ``times`` from it) and
+    one goal: the same sums, the same ties (lowest portal slots, staying on the
+    level when no quicker), without the 3-D arrays a matrix needs (a mission's
+    route is one trip; numpy's overhead, not arithmetic, was its cost)."""
+    direct = float(times[goal])
+    if len(overlay.portals) == 0:
+        return direct, -1, -1
+    # reach[entry, exit]: to the entry portal on the level, then portal to portal.
+    reach = times[overlay.portals][:, None] + overlay.between
+    via = reach.min(axis=0) + overlay.portal_time[:, goal]
+    exit_ = int(np.argmin(via))
+    if direct <= via[exit_]:
+        return direct, -1, -1
+    return float(via[exit_]), int(np.argmin(reach[:, exit_])), exit_
 
 
 K = TypeVar("K")

@@ -88,8 +88,6 @@ class _Screen:
             on_arrival = self.soc[:, None] - self.drain[:, None] * to_charger
         self.can_charge = on_arrival >= -EPS
         self.masks: dict[tuple[frozenset[str], bool], np.ndarray] = {}
-        #: Battery screens by (pickup, drop-off): a snapshot's jobs share few pairs.
-        self.battery: dict[tuple[int, int], np.ndarray] = {}
 
     def _capable(self, job: Job) -> np.ndarray:
         key = (job.requires, job.kind is JobKind.GUIDANCE)
@@ -117,9 +115,7 @@ class _Screen:
         escort = escort[None, :] / speed
         reachable = sized & np.isfinite(to_pickup) & np.isfinite(escort)
         in_time = reachable & self._direct_in_time(jobs, to_pickup, escort)
-        battery = np.stack(
-            [self._enough_battery(a, b) for a, b in zip(p, d, strict=True)], axis=1
-        )
+        battery = self._battery(p, d)
         stages = (
             (capable.any(axis=0), UnassignedReason.NO_CAPABLE_ROBOT),
             (sized.any(axis=0), UnassignedReason.TOO_LARGE),
@@ -158,21 +154,19 @@ class _Screen:
             ok &= start + service[None, :] + escort <= due[None, :] + EPS
         return ok
 
-    def _enough_battery(self, p: int, d: int) -> np.ndarray:
-        """Whether each robot, as it is or fully charged at a charger, can do it."""
-        if (p, d) not in self.battery:
-            self.battery[p, d] = self._battery(p, d)
-        return self.battery[p, d]
-
-    def _battery(self, p: int, d: int) -> np.ndarray:
-        best = self.soc - _spent(self.drain, self.dist[self.start, p])
+    def _battery(self, p: np.ndarray, d: np.ndarray) -> np.ndarray:
+        """Whether each robot (row), as it is or fully charged at a charger, can
+        do each trip ``p[k] -> d[k]`` (column): every pair in one pass."""
+        drain = self.drain[:, None]
+        best = self.soc[:, None] - _spent(drain, self.dist[np.ix_(self.start, p)])
         if len(self.chargers):
+            to_pickup = self.dist[np.ix_(self.chargers, p)][None, :, :]
             from_charger = np.where(
-                self.can_charge, self.dist[self.chargers, p][None, :], math.inf
+                self.can_charge[:, :, None], to_pickup, math.inf
             ).min(axis=1)
-            best = np.maximum(best, 1.0 - _spent(self.drain, from_charger))
-        after = best - _spent(self.drain, self.dist[p, d])
-        return after >= self.reserve - EPS
+            best = np.maximum(best, 1.0 - _spent(drain, from_charger))
+        after = best - _spent(drain, self.dist[p, d][None, :])
+        return after >= self.reserve[:, None] - EPS
 
 
 def _spent(drain: np.ndarray, metres: np.ndarray | float) -> np.ndarray:

@@ -150,14 +150,21 @@ def schedule(
     *,
     jobs: Mapping[str, Job] | None = None,
     dock_start: DockStart | None = None,
+    chargers: Mapping[str, Charger] | None = None,
 ) -> RouteSchedule:
     """Evaluate ``visits`` in order for ``robot``: earliest times, no idling but
     for ready times and, with ``dock_start``, a dock to come free.
 
-    ``jobs`` is ``jobs_by_id(problem)``, passed by callers that evaluate many
-    routes of one problem. Never raises on a bad route: it reports violations.
+    ``jobs`` is ``jobs_by_id(problem)`` and ``chargers`` is
+    ``chargers_by_node(problem)``, passed by callers that evaluate many routes of
+    one problem. Never raises on a bad route: it reports violations.
     """
-    walk = _Walk(problem, robot, jobs if jobs is not None else jobs_by_id(problem))
+    walk = _Walk(
+        problem,
+        robot,
+        jobs if jobs is not None else jobs_by_id(problem),
+        chargers if chargers is not None else chargers_by_node(problem),
+    )
     walk.dock_start = dock_start
     for kind, key in visits:
         walk.visit(kind, key)
@@ -168,10 +175,14 @@ class _Walk:
     """The state of a robot moving along its visits (private to :func:`schedule`)."""
 
     def __init__(
-        self, problem: DispatchProblem, robot: Robot, jobs: Mapping[str, Job]
+        self,
+        problem: DispatchProblem,
+        robot: Robot,
+        jobs: Mapping[str, Job],
+        chargers: Mapping[str, Charger],
     ) -> None:
         self.problem, self.robot, self.jobs = problem, robot, jobs
-        self.chargers = chargers_by_node(problem)
+        self.chargers = chargers
         self.node = robot.start
         self.time = start_time(problem, robot)
         self.soc = robot.battery_soc

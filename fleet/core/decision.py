@@ -118,8 +118,11 @@ class Effects:
         self.alerts.append(alert)
 
     def decision(self) -> Decision:
+        # Most calls are robot reports that change one robot and nothing else:
+        # empty parts skip their generators (a hundred thousand calls a day).
+        jobs = self._jobs
         return Decision(
-            jobs=tuple((j, v, tuple(e)) for j, v, e in self._jobs.values()),
+            jobs=tuple((j, v, tuple(e)) for j, v, e in jobs.values()) if jobs else (),
             robots=tuple((r, tuple(e)) for r, e in self._robots.values()),
             commands=tuple(self.commands),
             cancels=tuple(self.cancels),

@@ -10,6 +10,7 @@ the call's :class:`~fleet.core.decision.Effects`.
 from __future__ import annotations
 
 import dataclasses
+import operator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -221,17 +222,20 @@ def update_robot(
 
 _ROBOT_FIELDS = tuple(f.name for f in dataclasses.fields(Robot))
 _ROBOT_FIELD_SET = frozenset(_ROBOT_FIELDS)
+_ROBOT_POSITION = {name: i for i, name in enumerate(_ROBOT_FIELDS)}
+_robot_values = operator.attrgetter(*_ROBOT_FIELDS)
 
 
 def _changed_robot(robot: Robot, changes: dict[str, Any]) -> Robot:
     """``dataclasses.replace(robot, **changes)``, about twice as fast: every robot
     report (a heartbeat every few seconds per robot) makes one, so it is the core's
-    most frequent copy (~100,000 in a simulated hospital day)."""
+    most frequent copy (~100,000 in a simulated hospital day). The fields are read
+    in one C call and the copy built positionally (``Robot`` has no
+    ``__post_init__``, so nothing is skipped)."""
     unknown = changes.keys() - _ROBOT_FIELD_SET
     if unknown:
         raise TypeError(f"Robot has no field {sorted(unknown)[0]!r}")
-    copy = object.__new__(Robot)
-    for name in _ROBOT_FIELDS:
-        value = changes[name] if name in changes else getattr(robot, name)
-        object.__setattr__(copy, name, value)
-    return copy
+    values = list(_robot_values(robot))
+    for name, value in changes.items():
+        values[_ROBOT_POSITION[name]] = value
+    return Robot(*values)
