@@ -77,10 +77,16 @@ class _Fleet:
         travel = problem.travel
         self.times = {k: np.asarray(v, dtype=float) for k, v in travel.times.items()}
         self.dist = np.asarray(travel.distances, dtype=float)
+        # Columns as rows (time and distance from every node to node ``p``): a
+        # job's score reads one column per robot, cheaper from a contiguous row.
+        self.std_to = np.ascontiguousarray(self.times[STANDARD].T)
+        self.dist_to = np.ascontiguousarray(self.dist.T)
         robots = problem.robots
         self.speed = np.array([r.speed_factor for r in robots], dtype=float)
         self.drain = np.array([r.drain_per_m for r in robots], dtype=float)
         self.reserve = np.array([r.reserve_soc for r in robots], dtype=float)
+        self.floor = self.reserve - EPS
+        self.drains = self.drain > 0
         self.capacity = np.array([r.capacity for r in robots])
         self.chargers = {c.node: c for c in problem.chargers}
         # Docks taken when the snapshot was made are booked from the start.
@@ -269,7 +275,7 @@ class _Fleet:
         score = self._finish(job, slice(None), self.node, self.time, self.soc)
         score[~mask] = math.inf
         charge = np.zeros(len(score), dtype=bool)
-        low = mask & ~np.isfinite(score) & (self.drain > 0) & ~self.dockless
+        low = mask & ~np.isfinite(score) & self.drains & ~self.dockless
         low = np.flatnonzero(low)
         if len(self.charger_idx) and len(low):
             k = self.charger_order[self.node[low], 0]
@@ -302,8 +308,8 @@ class _Fleet:
         p, d = travel.index(job.pickup), travel.index(job.dropoff)
         loaded = self.times.get(job.load_class, self.times[STANDARD])
         walk = max(1.0, job.walking_factor) if job.kind is JobKind.GUIDANCE else 1.0
-        speed, drain, reserve = self.speed[rows], self.drain[rows], self.reserve[rows]
-        start = np.maximum(time + self.times[STANDARD][node, p] / speed, job.ready_at)
+        speed, drain = self.speed[rows], self.drain[rows]
+        start = np.maximum(time + self.std_to[p][node] / speed, job.ready_at)
         drop = start + job.pickup_service_s + loaded[p, d] / speed * walk
         if job.dropoff_ready_at is not None:
             drop = np.maximum(drop, job.dropoff_ready_at)
@@ -313,12 +319,13 @@ class _Fleet:
         if job.due_is_hard and job.due_at is not None:
             ok &= drop <= job.due_at + EPS
         if self.any_drain:
-            soc_p = soc - drain * self.dist[node, p]
+            soc_p = soc - drain * self.dist_to[p][node]
             soc_d = soc_p - drain * self.dist[p, d]
-            ok &= (soc_p >= reserve - EPS) & (soc_d >= reserve - EPS)
+            floor = self.floor[rows]
+            ok &= (soc_p >= floor) & (soc_d >= floor)
         if self.any_end:
             ok &= self._end_ok(
-                rows, d, soc - drain * (self.dist[node, p] + self.dist[p, d])
+                rows, d, soc - drain * (self.dist_to[p][node] + self.dist[p, d])
             )
         return np.where(ok, drop + job.dropoff_service_s, math.inf)
 

@@ -249,7 +249,7 @@ class _Walk:
         start: float,
         departure: float,
     ) -> None:
-        load = sum(job.size for job in self.on_board.values())
+        load = sum([job.size for job in self.on_board.values()])
         self.stops.append(
             Stop(kind, self.node, job_id, arrival, start, departure, load)
         )

@@ -13,8 +13,6 @@ import math
 from dataclasses import dataclass
 from itertools import pairwise
 
-import numpy as np
-
 from fleet.core.ports import Navigate
 from maps.model import Building, ZoneKind
 from maps.routing import router_for
@@ -49,10 +47,11 @@ class LaneTimes:
     def __init__(self, building: Building) -> None:
         self.building = building
         self.router = router_for(building)
-        self._times: dict[tuple[float, frozenset[str]], np.ndarray] = {}
+        self._times: dict[tuple[float, frozenset[str]], list[float]] = {}
 
-    def seconds(self, speed: float, now: float) -> np.ndarray:
-        """Seconds per lane edge at ``speed`` at ``now`` (door opening excluded)."""
+    def seconds(self, speed: float, now: float) -> list[float]:
+        """Seconds per lane edge at ``speed`` at ``now`` (door opening excluded; a
+        list: a drive reads one number per lane, and numpy's scalars are slow)."""
         hour = hour_of(now)
         quiet = frozenset(
             z.id
@@ -62,7 +61,8 @@ class LaneTimes:
         key = (speed, quiet)
         if key not in self._times:
             rules = Rules(quiet_zones=quiet, speed_mps=speed)
-            self._times[key] = self.router.times(rules) - self.router.table.door_s
+            seconds = self.router.times(rules) - self.router.table.door_s
+            self._times[key] = seconds.tolist()
         return self._times[key]
 
     def plan(
@@ -83,7 +83,7 @@ class LaneTimes:
                 edge = self.router.edge_of.get(
                     (table.node_index[u], table.node_index[v])
                 )
-            took = float(seconds[edge]) if edge is not None else 0.0
+            took = seconds[edge] if edge is not None else 0.0
             if not math.isfinite(took):
                 took = 0.0
             took = max(took, metres / speed)

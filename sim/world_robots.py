@@ -97,16 +97,17 @@ class Robots:
             self._undock(robot)
             self._drive(robot, command)
         elif isinstance(command, ChangeLevel):
-            self.log.add(
-                self.queue.now,
-                "level",
-                robot=robot.id,
-                src=robot.level,
-                dst=command.level,
-                lift=self.lift_at(robot),
-                x=command.pose.x,
-                y=command.pose.y,
-            )
+            if self.log.keep:
+                self.log.add(
+                    self.queue.now,
+                    "level",
+                    robot=robot.id,
+                    src=robot.level,
+                    dst=command.level,
+                    lift=self.lift_at(robot),
+                    x=command.pose.x,
+                    y=command.pose.y,
+                )
             robot.level, robot.x, robot.y = (
                 command.level,
                 command.pose.x,
@@ -170,15 +171,18 @@ class Robots:
     def _travelled(self, robot: SimRobot, until: float) -> None:
         """Move the robot along its segments up to ``until``; log the drive."""
         points: list[list[float]] = []
+        # The drive's points are only for a log that keeps its events.
+        logged = self.log.keep
         metres = 0.0
         for seg in robot.segments:
             if seg.t0 > until:
                 break
             share = 1.0 if seg.t1 <= until else (until - seg.t0) / (seg.t1 - seg.t0)
             x, y = seg.at(until)
-            if not points:
-                points.append([round(seg.t0 - self.log.start, 3), *seg.a])
-            points.append([round(min(seg.t1, until) - self.log.start, 3), x, y])
+            if logged:
+                if not points:
+                    points.append([round(seg.t0 - self.log.start, 3), *seg.a])
+                points.append([round(min(seg.t1, until) - self.log.start, 3), x, y])
             metres += seg.metres * share
             if share == 1.0 and seg.lane is not None:
                 key = (min(seg.lane), max(seg.lane))
@@ -188,7 +192,7 @@ class Robots:
         robot.distance_m += metres
         robot.battery = self.battery.after_driving(robot.battery, metres)
         self.min_soc = min(self.min_soc, robot.battery)
-        if points:
+        if logged and points:
             self.log.add(
                 until,
                 "drive",
