@@ -39,11 +39,13 @@ from planners.problem import DispatchProblem, Job, Priority
 
 @dataclass(frozen=True, slots=True)
 class Fleet:
-    """The problem two ways, plain distance and eager (jobs dropped at a huge
-    cost), with the jobs and the robots each may ride."""
+    """The problem three ways, plain distance, eager (jobs dropped at a huge
+    cost) and as given (robots at their fixed cost, for the polish), with the
+    jobs and the robots each may ride."""
 
     flat: DispatchProblem
     eager: DispatchProblem
+    costed: DispatchProblem
     jobs: list[Job]
     allowed: dict[str, list[int]]
 
@@ -66,6 +68,7 @@ def fleet(
     return Fleet(
         replace(problem, costs=flat_costs),
         replace(problem, costs=eager_costs),
+        problem,
         jobs,
         allowed,
     )
@@ -181,13 +184,20 @@ def _restart(
 def _polish(
     world: Fleet, best: Outcome, config: SearchConfig, seconds: float
 ) -> Outcome:
-    """Shorter routes on the robots ``best`` uses, for the time left."""
+    """Shorter routes on the robots ``best`` uses, for the time left; with the
+    robots' fixed cost in the objective when ``config.polish_fixed_cost`` (it
+    is what makes guided local search move: its penalties grow with the
+    objective), taken off again before comparing."""
     used = [v for v, route in enumerate(best.routes) if route]
-    if seconds > 0.05 and used:
-        polished = solve_on(world.flat, world, best, used, config, seconds)
-        if polished is not None and polished.objective <= best.objective:
-            return polished
-    return best
+    if seconds <= 0.05 or not used:
+        return best
+    problem = world.costed if config.polish_fixed_cost else world.flat
+    polished = solve_on(problem, world, best, used, config, seconds)
+    if polished is None or polished.performed < best.performed:
+        return best
+    fixed = round(problem.costs.per_robot * SCALE) * _robots(polished)
+    polished = replace(polished, objective=polished.objective - fixed)
+    return polished if polished.objective <= best.objective else best
 
 
 def solve_on(

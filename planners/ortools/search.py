@@ -30,6 +30,15 @@ class SearchConfig:
     eliminate_routes: bool = True
     #: First-solution strategy when robots cost (``Costs.per_robot`` > 0).
     fleet_first_solution: str = "PARALLEL_CHEAPEST_INSERTION"
+    #: First-solution strategy of the first solve when robots cost and routes
+    #: are long (``solve.stops_per_route`` >= ``long_route_stops``): the plain
+    #: peer's recipe, whose guided local search under the fixed cost empties
+    #: routes and keeps them short there ("" = ``fleet_first_solution``).
+    long_first_solution: str = "PATH_CHEAPEST_ARC"
+    #: On long routes, OR-Tools' route removal rounds and cold restarts after
+    #: the ejection pool (False: none; the time left polishes distance, since
+    #: the first solve's guided local search empties routes there itself).
+    long_rounds: bool = False
     #: Share of the time limit for the first solve (the rest: route elimination).
     first_share: float = 0.1
     #: ... when routes are long (``solve.stops_per_route`` >= ``long_route_stops``).
@@ -63,12 +72,12 @@ class SearchConfig:
     robot_bound: bool = True
     #: Share of route elimination's time for the ejection pool on plain fleets
     #: (:mod:`planners.ortools.pool`; 0: never).
-    pool_share: float = 0.4
+    pool_share: float = 0.25
     #: The first solve's share on long routes when the pool will run.
     pool_long_first_share: float = 0.2
     #: Insertion tests the pool makes per second of its share: its clock (the
     #: planners read none), set from its measured speed on the 2-core Xeon.
-    pool_tests_per_s: float = 2500.0
+    pool_tests_per_s: float = 4000.0
     #: After the pool: OR-Tools' own route removal rounds, and whether the cold
     #: restarts follow (24 instances side by side: 11 robots above the best
     #: known with 3 and restarts, 13-14 with 1 or 3 and none; docs/benchmarks.md).
@@ -80,6 +89,15 @@ class SearchConfig:
     #: shorter plan (0: the last restart and the polish as before). GLS from
     #: the pool's routes stalls in their basin (lrc201 2251.95 at 4 robots).
     pool_cold_share: float = 0.5
+    #: Polish distance with the robots' fixed cost in the objective (the
+    #: problem's own costs) rather than without it: OR-Tools' guided local search
+    #: then moves where, on distance alone, it does not (lr210 from the peer's
+    #: 3 robots / 997.37: 964.22 in 12 s with the fixed cost, no move without).
+    polish_fixed_cost: bool = True
+    #: ``pool_cold_share`` on long routes: none, the fixed-cost polish does
+    #: better from the pool's routes there (lrc201 at 4 robots 1866.89 with
+    #: the cold solve, 1663.93 without; lr103, lr109 need the cold solve).
+    long_pool_cold_share: float = 0.0
     #: Guided local search's lambda (OR-Tools' default: 0.1).
     gls_lambda: float = 0.1
     #: OR-Tools local search operators to switch on beyond its defaults

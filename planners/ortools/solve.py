@@ -41,7 +41,7 @@ def solve_ortools(
     share = _first_share(charged, jobs, config) if fewer_robots else 1.0
     first_s = time_limit_s * share
     if fewer_robots:
-        config = replace(config, first_solution=config.fleet_first_solution)
+        config = _fleet_config(charged, config)
     model = build(charged, jobs, allowed, previous)
     initial = None
     if previous is not None:
@@ -73,6 +73,28 @@ def _first_share(
     if config.pool_share > 0 and plain(problem, jobs):
         return config.pool_long_first_share
     return config.long_first_share
+
+
+def _fleet_config(problem: DispatchProblem, config: SearchConfig) -> SearchConfig:
+    """The search when robots cost: ``fleet_first_solution`` first; on long
+    routes ``long_first_solution`` (the peer's PATH_CHEAPEST_ARC, whose guided
+    local search under the fixed cost empties routes itself), and unless
+    ``long_rounds``, no OR-Tools rounds or restarts after the ejection pool
+    and no cold solve after it (``long_pool_cold_share``): the time left goes
+    to the distance polish."""
+    long = stops_per_route(problem) >= config.long_route_stops
+    if not long or not config.long_first_solution:
+        return replace(config, first_solution=config.fleet_first_solution)
+    config = replace(
+        config,
+        first_solution=config.long_first_solution,
+        pool_cold_share=config.long_pool_cold_share,
+    )
+    if config.long_rounds:
+        return config
+    return replace(
+        config, victims_after_pool=0, restarts_after_pool=False, final_restart=""
+    )
 
 
 def stops_per_route(problem: DispatchProblem) -> float:
