@@ -29,9 +29,9 @@ class SlicedTravelTimes(TravelTimes):
         self._waypoints = tuple(w.id for w in building.waypoints)
         self._full: dict[tuple[object, ...], PlaceMatrix] = {}
         self._row = {w: i for i, w in enumerate(self._waypoints)}
-        #: The last node list asked for and its rows (a snapshot asks once per
-        #: load class for the same nodes).
-        self._rows: tuple[tuple[str, ...], np.ndarray] = ((), np.zeros(0, dtype=int))
+        #: The last node list asked for and its grid of rows and columns (a
+        #: snapshot asks once per load class for the same nodes).
+        self._grid: tuple[tuple[str, ...], tuple[np.ndarray, ...]] = ((), ())
 
     def matrix(
         self,
@@ -63,8 +63,13 @@ class SlicedTravelTimes(TravelTimes):
                 robot=robot,
             )
         full, nodes = self._full[key], tuple(nodes)
-        if self._rows[0] != nodes:
+        if self._grid[0] != nodes:
             of, row = self.router.waypoint_of, self._row
-            self._rows = (nodes, np.asarray([row[of(n)] for n in nodes], dtype=int))
-        grid = np.ix_(self._rows[1], self._rows[1])
-        return PlaceMatrix(nodes, full.times[grid], full.distances[grid])
+            rows = np.asarray([row[of(n)] for n in nodes], dtype=int)
+            self._grid = (nodes, np.ix_(rows, rows))
+        grid = self._grid[1]
+        # Without distances (a snapshot's load classes but the standard one) they
+        # are left nan, as the plain computation leaves them.
+        size = (len(nodes), len(nodes))
+        metres = full.distances[grid] if distances else np.full(size, np.nan)
+        return PlaceMatrix(nodes, full.times[grid], metres)

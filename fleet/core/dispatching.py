@@ -236,7 +236,10 @@ def _matrix(
     standard = travel.matrix(keys, capabilities=caps)
     times = {"standard": standard.times}
     for load in sorted(loads - {"standard"}):
-        times[load] = travel.matrix(keys, load=load, capabilities=caps).times
+        # Distances follow the standard routes only: the others' are never read.
+        times[load] = travel.matrix(
+            keys, load=load, capabilities=caps, distances=False
+        ).times
     return p.TravelMatrix(nodes=keys, times=times, distances=standard.distances)
 
 
