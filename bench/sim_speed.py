@@ -31,7 +31,7 @@ from typing import Any
 
 from bench.report import machine_line, replace_section
 from maps.loading import load_sample
-from planners.dispatch import SEARCH_BASE_S, SEARCH_PER_JOB_S, dispatch
+from planners.dispatch import dispatch
 from planners.problem import DispatchProblem, Plan, StopKind
 from sim.kpis import compute
 from sim.runner import RunConfig, Simulation, simulate
@@ -158,9 +158,9 @@ def markdown(results: list[dict[str, Any]], args: argparse.Namespace) -> str:
         f"{args.start_hour:g}:00, seed {args.seed}; the "
         "real `FleetCore` decides, the dispatcher is called synchronously with its "
         "time limit (the simulated clock stands still while it thinks); OR-Tools "
-        f"searches a snapshot for at most {SEARCH_BASE_S:g} s + "
-        f"{1000 * SEARCH_PER_JOB_S:g} ms per job waiting for its pickup "
-        "(`planners.dispatch.search_time`), within that limit. "
+        "searches a snapshot by a descent that ends at its local optimum "
+        "(`planners.ortools.search.HOSPITAL_OPERATORS`), the limit only bounding "
+        "one that would run longer, so the day does not depend on the clock. "
         + _cadence(args.replan_gap)
         + (
             " The runs went one at a time."

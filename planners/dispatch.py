@@ -10,18 +10,15 @@ returned, with a note. ``solver="greedy"`` runs the greedy baseline alone.
 A problem with more than ``decompose_above`` open jobs is solved in parts
 (:mod:`planners.decompose`): only the parts a new request touches are re-solved.
 
-Below that, OR-Tools searches for at most ``time_limit_s`` and no longer than
-:func:`search_time` gives the snapshot (a base plus a share per job waiting for
-its pickup; 0.01 s + 1 ms a job, ~20 ms on the demo day's snapshots). On the
-demo hospital's day (~1,450 re-plans of 1 to 40 jobs) the best plan of a 0.1 s
-search was found in its first 15 ms on 60 % of snapshots and its first 50 ms on
-80 %, while every call spent the whole limit (guided local search never stops by
-itself; even a plain descent takes 0.1 to 0.8 s to reach its local optimum here).
-The cap is wall-clock, so a day's plans differ from run to run: five quiet runs
-of the day gave mean lead times 10-35 % below greedy's, against 38 % twice with
-the whole 0.1 s. A capped search that finds nothing (a loaded CPU) is tried once
-more with the rest of the limit. Figures: docs/benchmarks.md, "Speed (session 3)"
-and "Quiet re-run and the spread of the claim".
+Below that, OR-Tools searches a hospital snapshot (robots cost nothing) by a
+descent that stops at its own local optimum (:mod:`planners.ortools.search`,
+``HOSPITAL_OPERATORS``), so the plan depends on the problem, not on the clock:
+``time_limit_s`` only bounds a descent that would run longer. Session 3 capped
+a guided local search by the clock instead (0.01 s + 1 ms a waiting job), which
+made a simulated day differ from run to run; on 292 snapshots of the demo day
+the descent's plans were as good as the whole 0.1 s of guided local search.
+With a fixed cost per robot (Li & Lim) route elimination uses the whole limit.
+Figures: docs/benchmarks.md, "Session 4: a descent".
 """
 
 from __future__ import annotations
@@ -37,10 +34,6 @@ from planners.problem import DispatchProblem, Plan
 Solver = Literal["ortools", "greedy"]
 #: More open jobs than this: solve in parts (measured in ``bench.dispatch_scale``).
 DECOMPOSE_ABOVE = 200
-#: OR-Tools' search on a whole snapshot: this base, plus this per job not yet
-#: picked up, capped by the caller's time limit (see :func:`search_time`).
-SEARCH_BASE_S = 0.01
-SEARCH_PER_JOB_S = 0.001
 
 
 def dispatch(
@@ -71,29 +64,11 @@ def dispatch(
             solve=lambda part, limit, before: _search(part, limit, seed, before),
         )
     greedy = dispatch_greedy(problem, previous=previous)
-    search_s = search_time(problem, time_limit_s)
-    plan = _search(problem, search_s, seed, previous, greedy, time_limit_s - search_s)
+    plan = _search(problem, time_limit_s, seed, previous, greedy)
     if plan.objective <= greedy.objective:
         return plan
     note = "greedy plan kept: its objective is lower than ortools'"
     return replace(greedy, notes=(*greedy.notes, note))
-
-
-def search_time(problem: DispatchProblem, time_limit_s: float) -> float:
-    """Seconds of OR-Tools search for a whole snapshot: ``SEARCH_BASE_S`` plus
-    ``SEARCH_PER_JOB_S`` per job waiting for its pickup, at most ``time_limit_s``;
-    the whole ``time_limit_s`` when robots have a fixed cost (``Costs.per_robot``,
-    the Li & Lim objective), which is not the hospital's.
-
-    Jobs already on board only have their drop-offs ordered; jobs waiting can
-    move between robots, which is where a longer search finds better plans.
-    """
-    if problem.costs.per_robot > 0:
-        # Fewest robots first (Li & Lim): route elimination needs its whole time.
-        return time_limit_s
-    carried = {job_id for robot in problem.robots for job_id in robot.onboard}
-    waiting = sum(1 for job in problem.jobs if job.id not in carried)
-    return min(time_limit_s, SEARCH_BASE_S + SEARCH_PER_JOB_S * waiting)
 
 
 def _search(
@@ -102,22 +77,12 @@ def _search(
     seed: int,
     previous: Plan | None,
     greedy: Plan | None = None,
-    retry_s: float = 0.0,
 ) -> Plan:
     """OR-Tools on ``problem`` (the whole or one part); greedy when it finds
-    nothing in time (``greedy``, when the caller has it already).
-
-    A short search that found nothing (a loaded CPU can spend it before the first
-    solution) gets one more try of ``retry_s``, the rest of the caller's limit.
-    """
+    nothing in time (``greedy``, when the caller has it already)."""
     plan = solve_ortools(
         problem, time_limit_s=time_limit_s, seed=seed, previous=previous
     )
-    if plan is None and retry_s > 0:
-        plan = solve_ortools(
-            problem, time_limit_s=retry_s, seed=seed, previous=previous
-        )
-        time_limit_s += retry_s
     if plan is not None:
         return plan
     fallback = greedy or dispatch_greedy(problem, previous=previous)

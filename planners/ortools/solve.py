@@ -32,6 +32,9 @@ def solve_ortools(
 ) -> Plan | None:
     """The best plan OR-Tools finds in ``time_limit_s``; ``None`` if it finds none.
 
+    A hospital snapshot (robots cost nothing) is searched by a descent that ends
+    at its local optimum (``SearchConfig.hospital_metaheuristic``), so its plan
+    does not depend on the clock unless ``time_limit_s`` cuts it short.
     ``seed`` rotates the order in which equally short routes are tried for removal
     (OR-Tools' own search is deterministic for a given time limit).
     """
@@ -42,6 +45,12 @@ def solve_ortools(
     first_s = time_limit_s * share
     if fewer_robots:
         config = _fleet_config(charged, config)
+    elif problem.costs.per_robot == 0:
+        config = replace(
+            config,
+            metaheuristic=config.hospital_metaheuristic,
+            only_operators=config.hospital_operators,
+        )
     model = build(charged, jobs, allowed, previous)
     initial = None
     if previous is not None:
