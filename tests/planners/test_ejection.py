@@ -18,6 +18,7 @@ from planners.ortools.model import SCALE
 from planners.ortools.pool import applies, pool_phase
 from planners.ortools.precheck import split_jobs
 from planners.ortools.search import Outcome, SearchConfig
+from planners.ortools.solve import _fleet_config
 from planners.problem import Costs, DispatchProblem, Job, Robot, StopKind
 from planners.validate import validate
 from tests.planners.strategies import corridor
@@ -211,3 +212,43 @@ def test_cold_solve_after_the_pool_keeps_its_robots(
     assert validate(problem, plan) == []
     assert plan.unassigned == {}
     assert sum(1 for stops in plan.routes.values() if stops) <= 3
+
+
+def test_long_routes_start_with_the_peers_recipe_and_polish_after_the_pool() -> None:
+    """Long routes: PATH_CHEAPEST_ARC first, no OR-Tools rounds, restarts or cold
+    solve after the pool; tight windows keep the fleet search as it was."""
+    loose = [replace(job, due_at=None) for job in three_tight_five_loose()[3:]]
+    config = SearchConfig()
+    long = _fleet_config(depot_fleet(loose, robots=5), config)
+    assert long.first_solution == "PATH_CHEAPEST_ARC"
+    assert (long.victims_after_pool, long.restarts_after_pool) == (0, False)
+    assert (long.final_restart, long.pool_cold_share) == ("", 0.0)
+    short = _fleet_config(depot_fleet(three_tight_five_loose(), robots=8), config)
+    assert short.first_solution == config.fleet_first_solution
+    assert short.victims_after_pool == config.victims_after_pool
+    assert short.pool_cold_share == config.pool_cold_share
+    rounds = _fleet_config(
+        depot_fleet(loose, robots=5), replace(config, long_rounds=True)
+    )
+    assert rounds.victims_after_pool == config.victims_after_pool
+
+
+@pytest.mark.parametrize("fixed_cost", [True, False])
+def test_polish_never_lengthens_nor_adds_robots(fixed_cost: bool) -> None:
+    """The polish, with or without the robots' fixed cost in its objective,
+    serves every job on no more robots and no longer routes than its start."""
+    jobs = three_tight_five_loose()
+    problem = depot_fleet(jobs, robots=8)
+    _, allowed, _ = split_jobs(problem)
+    config = SearchConfig(polish_fixed_cost=fixed_cost, pool_share=0.0)
+    world = eliminate_module.fleet(problem, jobs, allowed, config)
+    first = eliminate_module.solve_on(
+        world.flat, world, None, [0, 1, 2, 3], config, 0.3
+    )
+    assert first is not None and first.performed == 2 * len(jobs)
+    polished = eliminate_module._polish(world, first, config, 0.3)
+    assert polished.performed == first.performed
+    assert sum(1 for r in polished.routes if r) <= sum(1 for r in first.routes if r)
+    assert polished.objective <= first.objective
+    plan = solve_ortools(problem, time_limit_s=1.0, config=config)
+    assert plan is not None and validate(problem, plan) == []
