@@ -90,11 +90,13 @@ class _Screen:
         self.masks: dict[tuple[frozenset[str], bool], np.ndarray] = {}
 
     def _capable(self, job: Job) -> np.ndarray:
+        """Robots with what ``job`` needs and a known start (read only)."""
         key = (job.requires, job.kind is JobKind.GUIDANCE)
         if key not in self.masks:
             robots = self.problem.robots
-            self.masks[key] = np.array([can_serve(r, job) for r in robots], dtype=bool)
-        return self.masks[key] & (self.start >= 0)
+            capable = np.array([can_serve(r, job) for r in robots], dtype=bool)
+            self.masks[key] = capable & (self.start >= 0)
+        return self.masks[key]
 
     def reasons(self, jobs: Sequence[Job]) -> dict[str, UnassignedReason]:
         """Each job's first reason no robot can serve it (robots x jobs arrays:

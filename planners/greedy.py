@@ -102,7 +102,7 @@ class _Fleet:
         self._init_chargers()
         self.previous = {} if previous is None else previous.robots_by_job()
         self.robot_index = {r.id: i for i, r in enumerate(robots)}
-        self.masks: dict[tuple[frozenset[str], bool], np.ndarray] = {}
+        self.masks: dict[tuple[frozenset[str], bool, int], np.ndarray] = {}
         self.visits: list[list[Visit]] = [[] for _ in robots]
         #: Each robot as it will be after its last planned stop (rebuilt from
         #: ``node``/``time``/``soc`` only when a route is timed from there).
@@ -344,12 +344,15 @@ class _Fleet:
         return ~ends | reachable
 
     def _mask(self, job: Job) -> np.ndarray:
-        key = (job.requires, job.kind is JobKind.GUIDANCE)
+        """Robots able and large enough to serve ``job`` (read only: shared by
+        the jobs of one kind and size)."""
+        key = (job.requires, job.kind is JobKind.GUIDANCE, job.size)
         if key not in self.masks:
-            self.masks[key] = np.array(
-                [can_serve(robot, job) for robot in self.problem.robots], dtype=bool
+            capable = [can_serve(robot, job) for robot in self.problem.robots]
+            self.masks[key] = np.array(capable, dtype=bool) & (
+                self.capacity >= job.size
             )
-        return self.masks[key] & (self.capacity >= job.size)
+        return self.masks[key]
 
     def _schedule(self, robot: Robot, visits: list[Visit]) -> RouteSchedule:
         return schedule(

@@ -135,13 +135,23 @@ class FleetState:
 
     def jobs_of(self, robot_id: str, statuses: frozenset[JobStatus]) -> list[Job]:
         """The robot's jobs in ``statuses``, oldest first."""
-        jobs = (self.jobs[j] for j in self._by_robot.get(robot_id, ()))
-        found = [j for j in jobs if j.status in statuses]
-        return sorted(found, key=lambda j: (j.created_at, j.id))
+        jobs = self.jobs
+        found = [
+            job
+            for job_id in self._by_robot.get(robot_id, ())
+            if (job := jobs[job_id]).status in statuses
+        ]
+        if len(found) > 1:
+            found.sort(key=_by_age)
+        return found
 
     def schedule_replan(self, now: float) -> None:
         if self.replan_due is None:
             self.replan_due = now + self.config.replan_debounce_s
+
+
+def _by_age(job: Job) -> tuple[float, str]:
+    return job.created_at, job.id
 
 
 def change_job(
