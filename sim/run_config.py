@@ -19,9 +19,14 @@ class RunConfig:
     heartbeat_s: float = 25.0
     #: The core's timers run this often (and whenever a re-plan falls due).
     tick_s: float = 15.0
+    #: Simulated seconds between two re-plans at the service's cadence (its
+    #: re-plan worker's pause after a plan, with the plan's own thinking time).
+    #: Apart from ``time_limit_s``: a planner whose limit is only a safety bound
+    #: (OR-Tools' descent ends by itself) would otherwise re-plan seconds apart.
+    replan_pause_s: float = 0.25
     #: Simulated seconds from one re-plan to the next at the least. ``None``: the
-    #: service's own cadence, its time limit plus its 0.2 s pause (the service
-    #: cannot start a plan while the last one is still thinking).
+    #: service's own cadence, ``replan_pause_s`` (the service cannot start a plan
+    #: while the last one is still thinking).
     replan_gap_s: float | None = None
     #: With a ``replan_gap_s``: a STAT request, a request while a robot has
     #: nothing to do, or a robot freed while requests or other robots' stops wait,
@@ -38,6 +43,8 @@ class RunConfig:
             raise ValueError(f"robots is {self.robots}; need at least one")
         if not self.hours > 0:
             raise ValueError(f"hours is {self.hours}; must be > 0")
+        if not self.replan_pause_s > 0:
+            raise ValueError(f"replan_pause_s is {self.replan_pause_s}; must be > 0")
         if self.replan_gap_s is not None and self.replan_gap_s < 0:
             raise ValueError(f"replan_gap_s is {self.replan_gap_s}; must be >= 0")
         if self.dispatcher not in ("ortools", "greedy"):

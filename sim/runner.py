@@ -10,7 +10,7 @@ re-plan falls due); a due re-plan calls ``dispatch_problem``, the dispatcher
 The dispatcher is called synchronously with its time limit: the simulated clock
 does **not** advance while it thinks (in the service the fleet moves on for up to
 that time limit meanwhile). Re-plans are spaced like the service's re-plan worker
-(at least the time limit plus 0.2 s apart); with ``replan_gap_s`` ordinary ones are
+(at least ``replan_pause_s`` apart); with ``replan_gap_s`` ordinary ones are
 at least that far apart, while urgent ones (a STAT request, or work waiting while
 a robot has nothing to do: ``urgent_replans``) keep the service's
 cadence. A saturated fleet gets a request every minute or so, and each plan then
@@ -266,8 +266,9 @@ class Simulation:
 
     @property
     def service_gap_s(self) -> float:
-        """The service's re-plan cadence: its time limit plus its 0.2 s pause."""
-        return self.config.time_limit_s + 0.2
+        """The service's re-plan cadence (``RunConfig.replan_pause_s``; 0.25 s,
+        greedy's 0.05 s limit plus the service's 0.2 s pause, as before)."""
+        return self.config.replan_pause_s
 
     @property
     def replan_gap_s(self) -> float:

@@ -68,3 +68,18 @@ def test_a_negative_gap_is_refused() -> None:
     """A negative re-plan gap is a clear error."""
     with pytest.raises(ValueError, match="replan_gap_s"):
         RunConfig(replan_gap_s=-1.0)
+
+
+def test_the_service_cadence_is_the_pause_whatever_the_time_limit() -> None:
+    """The service's re-plan cadence is ``replan_pause_s``, not the planner's limit
+    (a safety bound of 2 s must not space re-plans 2 s apart)."""
+    pause = RunConfig(robots=1, hours=1.0, time_limit_s=2.0, replan_pause_s=0.25)
+    sim = Simulation(clinic(), busy_clinic(), pause)
+    assert sim.service_gap_s == 0.25
+    assert sim.replan_gap_s == 0.25
+
+
+def test_a_pause_of_zero_is_refused() -> None:
+    """A re-plan pause must be positive (re-plans would otherwise run back to back)."""
+    with pytest.raises(ValueError, match="replan_pause_s"):
+        RunConfig(replan_pause_s=0.0)
