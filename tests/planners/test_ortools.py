@@ -256,6 +256,24 @@ def test_low_robot_charges_first_and_docks_are_limited() -> None:
     assert StopKind.CHARGE not in kinds["low"]
 
 
+def test_a_loaded_robot_short_of_battery_for_its_drop_off_charges_first() -> None:
+    """A robot carrying a job it cannot drop off above its reserve docks with it
+    on board, then delivers (the model had no solution at all before: the demo
+    day fell back to greedy on 4 snapshots)."""
+    robots = [
+        Robot("carrier", "a", 0.0, onboard=("j1",), battery_soc=0.115,
+              reserve_soc=0.1, drain_per_m=1e-3),
+        Robot("spare", "a", 0.0),
+    ]  # fmt: skip
+    problem = corridor(
+        HALL, robots, [Job("j1", "a", "f")], chargers=[Charger("b", docks=1)]
+    )
+    plan = solve(problem)
+    kinds = [s.kind for s in plan.routes["carrier"]]
+    assert kinds == [StopKind.CHARGE, StopKind.DROPOFF]
+    assert [str(v) for v in validate(problem, plan)] == []
+
+
 def test_config_without_route_elimination_still_plans() -> None:
     """The plain configuration used as the benchmark's peer gives a valid plan."""
     plain = SearchConfig("PATH_CHEAPEST_ARC", eliminate_routes=False, name="plain")
