@@ -78,9 +78,12 @@ class FleetCore:
     # --- bookkeeping ---------------------------------------------------------
 
     def _call(self, now: float) -> Effects:
+        self._begin(now)
+        return Effects()
+
+    def _begin(self, now: float) -> None:
         if self._state.started_at is None:
             self._state.started_at = now
-        return Effects()
 
     def _job(self, job_id: str, principal: Principal | None = None) -> Job:
         job = self._state.jobs.get(job_id)
@@ -202,6 +205,11 @@ class FleetCore:
     def robot_update(self, update: RobotUpdate, *, now: float) -> Decision:
         """A robot's pose, battery and command progress."""
         self._robot(update.robot_id)
+        quiet = reports.quiet_report(self._state, update, now)
+        if quiet is not None:
+            # The decision robot_update would make: this robot, nothing else.
+            self._begin(now)
+            return Decision(robots=((quiet, ()),))
         fx = self._call(now)
         reports.robot_update(self._state, fx, update, now)
         return fx.decision()

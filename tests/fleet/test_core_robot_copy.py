@@ -7,7 +7,7 @@ import dataclasses
 import pytest
 
 from fleet.core.model import Robot, RobotState
-from fleet.core.state import _changed_robot
+from fleet.core.state import changed_robot
 
 
 @pytest.fixture
@@ -27,7 +27,7 @@ def porter_one() -> Robot:
 def test_a_report_copy_equals_replace(porter_one: Robot) -> None:
     """A heartbeat's changes give exactly what dataclasses.replace gives."""
     changes = {"last_seen": 12.5, "level": "L2", "x": 3.0, "y": 4.0, "battery_soc": 0.7}
-    copy = _changed_robot(porter_one, changes)
+    copy = changed_robot(porter_one, changes)
     assert copy == dataclasses.replace(porter_one, **changes)
     assert copy.capabilities == porter_one.capabilities
     assert porter_one.level == "L1"
@@ -35,7 +35,7 @@ def test_a_report_copy_equals_replace(porter_one: Robot) -> None:
 
 def test_a_copy_stays_frozen(porter_one: Robot) -> None:
     """The copy is as immutable as any robot."""
-    copy = _changed_robot(porter_one, {"x": 1.0})
+    copy = changed_robot(porter_one, {"x": 1.0})
     with pytest.raises(dataclasses.FrozenInstanceError):
         copy.x = 2.0  # type: ignore[misc]
 
@@ -43,4 +43,4 @@ def test_a_copy_stays_frozen(porter_one: Robot) -> None:
 def test_an_unknown_field_is_refused(porter_one: Robot) -> None:
     """A field the robot does not have is an error, as with replace."""
     with pytest.raises(TypeError, match="speed"):
-        _changed_robot(porter_one, {"speed": 2.0})
+        changed_robot(porter_one, {"speed": 2.0})

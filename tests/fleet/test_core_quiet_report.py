@@ -1,0 +1,73 @@
+"""A heartbeat that moves nothing on takes the core's short path, with the very
+decision and state the general path gives."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+from fleet.core import reports
+from fleet.core.decision import Decision, Effects
+from fleet.core.engine import FleetCore, NewJob
+from fleet.core.model import ItemCategory, JobKind
+from fleet.core.ports import Pose, RobotUpdate
+from maps.loading import load_sample
+from maps.model import Building
+from tests.fleet.core_world import PHARMACY, World, robot
+
+
+@pytest.fixture(scope="module")
+def small_clinic() -> Building:
+    return load_sample("small_clinic")
+
+
+def _on_its_way(building: Building) -> World:
+    """r1 driving to the pharmacy for a delivery (its command not yet answered)."""
+    world = World(FleetCore(building, robots=[robot("r1", "G_charger", "G")]))
+    new = NewJob(JobKind.DELIVERY, "pharmacy", "ward_1", ItemCategory.MEDICATION)
+    world.take(world.core.request_job(new, PHARMACY, job_id="j1", now=world.now))
+    world.plan()
+    return world
+
+
+def _general(core: FleetCore, update: RobotUpdate, now: float) -> Decision:
+    fx = Effects()
+    reports.robot_update(core._state, fx, update, now)
+    return fx.decision()
+
+
+@pytest.mark.parametrize("command_id", [None, "an-old-command"])
+def test_a_heartbeat_on_a_mission_is_the_general_decision(
+    small_clinic: Building, command_id: str | None
+) -> None:
+    """A heartbeat (or a stale command's report) of a driving robot: same decision,
+    same robot, the mission untouched."""
+    world = _on_its_way(small_clinic)
+    core, now = world.core, world.now + 3.0
+    assert core._state.runs["r1"].command_id is not None
+    update = RobotUpdate(
+        "r1", now, pose=Pose("G", 1.5, 2.5), battery_soc=0.61, command_id=command_id
+    )
+    twin = copy.deepcopy(core)
+    assert reports.quiet_report(copy.deepcopy(core)._state, update, now) is not None
+    quick = core.robot_update(update, now=now)
+    assert quick == _general(twin, update, now)
+    assert core.robot("r1") == twin.robot("r1")
+    assert (core.robot("r1").x, core.robot("r1").battery_soc) == (1.5, 0.61)
+    assert core._state.runs["r1"].index == twin._state.runs["r1"].index
+
+
+def test_a_report_that_moves_something_on_takes_the_general_path(
+    small_clinic: Building,
+) -> None:
+    """The running command's own report, and an idle robot that may take work,
+    are not quiet."""
+    world = _on_its_way(small_clinic)
+    state, now = world.core._state, world.now + 3.0
+    command = state.runs["r1"].command_id
+    done = RobotUpdate("r1", now, battery_soc=0.6, command_id=command)
+    assert reports.quiet_report(state, done, now) is None
+    idle = World(FleetCore(small_clinic, robots=[robot("r2", "G_charger", "G")]))
+    beat = RobotUpdate("r2", now, battery_soc=0.6)
+    assert reports.quiet_report(idle.core._state, beat, now) is None
