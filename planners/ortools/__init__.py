@@ -36,8 +36,8 @@ the 2-core Xeon, one thread, CPU shared with other engineers at a load average o
   shorter; the rest polishes distance. Elimination stops at a lower bound on
   the robots (:mod:`planners.ortools.bound`: pairwise clashing jobs, equal to
   the best known on lr101-103, lc101, lrc105). The fixed cost is left out of
-  the re-solves (with 1e5 per robot in the objective GLS barely moves once the
-  robots are fixed).
+  the removal re-solves but, since session 4, kept in the final polish: that
+  GLS barely moves without it (below).
 - **Ejection pool first on plain fleets** (session 3; interchangeable robots,
   plain deliveries with hard windows: Li & Lim's shape, never the hospital's):
   after the first solve, :mod:`planners.ejection` removes routes outside
@@ -62,6 +62,36 @@ the 2-core Xeon, one thread, CPU shared with other engineers at a load average o
   1066.56, no robot lost on six instances; lrc201's cold solve leaves one job
   out at 4 robots, so its 2251.95 stays; docs/benchmarks.md, "distance after
   the pool").
+- **Long routes take the peer's recipe** (session 4; ``stops_per_route`` >= 15,
+  robots cost): the first solve is PATH_CHEAPEST_ARC + GLS under the fixed
+  cost (``long_first_solution``), the plain peer's own search; a second cold
+  solve from PARALLEL_CHEAPEST_INSERTION (``long_second_start_share``, 10 %)
+  is kept instead when better (robots, then distance); after the ejection pool
+  no OR-Tools rounds, restarts or cold solve (``long_rounds``,
+  ``long_pool_cold_share``): the rest polishes. Why Porter's routes were long
+  there: (1) *the polish did not move*: GLS on distance alone, warm from good
+  routes, stalls (lr210 at 3 robots: 997.37 after 12 s, unchanged), while the
+  same search with the robots' fixed cost in the objective (the problem's own
+  costs, ``polish_fixed_cost``) reaches 964.22 = BKS in the same 12 s; OR-Tools'
+  GLS penalties grow with the objective, so without the 1e5 per robot they are
+  too small to leave a local optimum; the 1e6 drop cost played no part (the
+  polish from the pool's routes gave 1367823 with and without it, lr209);
+  (2) *no time was left for it*: after the pool, three failed OR-Tools rounds
+  and the last restart took every second (lr203: 0 s of polish; in the
+  session-3 full run the rounds after the pool removed no route on any of the
+  56 instances); (3) *the start*: PCI + GLS for 6 s gives lr209 4 robots and
+  the pool then packs 3 long ones (1561.84, 1367.82 after 12 s of polish),
+  while PATH_CHEAPEST_ARC + GLS for 6 s gives lrc207 3 / 1062.05 (BKS), lr210
+  3 / 997.37, lr203 3 / 964.94. Subset of seven (30 s, one thread, load
+  2.5-2.8), session-3 full run -> now: lr203 13.7 -> 0.48 %, lr205 11.4 ->
+  3.9 %, lr209 49.2 -> 18.1 %, lr210 36.9 -> 0.0 %, lrc201 60.1 -> 32.7 %
+  (18.3 % without the cold solve after the pool), lrc207 4 robots -> 3 at
+  0.0 %, lrc208 34.5 -> 2.4 %. On short routes the cold solve after the pool
+  stays (lr103 4.4 % with it, 12.4 % without; lr109 3.3 against 17.7).
+  The pool's budget is now 25 % of elimination's time at 4,000 tests a second
+  (was 40 % at 2,500: the same number of tests), measured at 4,600-5,600 a
+  second on the quiet Xeon, so the seconds it used to leave unused (at most
+  25.4 s of 30) go to OR-Tools; under load it may overrun (30.7 s at load 3).
 - Last full run (56 instances, 30 s, load 7-9, before eliminate/bound/restarts):
   BKS robot count on 52 % (plain peer 48 %), 4.4 % mean distance gap there
   (peer 6.4 %), better than the peer on 36 %; weak on long routes (lc2/lr2/lrc2:
@@ -75,7 +105,9 @@ the 2-core Xeon, one thread, CPU shared with other engineers at a load average o
   stalls there, it is not starved.
 - Tried and dropped this session: *squeezing* the victim (each of its stops
   costing a longest leg, nothing dropped: walks it down to a few jobs, then
-  stalls; no gain), shorter and more numerous attempts (attempt share 0.07-0.1,
+  stalls; no gain), giving the first solve on long routes half the time
+  with the peer's start (session 4: lr202 0.7 % but lrc202 one robot more),
+  shorter and more numerous attempts (attempt share 0.07-0.1,
   6-10 victims: same or worse), PATH_CHEAPEST_ARC for the first half of the time
   (7-9 robots on lr2 against 4-5 with insertion at load 9-11), GENERIC_TABU
   while a victim's jobs are out (lrc105 15 -> 14 once, otherwise no better), two

@@ -16,7 +16,7 @@ from planners.ortools.eliminate import eliminate
 from planners.ortools.model import build
 from planners.ortools.precheck import split_jobs
 from planners.ortools.routes import complete_routes, to_plan, warm_routes
-from planners.ortools.search import SearchConfig, run
+from planners.ortools.search import Outcome, SearchConfig, run
 from planners.problem import DispatchProblem, Job, Plan
 
 PORTER = SearchConfig()
@@ -61,10 +61,34 @@ def solve_ortools(
     notes: tuple[str, ...] = ()
     if fewer_robots:
         rest = time_limit_s - first_s
+        if config.second_start_share > 0 and previous is None:
+            second_s = min(rest, config.second_start_share * time_limit_s)
+            rest -= second_s
+            outcome = _second_start(charged, jobs, allowed, outcome, config, second_s)
         outcome, note = eliminate(charged, jobs, allowed, outcome, config, rest, seed)
         notes = (note,)
     model.problem = replace(charged, robots=problem.robots)
     return to_plan(model, outcome.routes, left, charges, config.name, notes, previous)
+
+
+def _second_start(
+    problem: DispatchProblem,
+    jobs: list[Job],
+    allowed: dict[str, list[int]],
+    first: Outcome,
+    config: SearchConfig,
+    seconds: float,
+) -> Outcome:
+    """The better of ``first`` and a cold solve from ``fleet_first_solution``
+    for ``seconds`` (more jobs served, then the lower objective: robots at
+    their fixed cost, then distance)."""
+    other = replace(config, first_solution=config.fleet_first_solution)
+    second = run(build(problem, jobs, allowed), other, seconds)
+    if second is None:
+        return first
+    if (-second.performed, second.objective) < (-first.performed, first.objective):
+        return second
+    return first
 
 
 def _first_share(
@@ -98,6 +122,7 @@ def _fleet_config(problem: DispatchProblem, config: SearchConfig) -> SearchConfi
         config,
         first_solution=config.long_first_solution,
         pool_cold_share=config.long_pool_cold_share,
+        second_start_share=config.long_second_start_share,
     )
     if config.long_rounds:
         return config
