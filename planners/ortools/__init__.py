@@ -86,12 +86,20 @@ the 2-core Xeon, one thread, CPU shared with other engineers at a load average o
   2.5-2.8), session-3 full run -> now: lr203 13.7 -> 0.48 %, lr205 11.4 ->
   3.9 %, lr209 49.2 -> 18.1 %, lr210 36.9 -> 0.0 %, lrc201 60.1 -> 32.7 %
   (18.3 % without the cold solve after the pool), lrc207 4 robots -> 3 at
-  0.0 %, lrc208 34.5 -> 2.4 %. On short routes the cold solve after the pool
+  0.0 %, lrc208 34.5 -> 2.4 %. The second start rescues the instances where
+  PATH_CHEAPEST_ARC's basin is bad (lc203 21.4 -> 0.0 %, lr206 56.4 -> 0.0 %;
+  load 2-4). Full run at bb4998d (before the second start; load 3.2-6.1):
+  BKS robots 73.2 % (was 67.9), gap there 6.67 % (8.27), better than the
+  peer 55.4 % (44.6); the 27 long instances again with the second start (load
+  1.7-2.0): lr2 9/11 at the BKS count, mean gap 3.66 % (was 7/11, 18.8 %),
+  lrc2 6/8, 16.6 % (5/8, 22.5 %); lrc201 (60 %) and lrc203 (37 %) stay in a
+  basin the polish does not leave. On short routes the cold solve after the pool
   stays (lr103 4.4 % with it, 12.4 % without; lr109 3.3 against 17.7).
   The pool's budget is now 25 % of elimination's time at 4,000 tests a second
   (was 40 % at 2,500: the same number of tests), measured at 4,600-5,600 a
   second on the quiet Xeon, so the seconds it used to leave unused (at most
-  25.4 s of 30) go to OR-Tools; under load it may overrun (30.7 s at load 3).
+  25.4 s of 30) go to OR-Tools (26-27.5 s at load 2); under load it overruns
+  (mean 31.1 s, max 42.9 s in the full run at load 3-6).
 - Last full run (56 instances, 30 s, load 7-9, before eliminate/bound/restarts):
   BKS robot count on 52 % (plain peer 48 %), 4.4 % mean distance gap there
   (peer 6.4 %), better than the peer on 36 %; weak on long routes (lc2/lr2/lrc2:
