@@ -13,12 +13,22 @@ How it searches, and why (measured on the Li & Lim 100-task instances at 10-30 s
 the 2-core Xeon, one thread, CPU shared with other engineers at a load average of
 7-9; full tables in docs/benchmarks.md):
 
-- **One search when robots cost nothing** (hospital default, ``per_robot = 0``):
-  PARALLEL_CHEAPEST_INSERTION, then GUIDED_LOCAL_SEARCH for the whole limit, from
-  the previous plan when there is one (``ReadAssignmentFromRoutes`` then
-  ``SolveFromAssignmentWithParameters``; a plan that no longer fits, e.g. a window
-  has passed, falls back to a cold start). Insertion is OR-Tools' recommended
-  start for pickup-and-delivery; it was also the better short start below.
+- **A descent when robots cost nothing** (hospital default, ``per_robot = 0``,
+  session 4): from the previous plan when there is one (new jobs appended where
+  they cost least, ``routes.complete_routes``; ``ReadAssignmentFromRoutes`` then
+  ``SolveFromAssignmentWithParameters``; a plan that no longer fits falls back to
+  PARALLEL_CHEAPEST_INSERTION), GREEDY_DESCENT with four operators
+  (``search.HOSPITAL_OPERATORS``: light pair relocation, pair exchange, stop
+  relocation, insertion of what is out) to its local optimum. It stops by itself,
+  so the plan does not depend on the clock; the time limit only bounds a descent
+  that would run longer (300 open jobs). Session 3 ran GUIDED_LOCAL_SEARCH capped
+  by the clock (0.01 s + 1 ms a waiting job), which made simulated days differ
+  from run to run. On the demo day's snapshots (``bench.snapshot_search``) the
+  descent's plans cost no more than 0.1 s of guided local search with every
+  default operator, in about a third of its CPU time; a descent with every
+  default operator is as good and four times slower (the LNS and chain operators
+  cost the most to prove a local optimum); without ``make_active`` new requests
+  stay out.
 - **Fewest robots first** (``per_robot > 0``, the benchmark's objective): a first
   solve (PARALLEL_CHEAPEST_INSERTION + GLS) with the real fixed cost, for 10 % of
   the limit, or half of it when routes can be long (``solve.stops_per_route``
