@@ -15,10 +15,11 @@ descent that stops at its own local optimum (:mod:`planners.ortools.search`,
 ``HOSPITAL_OPERATORS``), so the plan depends on the problem, not on the clock:
 ``time_limit_s`` only bounds a descent that would run longer. Session 3 capped
 a guided local search by the clock instead (0.01 s + 1 ms a waiting job), which
-made a simulated day differ from run to run; on 292 snapshots of the demo day
-the descent's plans were as good as the whole 0.1 s of guided local search.
-With a fixed cost per robot (Li & Lim) route elimination uses the whole limit.
-Figures: docs/benchmarks.md, "Session 4: a descent".
+made a simulated day differ from run to run; on 291 snapshots of the demo day
+the descent's plans were as good as the whole 0.1 s of guided local search, in
+a third of its CPU time. With a fixed cost per robot (Li & Lim) route
+elimination uses the whole limit. Figures: docs/benchmarks.md, "Dispatch:
+searching a hospital snapshot" and "Simulator".
 """
 
 from __future__ import annotations

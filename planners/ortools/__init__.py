@@ -26,7 +26,7 @@ the 2-core Xeon, one thread, CPU shared with other engineers at a load average o
   from run to run. On the demo day's snapshots (``bench.snapshot_search``) the
   descent's plans cost no more than 0.1 s of guided local search with every
   default operator, in about a third of its CPU time; a descent with every
-  default operator is as good and four times slower (the LNS and chain operators
+  default operator is as good and 3.5 times slower (the LNS and chain operators
   cost the most to prove a local optimum); without ``make_active`` new requests
   stay out.
 - **Fewest robots first** (``per_robot > 0``, the benchmark's objective): a first

@@ -19,11 +19,11 @@ BOOL_FALSE = optional_boolean_pb2.BOOL_FALSE
 #: The operators of a hospital snapshot's descent: a pair moved to its cheapest
 #: place (the light variant) or swapped with another robot's pair, one stop moved
 #: (on-board drop-offs are single stops), and inserting what the warm start leaves
-#: out (new requests). On 292 snapshots of the demo day this descent's plans
-#: cost 0.5 % less in all than 0.1 s of guided local search with every default
-#: operator, and it reached its local optimum in a seventh of the time a descent
-#: with every operator takes; without ``make_active`` new requests stay out
-#: (docs/benchmarks.md, "Session 4: a descent").
+#: out (new requests). On 291 snapshots of the demo day (``bench.snapshot_search``,
+#: quiet) its plans cost as much as a descent with every default operator, and 2 %
+#: less in all than 0.1 s of guided local search, at 46 ms of CPU a snapshot
+#: against 162 and 129; without ``make_active`` new requests stay out
+#: (docs/benchmarks.md, "Dispatch: searching a hospital snapshot").
 HOSPITAL_OPERATORS = (
     "use_light_relocate_pair",
     "use_exchange_pair",
