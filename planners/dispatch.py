@@ -87,7 +87,6 @@ def _search(
     if plan is not None:
         return plan
     fallback = greedy or dispatch_greedy(problem, previous=previous)
-    # Not always the clock: a robot that cannot reach its on-board drop-offs on
-    # its battery makes the model infeasible at once (4 of the demo day's 1,459).
+    # "Within": a model with no solution at all fails at once, not at the clock.
     note = f"ortools found no solution within {time_limit_s:g} s; greedy plan used"
     return replace(fallback, notes=(*fallback.notes, note))

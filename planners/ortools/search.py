@@ -154,7 +154,7 @@ def parameters(
     params.guided_local_search_lambda_coefficient = config.gls_lambda
     operators = params.local_search_operators
     if config.only_operators:
-        for field, _ in operators.ListFields():
+        for field in operators.DESCRIPTOR.fields:
             setattr(operators, field.name, BOOL_FALSE)
         for operator in config.only_operators:
             setattr(operators, operator, BOOL_TRUE)

@@ -85,6 +85,18 @@ def test_parameters_carry_lambda_and_extra_operators() -> None:
     assert params.local_search_operators.use_path_lns == 3  # BOOL_TRUE
 
 
+def test_only_operators_switches_every_other_operator_off() -> None:
+    """``only_operators`` (the hospital descent's) leaves exactly those on."""
+    chosen = ("use_relocate", "use_make_active")
+    operators = parameters(SearchConfig(only_operators=chosen), 1.0)
+    on = {
+        field.name
+        for field in operators.local_search_operators.DESCRIPTOR.fields
+        if getattr(operators.local_search_operators, field.name) == 3  # BOOL_TRUE
+    }
+    assert on == set(chosen)
+
+
 def test_bound_matrix_agrees_with_the_timeline() -> None:
     """The all-pairs check says what planners.timeline says for each pair."""
     from itertools import combinations
