@@ -17,7 +17,9 @@ descent that stops at its own local optimum (:mod:`planners.ortools.search`,
 a guided local search by the clock instead (0.01 s + 1 ms a waiting job), which
 made a simulated day differ from run to run; on 291 snapshots of the demo day
 the descent's plans were as good as the whole 0.1 s of guided local search, in
-a third of its CPU time. With a fixed cost per robot (Li & Lim) route
+a third of its CPU time. A fleet far behind (more than
+``OVERLOADED_JOBS_PER_ROBOT`` jobs waiting a robot) gets greedy's plan: the
+descent would take seconds there. With a fixed cost per robot (Li & Lim) route
 elimination uses the whole limit. Figures: docs/benchmarks.md, "Dispatch:
 searching a hospital snapshot" and "Simulator".
 """
@@ -35,6 +37,10 @@ from planners.problem import DispatchProblem, Plan
 Solver = Literal["ortools", "greedy"]
 #: More open jobs than this: solve in parts (measured in ``bench.dispatch_scale``).
 DECOMPOSE_ABOVE = 200
+#: More jobs waiting per robot than this: greedy alone (see :func:`overloaded`).
+#: The demo day's 20 robots never come near (a few a robot), nor do the
+#: hospital-scale benchmarks (6 and 10 a robot); 4 robots on the demo day do.
+OVERLOADED_JOBS_PER_ROBOT = 12
 
 
 def dispatch(
@@ -57,6 +63,13 @@ def dispatch(
         return dispatch_greedy(problem, previous=previous)
     if solver != "ortools":
         raise ValueError(f"solver must be 'ortools' or 'greedy', got {solver!r}")
+    if overloaded(problem):
+        greedy = dispatch_greedy(problem, previous=previous)
+        note = (
+            f"greedy plan: more than {OVERLOADED_JOBS_PER_ROBOT} jobs wait per "
+            "robot, where OR-Tools' descent would take seconds a plan"
+        )
+        return replace(greedy, notes=(*greedy.notes, note))
     if len(problem.jobs) > decompose_above:
         return dispatch_decomposed(
             problem,
@@ -70,6 +83,22 @@ def dispatch(
         return plan
     note = "greedy plan kept: its objective is lower than ortools'"
     return replace(greedy, notes=(*greedy.notes, note))
+
+
+def overloaded(problem: DispatchProblem) -> bool:
+    """More jobs wait for their pickup than ``OVERLOADED_JOBS_PER_ROBOT`` per robot,
+    on the hospital objective (robots cost nothing).
+
+    The descent's cost grows with the square of the jobs (a ~70-job snapshot takes
+    0.35 s just to prove its local optimum), and a fleet this far behind is too
+    small whatever the order of its queues: the simulator's sweeps over small
+    fleets would spend minutes there without changing their answer.
+    """
+    if problem.costs.per_robot > 0:
+        return False
+    carried = {job_id for robot in problem.robots for job_id in robot.onboard}
+    waiting = sum(1 for job in problem.jobs if job.id not in carried)
+    return waiting > OVERLOADED_JOBS_PER_ROBOT * len(problem.robots)
 
 
 def _search(

@@ -107,3 +107,21 @@ def test_the_hospital_descent_beats_or_equals_greedy_on_a_busy_snapshot() -> Non
     greedy = dispatch(problem, time_limit_s=2.0, solver="greedy")
     assert plan.solver == "ortools"
     assert plan.objective < greedy.objective
+
+
+def test_an_overloaded_fleet_gets_greedys_plan() -> None:
+    """More jobs waiting per robot than the threshold: greedy, with a note; at the
+    threshold OR-Tools still plans (jobs on board do not count)."""
+    per_robot = dispatch_module.OVERLOADED_JOBS_PER_ROBOT
+    at_threshold = HospitalGenerator(seed=3).problem(robots=2, jobs=2 * per_robot)
+    carried = sum(len(robot.onboard) for robot in at_threshold.robots)
+    at_threshold = HospitalGenerator(seed=3).problem(
+        robots=2, jobs=2 * per_robot + carried
+    )
+    assert not dispatch_module.overloaded(at_threshold)
+    assert dispatch(at_threshold, time_limit_s=2.0).solver == "ortools"
+    behind = HospitalGenerator(seed=3).problem(robots=2, jobs=2 * per_robot + 5)
+    plan = dispatch(behind, time_limit_s=2.0)
+    assert plan.solver == "greedy"
+    assert any("jobs wait per robot" in note for note in plan.notes)
+    assert validate(behind, plan) == []
