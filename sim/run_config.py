@@ -46,6 +46,8 @@ class RunConfig:
             raise ValueError(f"robots is {self.robots}; need at least one")
         if not self.hours > 0:
             raise ValueError(f"hours is {self.hours}; must be > 0")
+        if not self.time_limit_s > 0:
+            raise ValueError(f"time_limit_s is {self.time_limit_s}; must be > 0")
         if not self.replan_pause_s > 0:
             raise ValueError(f"replan_pause_s is {self.replan_pause_s}; must be > 0")
         if self.replan_gap_s is not None and self.replan_gap_s < 0:

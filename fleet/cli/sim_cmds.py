@@ -88,6 +88,18 @@ def _load(building: str, scenario: str) -> tuple[object, object]:
         raise typer.Exit(2) from None
 
 
+def _config(base: RunConfig | None = None, **fields: object) -> RunConfig:
+    """A run's settings (``base`` with ``fields`` changed); a bad value (robots
+    0, a time limit of 0, an unknown dispatcher) exits 2 naming it."""
+    try:
+        if base is None:
+            return RunConfig(**fields)  # type: ignore[arg-type]
+        return replace(base, **fields)  # type: ignore[arg-type]
+    except ValueError as error:
+        typer.echo(f"bad setting: {error}", err=True)
+        raise typer.Exit(2) from None
+
+
 @sim_app.command("run")
 def run(
     building: Building,
@@ -105,7 +117,7 @@ def run(
     """Run one simulation; write kpis.json, events.jsonl, plots and report.md."""
     path = _scenario(building, scenario)
     site, plan = _load(building, path)
-    config = RunConfig(
+    config = _config(
         robots=robots,
         hours=hours,
         seed=seed,
@@ -178,7 +190,7 @@ def sweep(
     """Run several fleet sizes in parallel; plot KPIs; name the smallest fleet."""
     path = _scenario(building, scenario)
     _load(building, path)
-    base = RunConfig(
+    base = _config(
         hours=hours,
         seed=seed,
         dispatcher=dispatcher,
@@ -224,7 +236,7 @@ def compare(
     path = _scenario(building, scenario)
     _load(building, path)
     names = list(dict.fromkeys(d.strip() for d in dispatcher.split(",") if d.strip()))
-    base = RunConfig(
+    base = _config(
         robots=robots,
         hours=hours,
         seed=seed,
@@ -234,7 +246,7 @@ def compare(
         warm_start=warm_start,
     )
     specs = [
-        RunSpec(building, path, replace(base, dispatcher=name), str(out / name), plots)
+        RunSpec(building, path, _config(base, dispatcher=name), str(out / name), plots)
         for name in names
     ]
     with Progress() as progress:

@@ -85,3 +85,17 @@ def test_the_verdict_names_the_smallest_fleet_meeting_the_target() -> None:
     verdict = smallest_fleet(runs, Target(900, 0.95))
     assert "is 6 robots" in verdict
     assert "No fleet size" in smallest_fleet(runs[:1], Target(900, 0.95))
+
+
+def test_sim_refuses_bad_settings_with_the_setting_named() -> None:
+    """A time limit of 0, no robots or an unknown dispatcher exits 2 naming it."""
+    cases = [
+        (["sim", "run", "small_clinic", "--time-limit", "0"], "time_limit_s"),
+        (["sim", "run", "small_clinic", "--robots", "0"], "robots"),
+        (["sim", "compare", "small_clinic", "--dispatcher", "ortools,simplex"],
+         "simplex"),
+    ]  # fmt: skip
+    for argv, named in cases:
+        result = CliRunner().invoke(app, [*argv, "--hours", "1"])
+        assert result.exit_code == 2, result.output
+        assert "bad setting" in result.output and named in result.output
