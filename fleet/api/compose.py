@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from fleet.api.virtual_time import SpedUpTravelTimes, sped_up_core
 from fleet.core.config import CoreConfig
 from fleet.core.engine import FleetCore
 from fleet.core.model import Job, Robot
@@ -96,8 +97,11 @@ def assemble(settings: ServeSettings, *, building: Building | None = None) -> As
                 for robot in fleet
             }
 
-        travel = TravelTimes(building)
-        core = settings.core if ros is not None else virtual_battery(settings)
+        if ros is not None:
+            travel, core = TravelTimes(building), settings.core
+        else:
+            travel = SpedUpTravelTimes(building, settings.speed)
+            core = sped_up_core(virtual_battery(settings), settings.speed)
 
         def core_factory(jobs: Sequence[Job], robots: Sequence[Robot]) -> FleetCore:
             # A fresh id prefix per core: command ids never repeat across restarts.
@@ -141,10 +145,10 @@ def virtual_battery(settings: ServeSettings) -> CoreConfig:
     robots run flat, and a flat one then stays docked for minutes. A drain
     already set is kept.
 
-    The charge rate is the robots' own, not sped up: the planner times travel
-    at the robots' own speed too (its matrices know nothing of ``speed``), and
-    only charging sped up made a docked robot look sooner free than an idle one
-    across the building, so jobs waited on docks while robots idled.
+    The rates are the robots' own; :func:`fleet.api.virtual_time.sped_up_core`
+    then speeds charging up with travel, lifts and hand-offs (charging alone sped
+    up made a docked robot look sooner free than an idle one across the building,
+    so jobs waited on docks while robots idled).
     """
     if settings.core.battery_drain_per_m > 0:
         return settings.core

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
 
 import pytest
 
-from tests.e2e.flow import complete, delivery, statuses_in_history
+from tests.e2e.flow import complete, delivery, job, statuses_in_history
 from tests.e2e.server import (
     PorterServer,
     client,
     make_tokens,
     running,
     settings_for,
+    wait_until,
 )
 
 pytestmark = pytest.mark.slow
@@ -66,3 +69,33 @@ def test_guidance_leads_a_person_to_the_ward(
         done = complete(station, created.json()["id"])
     assert done["status"] == "completed"
     assert "can_guide" in server.service.robot(done["robot_id"]).capabilities
+
+
+def test_the_promised_drop_off_time_holds_in_a_sped_up_world(database: str) -> None:
+    """At 50x the ETA a ward sees is the wall-clock time the delivery arrives
+    (it was 50x too late when the core timed travel at the robots' own speed)."""
+    with running(settings_for(database, speed=50.0)) as server:
+        tokens = make_tokens(database)
+        with client(server, tokens["station_w"]) as station:
+            created = station.post("/api/v1/requests", json=delivery())
+            assert created.status_code == 201, created.text
+            job_id = created.json()["id"]
+            planned = wait_until(
+                lambda: job(station, job_id)["eta_dropoff"], what="a drop-off ETA"
+            )
+            done = complete(station, job_id)
+            detail = station.get(f"/api/v1/requests/{job_id}").json()
+    assert done["status"] == "completed"
+    requested = _moment(created.json()["created_at"])
+    promised = _moment(planned) - requested
+    arrived = _moment(_first_at(detail, "unloading")) - requested
+    assert 0 < promised < 30.0  # seconds of wall time at 50x
+    assert abs(arrived - promised) <= 0.5 * promised + 2.0, (promised, arrived)
+
+
+def _moment(iso: str) -> float:
+    return datetime.fromisoformat(iso).timestamp()
+
+
+def _first_at(detail: dict[str, Any], status: str) -> str:
+    return next(e["at"] for e in detail["history"] if e["after"] == status)

@@ -110,7 +110,7 @@ def test_an_operator_charge_keeps_the_robot_until_charged(
 
 def test_serve_tells_the_core_the_virtual_robots_battery() -> None:
     """`porter serve`'s virtual robots drain and charge: the planner knows how
-    much, at the robots' own pace as it knows their travel (not sped up); a
+    much, at the robots' own rates (`sped_up_core` then speeds the clock up); a
     drain already set is kept."""
     settings = ServeSettings(speed=10.0)
     core = virtual_battery(settings)
