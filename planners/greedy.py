@@ -37,6 +37,7 @@ from planners.timeline import (
     Visit,
     can_serve,
     jobs_by_id,
+    pickup_then_dropoff,
     plan_cost,
     schedule,
     start_time,
@@ -261,10 +262,16 @@ class _Fleet:
                 return False
             route, visits = found
         else:
-            visits = tail
-            route = self._schedule(self._here(i), visits)
-            if route.violations:
-                return False
+            visits, robot = tail, self._here(i)
+            if robot.onboard or robot.end is not None:
+                route = self._schedule(robot, visits)
+                if route.violations:
+                    return False
+            else:
+                found_pair = pickup_then_dropoff(self.problem, robot, job)
+                if found_pair is None:
+                    return False
+                route = found_pair
         self._commit(i, visits, route)
         return True
 

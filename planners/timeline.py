@@ -171,6 +171,85 @@ def schedule(
     return walk.finish(bool(visits))
 
 
+def pickup_then_dropoff(
+    problem: DispatchProblem, robot: Robot, job: Job
+) -> RouteSchedule | None:
+    """``schedule(problem, robot, [(PICKUP, job.id), (DROPOFF, job.id)])`` for an
+    empty robot with no ``end``, or ``None`` where that route breaks a rule.
+
+    Greedy times this route for every job it places (~21,000 a simulated day):
+    the same arithmetic in the same order as :class:`_Walk`, so the stops, totals
+    and cost are the same to the bit, without the walk's bookkeeping.
+    """
+    if robot.onboard or robot.end is not None:
+        raise ValueError(f"robot {robot.id}: only an empty robot with no end")
+    travel, speed, drain = problem.travel, robot.speed_factor, robot.drain_per_m
+    if not can_serve(robot, job) or job.size > robot.capacity:
+        return None
+    try:
+        a, p, d = (
+            travel.index(robot.start),
+            travel.index(job.pickup),
+            travel.index(job.dropoff),
+        )
+    except KeyError:
+        return None
+    standard, distances = travel.times[STANDARD], travel.distances
+    to_pickup = float(standard[a, p]) / speed * 1.0
+    if not math.isfinite(to_pickup):
+        return None
+    soc = robot.battery_soc - drain * float(distances[a, p])
+    floor = robot.reserve_soc - EPS
+    arrival = max(problem.now, robot.available_at) + to_pickup
+    start = max(arrival, job.ready_at)
+    if soc < floor or (
+        job.pickup_latest is not None and start > job.pickup_latest + EPS
+    ):
+        return None
+    pickup = Stop(StopKind.PICKUP, job.pickup, job.id, arrival, start,
+                  start + job.pickup_service_s, job.size)  # fmt: skip
+    soc_p = soc
+    walking = max(1.0, job.walking_factor) if job.kind is JobKind.GUIDANCE else 1.0
+    loaded = travel.times.get(job.load_class, standard)
+    to_dropoff = float(loaded[p, d]) / speed * walking
+    if not math.isfinite(to_dropoff):
+        return None
+    distance = float(distances[a, p]) + float(distances[p, d])
+    soc -= drain * float(distances[p, d])
+    arrival = pickup.departure + to_dropoff
+    start = arrival
+    if job.dropoff_ready_at is not None:
+        start = max(arrival, job.dropoff_ready_at)
+    costs = problem.costs
+    travel_s = to_pickup + to_dropoff
+    cost = costs.travel_per_s * travel_s
+    lateness: dict[str, float] = {}
+    if job.due_at is not None:
+        late = lateness[job.id] = max(0.0, start - job.due_at)
+        if job.due_is_hard and late > EPS:
+            return None
+        cost += costs.lateness_per_s.get(job.priority, 0.0) * late
+    if soc < floor:
+        return None
+    weight = costs.completion_per_s.get(job.priority, 0.0)
+    cost += weight * max(0.0, start - problem.now)
+    departure = start + job.dropoff_service_s
+    dropoff = Stop(StopKind.DROPOFF, job.dropoff, job.id, arrival, start, departure)
+    return RouteSchedule(
+        robot_id=robot.id,
+        stops=(pickup, dropoff),
+        soc_after=(soc_p, soc),
+        travel_s=travel_s,
+        distance_m=distance,
+        lateness_s=lateness,
+        cost=cost + costs.per_robot,
+        last_node=job.dropoff,
+        last_time=departure,
+        last_soc=soc,
+        violations=(),
+    )
+
+
 class _Walk:
     """The state of a robot moving along its visits (private to :func:`schedule`)."""
 

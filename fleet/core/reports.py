@@ -31,10 +31,12 @@ def quiet_report(state: FleetState, update: RobotUpdate, now: float) -> Robot | 
     """The robot refreshed by a report that moves nothing on, else ``None``.
 
     Most reports are heartbeats of a robot on a mission (its command still
-    running) or of one that may take no work: they only refresh its pose, battery
-    and last-seen time, exactly as :func:`robot_update` would, and the caller can
-    skip the general bookkeeping (the service hears a heartbeat every half
-    second per robot; a simulated day, ~60,000).
+    running), of one that may take no work, or of an idle (or docked) robot with
+    no stop waiting (:func:`start_next` would find nothing to start): they only
+    refresh its pose, battery and last-seen time, exactly as :func:`robot_update`
+    would, and the caller can skip the general bookkeeping (the service hears a
+    heartbeat every half second per robot; a simulated day, ~60,000, two in three
+    of them from robots with nothing to do).
     """
     robot_id = update.robot_id
     robot = state.robots[robot_id]
@@ -42,7 +44,9 @@ def quiet_report(state: FleetState, update: RobotUpdate, now: float) -> Robot | 
         return None
     run = state.runs.get(robot_id)
     if run is None:
-        if dispatchable(state, robot_id):
+        if dispatchable(state, robot_id) and (
+            robot.state == RobotState.BUSY or state.queues.get(robot_id)
+        ):
             return None
     elif update.command_id and update.command_id == run.command_id:
         return None

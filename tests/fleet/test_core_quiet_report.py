@@ -14,6 +14,7 @@ from fleet.core.model import ItemCategory, JobKind
 from fleet.core.ports import Pose, RobotUpdate
 from maps.loading import load_sample
 from maps.model import Building
+from planners.problem import Stop, StopKind
 from tests.fleet.core_world import PHARMACY, World, robot
 
 
@@ -61,7 +62,7 @@ def test_a_heartbeat_on_a_mission_is_the_general_decision(
 def test_a_report_that_moves_something_on_takes_the_general_path(
     small_clinic: Building,
 ) -> None:
-    """The running command's own report, and an idle robot that may take work,
+    """The running command's own report, and an idle robot with a stop waiting,
     are not quiet."""
     world = _on_its_way(small_clinic)
     state, now = world.core._state, world.now + 3.0
@@ -69,5 +70,25 @@ def test_a_report_that_moves_something_on_takes_the_general_path(
     done = RobotUpdate("r1", now, battery_soc=0.6, command_id=command)
     assert reports.quiet_report(state, done, now) is None
     idle = World(FleetCore(small_clinic, robots=[robot("r2", "G_charger", "G")]))
+    charge = Stop(StopKind.CHARGE, "G_charger", None, now, now, now)
+    idle.core._state.queues["r2"] = [charge]
     beat = RobotUpdate("r2", now, battery_soc=0.6)
     assert reports.quiet_report(idle.core._state, beat, now) is None
+
+
+def test_a_heartbeat_of_an_idle_robot_with_nothing_waiting_is_the_general_decision(
+    small_clinic: Building,
+) -> None:
+    """An idle robot with no stop queued: quiet, same decision and robot, and it
+    stays idle with nothing started."""
+    world = World(FleetCore(small_clinic, robots=[robot("r2", "G_charger", "G")]))
+    core, now = world.core, world.now + 3.0
+    update = RobotUpdate("r2", now, pose=Pose("G", 1.5, 2.5), battery_soc=0.58)
+    twin = copy.deepcopy(core)
+    assert reports.quiet_report(copy.deepcopy(core)._state, update, now) is not None
+    quick = core.robot_update(update, now=now)
+    general = _general(twin, update, now)
+    assert quick == general
+    assert not quick.commands
+    assert core.robot("r2") == twin.robot("r2")
+    assert "r2" not in core._state.runs
