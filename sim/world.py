@@ -3,7 +3,9 @@
 :class:`World` carries out what a :class:`~fleet.core.decision.Decision` asks of
 the world (commands, cancels, lift and door requests) and reports back through
 the callbacks it is given, always as a fresh event on the queue (never from
-inside the call that caused it), as real robots and lifts answer asynchronously.
+inside the call that caused it), as real robots and lifts answer asynchronously;
+a heartbeat, an event of its own already, is heard at once (~60,000 a day: one
+heap event each fewer).
 It also keeps each robot's time use: moving, waiting for a lift, at a door, at a
 hand-off, charging, waiting for a free dock, broken down, idle.
 """
@@ -61,6 +63,7 @@ class World:
             Battery(model.drain_per_m, model.charge_per_s),
             self._robot_report,
             self.touch,
+            heartbeat=on_robot,
         )
         self.lifts = LiftCars(
             building, queue, log, rng, scenario.people_wait_s, self._lift_report

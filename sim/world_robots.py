@@ -66,9 +66,13 @@ class Robots:
         battery: Battery,
         report: Callable[[RobotUpdate], None],
         changed: Callable[[str], None],
+        heartbeat: Callable[[RobotUpdate], None] | None = None,
     ) -> None:
         self.building, self.queue, self.log = building, queue, log
         self.battery, self.report, self.changed = battery, report, changed
+        #: Where heartbeats go: ``report`` unless the owner hears them at once (a
+        #: heartbeat is its own event already, never inside another call).
+        self.heartbeat = report if heartbeat is None else heartbeat
         self.lanes = LaneTimes(building)
         self.robots: dict[str, SimRobot] = {}
         self.docks = {
@@ -285,7 +289,8 @@ class Robots:
             due = robot.last_report + every_s
             if due <= self.queue.now and not robot.failed:
                 self.charge(robot)
-                self._report(robot)
+                robot.last_report = self.queue.now
+                self.heartbeat(self._update(robot))
                 due = self.queue.now + every_s
             self.queue.at(max(due, self.queue.now + 1.0), beat)
 
@@ -299,16 +304,23 @@ class Robots:
         message: str = "",
     ) -> None:
         robot.last_report = self.queue.now
-        self.report(
-            RobotUpdate(
-                robot.id,
-                self.queue.now,
-                pose=self.pose(robot),
-                battery_soc=robot.battery,
-                command_id=command_id,
-                command_status=status,
-                message=message,
-            )
+        self.report(self._update(robot, command_id, status, message))
+
+    def _update(
+        self,
+        robot: SimRobot,
+        command_id: str | None = None,
+        status: CommandStatus | None = None,
+        message: str = "",
+    ) -> RobotUpdate:
+        return RobotUpdate(
+            robot.id,
+            self.queue.now,
+            pose=self.pose(robot),
+            battery_soc=robot.battery,
+            command_id=command_id,
+            command_status=status,
+            message=message,
         )
 
     # --- faults --------------------------------------------------------------

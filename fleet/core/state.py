@@ -248,4 +248,24 @@ def changed_robot(robot: Robot, changes: dict[str, Any]) -> Robot:
     values = list(_robot_values(robot))
     for name, value in changes.items():
         values[_ROBOT_POSITION[name]] = value
-    return Robot(*values)
+    return _new_robot(values)
+
+
+def _robot_builder() -> Any:
+    """``Robot(*values)`` for a full list of field values, about twice as fast:
+    each slot is set through its own descriptor, unrolled (the frozen
+    ``__init__`` looks up ``object.__setattr__`` and the slot by name per field).
+    ``Robot`` has no ``__post_init__`` and no field computed in ``__init__``."""
+    setters = {
+        f"set_{i}": getattr(Robot, name).__set__ for i, name in enumerate(_ROBOT_FIELDS)
+    }
+    lines = [f"    set_{i}(robot, values[{i}])" for i in range(len(_ROBOT_FIELDS))]
+    source = "\n".join(
+        ["def new_robot(values):", "    robot = new(Robot)", *lines, "    return robot"]
+    )
+    scope: dict[str, Any] = {"new": object.__new__, "Robot": Robot, **setters}
+    exec(source, scope)  # the source names only Robot's own fields
+    return scope["new_robot"]
+
+
+_new_robot = _robot_builder()
