@@ -4,8 +4,8 @@
 the world (commands, cancels, lift and door requests) and reports back through
 the callbacks it is given, always as a fresh event on the queue (never from
 inside the call that caused it), as real robots and lifts answer asynchronously;
-a heartbeat, an event of its own already, is heard at once (~60,000 a day: one
-heap event each fewer).
+a robot report made by an event of its own (a heartbeat, a drive or dock finished
+on its timer) is heard at once: ~78,000 a day, one heap event each fewer.
 It also keeps each robot's time use: moving, waiting for a lift, at a door, at a
 hand-off, charging, waiting for a free dock, broken down, idle.
 """
@@ -63,7 +63,7 @@ class World:
             Battery(model.drain_per_m, model.charge_per_s),
             self._robot_report,
             self.touch,
-            heartbeat=on_robot,
+            at_once=self._robot_heard,
         )
         self.lifts = LiftCars(
             building, queue, log, rng, scenario.people_wait_s, self._lift_report
@@ -128,6 +128,16 @@ class World:
         self._last[robot_id] = command
 
     def _robot_report(self, update: RobotUpdate) -> None:
+        self._board(update)
+        self.queue.after(0.0, lambda: self._on_robot(update))
+
+    def _robot_heard(self, update: RobotUpdate) -> None:
+        """A report made by an event of its own, heard at once."""
+        self._board(update)
+        self._on_robot(update)
+
+    def _board(self, update: RobotUpdate) -> None:
+        """A drive that ended in a lift car boards it."""
         last = self._last.get(update.robot_id)
         succeeded = update.command_status is not None and update.command_status.value
         if last is not None and update.command_id == last.command_id:
@@ -144,7 +154,6 @@ class World:
                     riders=len(self.riders[lift]),
                     capacity=self.capacity[lift],
                 )
-        self.queue.after(0.0, lambda: self._on_robot(update))
 
     def _lift_report(self, status: LiftStatus) -> None:
         self.queue.after(0.0, lambda: self._on_lift(status))

@@ -66,13 +66,14 @@ class Robots:
         battery: Battery,
         report: Callable[[RobotUpdate], None],
         changed: Callable[[str], None],
-        heartbeat: Callable[[RobotUpdate], None] | None = None,
+        at_once: Callable[[RobotUpdate], None] | None = None,
     ) -> None:
         self.building, self.queue, self.log = building, queue, log
         self.battery, self.report, self.changed = battery, report, changed
-        #: Where heartbeats go: ``report`` unless the owner hears them at once (a
-        #: heartbeat is its own event already, never inside another call).
-        self.heartbeat = report if heartbeat is None else heartbeat
+        #: Where a report made by an event of its own goes (a heartbeat, a command
+        #: finished on its timer: never inside another call): ``report`` unless
+        #: the owner hears those at once.
+        self.at_once = report if at_once is None else at_once
         self.lanes = LaneTimes(building)
         self.robots: dict[str, SimRobot] = {}
         self.docks = {
@@ -215,7 +216,8 @@ class Robots:
         assert command is not None
         robot.command = None
         self.changed(robot.id)
-        self._report(robot, command.command_id, CommandStatus.SUCCEEDED)
+        robot.last_report = self.queue.now
+        self.at_once(self._update(robot, command.command_id, CommandStatus.SUCCEEDED))
 
     def _run_flat(self, robot: SimRobot) -> None:
         robot.done = None
@@ -290,7 +292,7 @@ class Robots:
             if due <= self.queue.now and not robot.failed:
                 self.charge(robot)
                 robot.last_report = self.queue.now
-                self.heartbeat(self._update(robot))
+                self.at_once(self._update(robot))
                 due = self.queue.now + every_s
             self.queue.at(max(due, self.queue.now + 1.0), beat)
 
