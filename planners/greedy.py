@@ -36,6 +36,7 @@ from planners.timeline import (
     RouteSchedule,
     Visit,
     can_serve,
+    carried_dropoff,
     jobs_by_id,
     pickup_then_dropoff,
     plan_cost,
@@ -142,6 +143,12 @@ class _Fleet:
         carried = [self.jobs[jid] for jid in robot.onboard if jid in self.jobs]
         if not carried:
             return
+        if robot.onboard == (carried[0].id,) and robot.end is None:
+            # One load, a route that breaks no rule: no order or charge to weigh.
+            quick = carried_dropoff(self.problem, robot, carried[0])
+            if quick is not None:
+                self._commit(i, [(_D, carried[0].id)], quick)
+                return
         # The first order with the fewest broken rules; the next is timed only
         # when the first breaks some.
         orders = self._carried_orders(robot, carried)

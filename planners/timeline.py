@@ -250,6 +250,62 @@ def pickup_then_dropoff(
     )
 
 
+def carried_dropoff(
+    problem: DispatchProblem, robot: Robot, job: Job
+) -> RouteSchedule | None:
+    """``schedule(problem, robot, [(DROPOFF, job.id)])`` for a robot that carries
+    only ``job`` and has no ``end``, or ``None`` where that route breaks a rule.
+
+    Greedy starts every loaded robot of a snapshot from its drop-off; most carry
+    one job. The same arithmetic in the same order as :class:`_Walk`.
+    """
+    if robot.onboard != (job.id,) or robot.end is not None:
+        raise ValueError(f"robot {robot.id}: only a robot carrying {job.id}, no end")
+    travel = problem.travel
+    try:
+        a, d = travel.index(robot.start), travel.index(job.dropoff)
+    except KeyError:
+        return None
+    walking = max(1.0, job.walking_factor) if job.kind is JobKind.GUIDANCE else 1.0
+    loaded = travel.times.get(job.load_class, travel.times[STANDARD])
+    leg = float(loaded[a, d]) / robot.speed_factor * walking
+    if not math.isfinite(leg):
+        return None
+    distance = float(travel.distances[a, d])
+    soc = robot.battery_soc - robot.drain_per_m * distance
+    if soc < robot.reserve_soc - EPS:
+        return None
+    arrival = max(problem.now, robot.available_at) + leg
+    start = arrival
+    if job.dropoff_ready_at is not None:
+        start = max(arrival, job.dropoff_ready_at)
+    costs = problem.costs
+    cost = costs.travel_per_s * leg
+    lateness: dict[str, float] = {}
+    if job.due_at is not None:
+        late = lateness[job.id] = max(0.0, start - job.due_at)
+        if job.due_is_hard and late > EPS:
+            return None
+        cost += costs.lateness_per_s.get(job.priority, 0.0) * late
+    cost += costs.completion_per_s.get(job.priority, 0.0) * max(
+        0.0, start - problem.now
+    )
+    departure = start + job.dropoff_service_s
+    return RouteSchedule(
+        robot_id=robot.id,
+        stops=(Stop(StopKind.DROPOFF, job.dropoff, job.id, arrival, start, departure),),
+        soc_after=(soc,),
+        travel_s=leg,
+        distance_m=distance,
+        lateness_s=lateness,
+        cost=cost + costs.per_robot,
+        last_node=job.dropoff,
+        last_time=departure,
+        last_soc=soc,
+        violations=(),
+    )
+
+
 class _Walk:
     """The state of a robot moving along its visits (private to :func:`schedule`)."""
 
