@@ -9,8 +9,9 @@ computed with the routing model's integers, so it compares with OR-Tools' own.
 
 from __future__ import annotations
 
-from planners.ejection.pairs import plain, to_pairs
+from planners.ejection.pairs import Pairs, plain, to_pairs
 from planners.ejection.pool import minimise
+from planners.ejection.recreate import shorten
 from planners.ortools.routes import Routes
 from planners.ortools.search import Outcome, SearchConfig
 from planners.problem import DispatchProblem, Job, StopKind
@@ -43,13 +44,51 @@ def pool_phase(
     fewer = minimise(pairs, start, floor=floor, budget=budget, seed=seed)
     if len(fewer) >= len(start):
         return best
+    return _outcome(problem, jobs, pairs, fewer, best.performed)
+
+
+def recreate_phase(
+    problem: DispatchProblem,
+    jobs: list[Job],
+    best: Outcome,
+    seconds: float,
+    seed: int,
+    config: SearchConfig,
+) -> Outcome:
+    """``best`` shortened by ruin and recreate on its robots
+    (:mod:`planners.ejection.recreate`), for ``seconds`` times
+    ``config.recreate_tests_per_s`` insertion tests; ``best`` itself unless that
+    is shorter (its objective is the routes' arc cost, as the pool's)."""
+    pairs = to_pairs(problem, jobs)
+    number = {job.id: k for k, job in enumerate(jobs)}
+    start = [_nodes(route, number) for route in best.routes if route]
+    budget = int(seconds * config.recreate_tests_per_s)
+    shorter = shorten(pairs, start, budget=budget, seed=seed)
+    found = _outcome(problem, jobs, pairs, shorter, best.performed)
+    if (len(shorter), found.objective) < (len(start), _cost(pairs, start)):
+        return found
+    return best
+
+
+def _outcome(
+    problem: DispatchProblem,
+    jobs: list[Job],
+    pairs: Pairs,
+    nodes_per_route: list[list[int]],
+    performed: int,
+) -> Outcome:
     routes: Routes = [[] for _ in problem.robots]
-    cost = 0
-    for vehicle, nodes in enumerate(fewer):
+    for vehicle, nodes in enumerate(nodes_per_route):
         routes[vehicle] = [_visit(jobs, n) for n in nodes]
+    return Outcome(routes, _cost(pairs, nodes_per_route), performed)
+
+
+def _cost(pairs: Pairs, nodes_per_route: list[list[int]]) -> int:
+    cost = 0
+    for nodes in nodes_per_route:
         path = [0, *nodes, 1]
         cost += int(pairs.cost[path[:-1], path[1:]].sum())
-    return Outcome(routes, cost, best.performed)
+    return cost
 
 
 def _nodes(route: list[tuple[StopKind, str]], number: dict[str, int]) -> list[int]:

@@ -106,6 +106,16 @@ class SearchConfig:
     #: shorter plan (0: the last restart and the polish as before). GLS from
     #: the pool's routes stalls in their basin (lrc201 2251.95 at 4 robots).
     pool_cold_share: float = 0.5
+    #: On plain fleets, share of the time left before the distance polish for
+    #: ruin and recreate on the robots kept (:mod:`planners.ejection.recreate`,
+    #: counted at ``pool_tests_per_s``; 0: none): it crosses the timing wall
+    #: that leaves guided local search without a feasible move (lrc201).
+    recreate_share: float = 0.8
+    #: Insertion tests a second of ``recreate_share``: its clock, as
+    #: ``pool_tests_per_s`` the pool's (it made 4,900-8,200 a second on the
+    #: quiet 2-core Xeon: counted low, it ends early there and the polish
+    #: takes the rest by OR-Tools' clock).
+    recreate_tests_per_s: float = 5000.0
     #: Polish distance with the robots' fixed cost in the objective (the
     #: problem's own costs) rather than without it: OR-Tools' guided local search
     #: then moves where, on distance alone, it does not (lr210 from the peer's
