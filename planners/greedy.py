@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import fields
+from itertools import chain
 
 import numpy as np
 
@@ -435,13 +436,13 @@ class _Fleet:
             return self._timed(robot, visits)
         if len(pieces) == 1:
             return pieces[0]
-        stops = tuple(stop for piece in pieces for stop in piece.stops)
+        stops = tuple(chain.from_iterable(piece.stops for piece in pieces))
         lateness = {k: v for piece in pieces for k, v in piece.lateness_s.items()}
         last = pieces[-1]
         return RouteSchedule(
             robot_id=robot.id,
             stops=stops,
-            soc_after=tuple(soc for piece in pieces for soc in piece.soc_after),
+            soc_after=tuple(chain.from_iterable(piece.soc_after for piece in pieces)),
             travel_s=sum(piece.travel_s for piece in pieces),
             distance_m=sum(piece.distance_m for piece in pieces),
             lateness_s=lateness,

@@ -178,9 +178,9 @@ class World:
             return "broken"
         if self.robots.moving(robot_id):
             return "moving"
-        if robot_id in self.lifts.sessions():
+        if self.lifts.has_session(robot_id):
             return "lift"
-        if robot_id in self.doors.waiting():
+        if self.doors.is_waiting(robot_id):
             return "door"
         if self.robots.waiting_for_dock(robot_id):
             return "dock_wait"

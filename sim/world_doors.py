@@ -45,6 +45,10 @@ class Doors:
         """Robots holding a door that is not open yet."""
         return {r for d in self.doors.values() if not d.open for r in d.holders}
 
+    def is_waiting(self, robot_id: str) -> bool:
+        """``robot_id in waiting()``, without building the set (asked per report)."""
+        return any(robot_id in d.holders for d in self.doors.values() if not d.open)
+
     def request(self, door_id: str, open_: bool, session: str) -> None:
         door = self.doors.get(door_id)
         if door is None:

@@ -106,6 +106,13 @@ class LiftCars:
         held = {s for c in self.cars.values() for s in c.sessions}
         return held | {s for c in self.cars.values() for s, _ in c.queue}
 
+    def has_session(self, robot_id: str) -> bool:
+        """``robot_id in sessions()``, without building the set (asked per report)."""
+        return any(
+            robot_id in c.sessions or any(s == robot_id for s, _ in c.queue)
+            for c in self.cars.values()
+        )
+
     def request(self, lift_id: str, level: str, session: str) -> None:
         car = self.cars.get(lift_id)
         if car is None:

@@ -24,11 +24,15 @@ from fleet.core.ports import (
     RobotCommand,
     RobotUpdate,
 )
+from fleet.core.values import positional
 from maps.model import Building, PlaceKind
 from sim.drives import LaneTimes, Segment, flat_at
 from sim.engine import EventQueue, Timer
 from sim.log import EventLog
 from sim.motion import Battery
+
+_new_pose = positional(Pose)
+_new_update = positional(RobotUpdate)
 
 #: Seconds a robot takes to dock onto a free charger (as the virtual robots).
 DOCK_S = 5.0
@@ -280,8 +284,9 @@ class Robots:
         now = self.queue.now
         for seg in robot.segments:
             if seg.t0 <= now <= seg.t1:
-                return Pose(robot.level, *seg.at(now))
-        return Pose(robot.level, robot.x, robot.y)
+                x, y = seg.at(now)
+                return _new_pose((robot.level, x, y, 0.0))
+        return _new_pose((robot.level, robot.x, robot.y, 0.0))
 
     def keep_reporting(self, robot_id: str, every_s: float) -> None:
         """Report at least every ``every_s`` (a heartbeat when nothing else did)."""
@@ -315,14 +320,10 @@ class Robots:
         status: CommandStatus | None = None,
         message: str = "",
     ) -> RobotUpdate:
-        return RobotUpdate(
-            robot.id,
-            self.queue.now,
-            pose=self.pose(robot),
-            battery_soc=robot.battery,
-            command_id=command_id,
-            command_status=status,
-            message=message,
+        """The robot's report now (built positionally: ~80,000 a day)."""
+        now, pose, soc = self.queue.now, self.pose(robot), robot.battery
+        return _new_update(
+            (robot.id, now, pose, soc, True, command_id, status, message)
         )
 
     # --- faults --------------------------------------------------------------

@@ -13,6 +13,7 @@ from enum import StrEnum
 from fleet.core.errors import FleetError
 from fleet.core.model import AuditEvent, Job, Robot
 from fleet.core.ports import RobotCommand
+from fleet.core.values import positional
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,14 +122,24 @@ class Effects:
         # Most calls are robot reports that change one robot and nothing else:
         # empty parts skip their generators (a hundred thousand calls a day).
         jobs = self._jobs
-        return Decision(
-            jobs=tuple((j, v, tuple(e)) for j, v, e in jobs.values()) if jobs else (),
-            robots=tuple((r, tuple(e)) for r, e in self._robots.values()),
-            commands=tuple(self.commands),
-            cancels=tuple(self.cancels),
-            lift_requests=tuple(self.lift_requests),
-            door_requests=tuple(self.door_requests),
-            alerts=tuple(self.alerts),
-            replan_needed=self.replan,
-            refused=self.refused,
+        return _new_decision(
+            (
+                tuple((j, v, tuple(e)) for j, v, e in jobs.values()) if jobs else (),
+                tuple((r, tuple(e)) for r, e in self._robots.values()),
+                tuple(self.commands),
+                tuple(self.cancels),
+                tuple(self.lift_requests),
+                tuple(self.door_requests),
+                tuple(self.alerts),
+                self.replan,
+                self.refused,
+            )
         )
+
+
+def robot_only(robot: Robot) -> Decision:
+    """``Decision(robots=((robot, ()),))``: a report that refreshed one robot."""
+    return _new_decision(((), ((robot, ()),), (), (), (), (), (), False, None))
+
+
+_new_decision = positional(Decision)

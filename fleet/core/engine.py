@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable, Mapping
 from fleet.core import access, cancelling, faults, handoff, operations, reports
 from fleet.core.config import CoreConfig
 from fleet.core.credentials import hash_secret
-from fleet.core.decision import Decision, DoorRequest, Effects
+from fleet.core.decision import Decision, DoorRequest, Effects, robot_only
 from fleet.core.decision import LiftRequest as LiftRequest
 from fleet.core.dispatching import apply_plan as _apply_plan
 from fleet.core.dispatching import build_problem, dispatchable
@@ -209,7 +209,7 @@ class FleetCore:
         if quiet is not None:
             # The decision robot_update would make: this robot, nothing else.
             self._begin(now)
-            return Decision(robots=((quiet, ()),))
+            return robot_only(quiet)
         fx = self._call(now)
         reports.robot_update(self._state, fx, update, now)
         return fx.decision()

@@ -20,6 +20,7 @@ from fleet.core.lifecycle import amend_job, move_job, move_robot
 from fleet.core.model import Job, JobStatus, Priority, Robot, RobotState
 from fleet.core.ports import DoorStatus, LiftStatus
 from fleet.core.runner import Run, World
+from fleet.core.values import positional
 from maps.model import Building
 from planners.problem import Job as PlannerJob
 from planners.problem import Plan, Stop
@@ -240,8 +241,8 @@ def changed_robot(robot: Robot, changes: dict[str, Any]) -> Robot:
     """``dataclasses.replace(robot, **changes)``, about twice as fast: every robot
     report (a heartbeat every few seconds per robot) makes one, so it is the core's
     most frequent copy (~100,000 in a simulated hospital day). The fields are read
-    in one C call and the copy built positionally (``Robot`` has no
-    ``__post_init__``, so nothing is skipped)."""
+    in one C call and the copy built positionally, slot by slot
+    (:func:`fleet.core.values.positional`)."""
     unknown = changes.keys() - _ROBOT_FIELD_SET
     if unknown:
         raise TypeError(f"Robot has no field {sorted(unknown)[0]!r}")
@@ -251,21 +252,4 @@ def changed_robot(robot: Robot, changes: dict[str, Any]) -> Robot:
     return _new_robot(values)
 
 
-def _robot_builder() -> Any:
-    """``Robot(*values)`` for a full list of field values, about twice as fast:
-    each slot is set through its own descriptor, unrolled (the frozen
-    ``__init__`` looks up ``object.__setattr__`` and the slot by name per field).
-    ``Robot`` has no ``__post_init__`` and no field computed in ``__init__``."""
-    setters = {
-        f"set_{i}": getattr(Robot, name).__set__ for i, name in enumerate(_ROBOT_FIELDS)
-    }
-    lines = [f"    set_{i}(robot, values[{i}])" for i in range(len(_ROBOT_FIELDS))]
-    source = "\n".join(
-        ["def new_robot(values):", "    robot = new(Robot)", *lines, "    return robot"]
-    )
-    scope: dict[str, Any] = {"new": object.__new__, "Robot": Robot, **setters}
-    exec(source, scope)  # the source names only Robot's own fields
-    return scope["new_robot"]
-
-
-_new_robot = _robot_builder()
+_new_robot = positional(Robot)
