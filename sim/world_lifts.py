@@ -108,10 +108,13 @@ class LiftCars:
 
     def has_session(self, robot_id: str) -> bool:
         """``robot_id in sessions()``, without building the set (asked per report)."""
-        return any(
-            robot_id in c.sessions or any(s == robot_id for s, _ in c.queue)
-            for c in self.cars.values()
-        )
+        for car in self.cars.values():
+            if robot_id in car.sessions:
+                return True
+            for session, _ in car.queue:
+                if session == robot_id:
+                    return True
+        return False
 
     def request(self, lift_id: str, level: str, session: str) -> None:
         car = self.cars.get(lift_id)

@@ -81,17 +81,24 @@ class JobStatus(StrEnum):
 
     @property
     def is_final(self) -> bool:
-        return self in {JobStatus.COMPLETED, JobStatus.CANCELLED, JobStatus.FAILED}
+        return self in _FINAL
 
     @property
     def items_on_board(self) -> bool:
         """Whether a robot holds the job's items (or person) in this status."""
-        return self in {
-            JobStatus.TO_DROPOFF,
-            JobStatus.UNLOADING,
-            JobStatus.RETURNING,
-            JobStatus.RECOVERY,
-        }
+        return self in _ITEMS_ON_BOARD
+
+
+# Built once (a set literal in the properties was built on every call).
+_FINAL = frozenset({JobStatus.COMPLETED, JobStatus.CANCELLED, JobStatus.FAILED})
+_ITEMS_ON_BOARD = frozenset(
+    {
+        JobStatus.TO_DROPOFF,
+        JobStatus.UNLOADING,
+        JobStatus.RETURNING,
+        JobStatus.RECOVERY,
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)
