@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from fleet.core.ports import Pose
+from fleet.core.values import positional
 from maps.legs import DoorLeg, Leg, LiftLeg
 from maps.model import Building
 
@@ -197,8 +198,12 @@ def poses(building: Building, waypoints: tuple[str, ...]) -> tuple[Pose, ...]:
         if i + 1 < len(points):
             nxt = points[i + 1]
             yaw = math.atan2(nxt.y - point.y, nxt.x - point.x)
-        result.append(Pose(point.level, point.x, point.y, yaw))
+        result.append(_new_pose((point.level, point.x, point.y, yaw)))
     return tuple(result)
+
+
+#: ``Pose(*values)`` slot by slot (every drive command's waypoints: ~16,000 a day).
+_new_pose = positional(Pose)
 
 
 def pose_of(building: Building, waypoint: str) -> Pose:
