@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from fleet.core.ports import Navigate
+from fleet.core.values import positional
 from maps.model import Building, ZoneKind
 from maps.routing import router_for
 from maps.rules import Rules
@@ -39,6 +40,10 @@ class Segment:
             self.a[0] + (self.b[0] - self.a[0]) * share,
             self.a[1] + (self.b[1] - self.a[1]) * share,
         )
+
+
+#: ``Segment(*values)`` slot by slot (every lane of every drive: ~70,000 a day).
+_new_segment = positional(Segment)
 
 
 class LaneTimes:
@@ -90,7 +95,7 @@ class LaneTimes:
             if command.max_speed_mps:
                 took = max(took, metres / command.max_speed_mps)
             lane = (u, v) if u is not None and v is not None else None
-            segments.append(Segment(t, t + took, a, b, metres, lane))
+            segments.append(_new_segment((t, t + took, a, b, metres, lane)))
             t += took
         return segments
 
