@@ -108,7 +108,7 @@ class SearchConfig:
     pool_cold_share: float = 0.5
     #: On plain fleets, share of the time left before the distance polish for
     #: ruin and recreate on the robots kept (:mod:`planners.ejection.recreate`,
-    #: counted at ``pool_tests_per_s``; 0: none): it crosses the timing wall
+    #: counted at ``recreate_tests_per_s``; 0: none): it crosses the timing wall
     #: that leaves guided local search without a feasible move (lrc201).
     recreate_share: float = 0.8
     #: Insertion tests a second of ``recreate_share``: its clock, as
