@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 from dataclasses import fields
 from itertools import chain
+from operator import attrgetter
 
 import numpy as np
 
@@ -44,6 +45,7 @@ from planners.timeline import (
     schedule,
     start_time,
 )
+from planners.values import positional
 
 _P, _D, _C = StopKind.PICKUP, StopKind.DROPOFF, StopKind.CHARGE
 #: Chargers with a free dock tried (nearest first) before giving up on a robot.
@@ -458,17 +460,23 @@ class _Fleet:
 def _moved(robot: Robot, start: str, available_at: float, soc: float) -> Robot:
     """``replace(robot, start=..., available_at=..., battery_soc=..., onboard=())``
     without ``dataclasses.replace``'s per-call field walk (~25,000 a day)."""
-    moved = object.__new__(Robot)
-    for name in _ROBOT_FIELDS:
-        object.__setattr__(moved, name, getattr(robot, name))
-    object.__setattr__(moved, "start", start)
-    object.__setattr__(moved, "available_at", available_at)
-    object.__setattr__(moved, "battery_soc", soc)
-    object.__setattr__(moved, "onboard", ())
-    return moved
+    values = list(_robot_values(robot))
+    values[_START], values[_AVAILABLE], values[_SOC], values[_ONBOARD] = (
+        start,
+        available_at,
+        soc,
+        (),
+    )
+    return _new_robot(values)
 
 
 _ROBOT_FIELDS = tuple(f.name for f in fields(Robot))
+_robot_values = attrgetter(*_ROBOT_FIELDS)
+_new_robot = positional(Robot)
+_START, _AVAILABLE, _SOC, _ONBOARD = (
+    _ROBOT_FIELDS.index(name)
+    for name in ("start", "available_at", "battery_soc", "onboard")
+)
 
 
 def _idle(robot: Robot, start: float) -> RouteSchedule:

@@ -40,6 +40,7 @@ from planners.problem import (
     StopKind,
     UnassignedReason,
 )
+from planners.values import positional
 
 #: A visit of a route: (PICKUP or DROPOFF, job id) or (CHARGE, charger node).
 Visit = tuple[StopKind, str]
@@ -206,8 +207,9 @@ def pickup_then_dropoff(
         job.pickup_latest is not None and start > job.pickup_latest + EPS
     ):
         return None
-    pickup = Stop(StopKind.PICKUP, job.pickup, job.id, arrival, start,
-                  start + job.pickup_service_s, job.size)  # fmt: skip
+    departure = start + job.pickup_service_s
+    pickup = _stop((StopKind.PICKUP, job.pickup, job.id, arrival, start, departure,
+                    job.size))  # fmt: skip
     soc_p = soc
     walking = max(1.0, job.walking_factor) if job.kind is JobKind.GUIDANCE else 1.0
     loaded = travel.times.get(job.load_class, standard)
@@ -216,7 +218,7 @@ def pickup_then_dropoff(
         return None
     distance = float(distances[a, p]) + float(distances[p, d])
     soc -= drain * float(distances[p, d])
-    arrival = pickup.departure + to_dropoff
+    arrival = departure + to_dropoff
     start = arrival
     if job.dropoff_ready_at is not None:
         start = max(arrival, job.dropoff_ready_at)
@@ -234,20 +236,11 @@ def pickup_then_dropoff(
     weight = costs.completion_per_s.get(job.priority, 0.0)
     cost += weight * max(0.0, start - problem.now)
     departure = start + job.dropoff_service_s
-    dropoff = Stop(StopKind.DROPOFF, job.dropoff, job.id, arrival, start, departure)
-    return RouteSchedule(
-        robot_id=robot.id,
-        stops=(pickup, dropoff),
-        soc_after=(soc_p, soc),
-        travel_s=travel_s,
-        distance_m=distance,
-        lateness_s=lateness,
-        cost=cost + costs.per_robot,
-        last_node=job.dropoff,
-        last_time=departure,
-        last_soc=soc,
-        violations=(),
-    )
+    dropoff = _stop((StopKind.DROPOFF, job.dropoff, job.id, arrival, start, departure,
+                     0))  # fmt: skip
+    return _route((robot.id, (pickup, dropoff), (soc_p, soc), travel_s, distance,
+                   lateness, cost + costs.per_robot, job.dropoff, departure, soc,
+                   ()))  # fmt: skip
 
 
 def carried_dropoff(
@@ -291,19 +284,16 @@ def carried_dropoff(
         0.0, start - problem.now
     )
     departure = start + job.dropoff_service_s
-    return RouteSchedule(
-        robot_id=robot.id,
-        stops=(Stop(StopKind.DROPOFF, job.dropoff, job.id, arrival, start, departure),),
-        soc_after=(soc,),
-        travel_s=leg,
-        distance_m=distance,
-        lateness_s=lateness,
-        cost=cost + costs.per_robot,
-        last_node=job.dropoff,
-        last_time=departure,
-        last_soc=soc,
-        violations=(),
-    )
+    stop = _stop((StopKind.DROPOFF, job.dropoff, job.id, arrival, start, departure, 0))
+    cost += costs.per_robot
+    return _route((robot.id, (stop,), (soc,), leg, distance, lateness, cost,
+                   job.dropoff, departure, soc, ()))  # fmt: skip
+
+
+#: ``Stop(*values)`` and ``RouteSchedule(*values)`` slot by slot (greedy times
+#: tens of thousands of routes a simulated day).
+_stop = positional(Stop)
+_route = positional(RouteSchedule)
 
 
 class _Walk:
@@ -386,7 +376,7 @@ class _Walk:
     ) -> None:
         load = sum([job.size for job in self.on_board.values()])
         self.stops.append(
-            Stop(kind, self.node, job_id, arrival, start, departure, load)
+            _stop((kind, self.node, job_id, arrival, start, departure, load))
         )
         self.soc_after.append(self.soc)
         self.time = departure
@@ -474,19 +464,9 @@ class _Walk:
             cost += weight * max(0.0, start - self.problem.now)
         if used:
             cost += costs.per_robot
-        return RouteSchedule(
-            robot_id=rid,
-            stops=tuple(self.stops),
-            soc_after=tuple(self.soc_after),
-            travel_s=self.travel_s,
-            distance_m=self.distance_m,
-            lateness_s=self.lateness,
-            cost=cost,
-            last_node=last[0],
-            last_time=last[1],
-            last_soc=last[2],
-            violations=tuple(self.violations),
-        )
+        return _route((rid, tuple(self.stops), tuple(self.soc_after), self.travel_s,
+                       self.distance_m, self.lateness, cost, *last,
+                       tuple(self.violations)))  # fmt: skip
 
 
 def plan_cost(

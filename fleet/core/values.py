@@ -1,38 +1,8 @@
-"""Frozen dataclass values built fast, for the core's most frequent values.
-
-A frozen dataclass's ``__init__`` sets each field with ``object.__setattr__``,
-looked up by name per field; a simulated hospital day builds ~100,000 robot
-copies, decisions and robot reports that way. :func:`positional` makes a builder
-that takes every field's value in order and sets each slot through its own
-descriptor, about twice as fast, with the same value (frozen, equal, hashable).
-"""
+"""Frozen dataclass values built fast: :func:`planners.values.positional`, here
+for the core's own values (robot copies, decisions, poses)."""
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
-
-T = TypeVar("T")
+from planners.values import positional
 
 __all__ = ["positional"]
-
-
-def positional(cls: type[T]) -> Callable[[Sequence[Any]], T]:
-    """``lambda values: cls(*values)`` for a slotted dataclass whose ``__init__``
-    only stores its fields (no ``__post_init__``, no ``init=False`` field):
-    ``values`` must hold every field, in declaration order."""
-    fields = dataclasses.fields(cls)  # type: ignore[arg-type]
-    if hasattr(cls, "__post_init__") or not all(f.init for f in fields):
-        raise TypeError(f"{cls.__name__}: its __init__ does more than store fields")
-    if "__slots__" not in cls.__dict__:
-        raise TypeError(f"{cls.__name__}: not a slotted dataclass")
-    scope: dict[str, Any] = {"new": object.__new__, "cls": cls}
-    lines = ["def build(values):", "    value = new(cls)"]
-    for i, f in enumerate(fields):
-        scope[f"set_{i}"] = getattr(cls, f.name).__set__
-        lines.append(f"    set_{i}(value, values[{i}])")
-    lines.append("    return value")
-    exec("\n".join(lines), scope)  # the source names only the class's own fields
-    build: Callable[[Sequence[Any]], T] = scope["build"]
-    return build
