@@ -54,6 +54,7 @@ __all__ = [
     "keep",
     "lateness",
     "merge",
+    "part_of",
     "split",
 ]
 
@@ -108,7 +109,7 @@ def _solve_part(
     A short search on a loaded CPU can come back worse than greedy on lateness
     (bench.dispatch_scale), so greedy is both the cold warm start and the floor.
     """
-    part = _part(previous, problem)
+    part = part_of(previous, problem)
     greedy = dispatch_greedy(problem, previous=part)
     cold = part is None or not any(part.routes.values())
     plan = solve(problem, time_limit_s, greedy if cold else part)
@@ -136,8 +137,8 @@ def lateness(problem: DispatchProblem, plan: Plan) -> tuple[float, float]:
     return total, stat
 
 
-def _part(previous: Plan | None, problem: DispatchProblem) -> Plan | None:
-    """The cluster's share of ``previous`` (its robots' routes, its jobs)."""
+def part_of(previous: Plan | None, problem: DispatchProblem) -> Plan | None:
+    """The share of ``previous`` in a part: its robots' routes, its jobs."""
     if previous is None:
         return None
     ids = {robot.id for robot in problem.robots}

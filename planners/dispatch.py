@@ -19,9 +19,12 @@ made a simulated day differ from run to run; on 291 snapshots of the demo day
 the descent's plans were as good as the whole 0.1 s of guided local search, in
 a third of its CPU time. A fleet far behind (more than
 ``OVERLOADED_JOBS_PER_ROBOT`` jobs waiting a robot) gets greedy's plan: the
-descent would take seconds there. With a fixed cost per robot (Li & Lim) route
-elimination uses the whole limit. Figures: docs/benchmarks.md, "Dispatch:
-searching a hospital snapshot" and "Simulator".
+descent would take seconds there. A robot as far behind that greedy must dock
+between its jobs keeps greedy's route and OR-Tools plans the others
+(:mod:`planners.charge_split`: OR-Tools' model charges only before a route).
+With a fixed cost per robot (Li & Lim) route elimination uses the whole limit.
+Figures: docs/benchmarks.md, "Dispatch: searching a hospital snapshot" and
+"Simulator".
 """
 
 from __future__ import annotations
@@ -29,10 +32,12 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Literal
 
-from planners.decompose import dispatch_decomposed
+from planners.charge_split import charging_between_jobs, split, union
+from planners.decompose import dispatch_decomposed, part_of
 from planners.greedy import dispatch_greedy
 from planners.ortools import solve_ortools
 from planners.problem import DispatchProblem, Plan
+from planners.validate import dock_violations
 
 Solver = Literal["ortools", "greedy"]
 #: More open jobs than this: solve in parts (measured in ``bench.dispatch_scale``).
@@ -78,7 +83,10 @@ def dispatch(
             solve=lambda part, limit, before: _search(part, limit, seed, before),
         )
     greedy = dispatch_greedy(problem, previous=previous)
-    plan = _search(problem, time_limit_s, seed, previous, greedy)
+    if charging := charging_between_jobs(greedy, OVERLOADED_JOBS_PER_ROBOT):
+        plan = _around_charges(problem, greedy, charging, time_limit_s, seed, previous)
+    else:
+        plan = _search(problem, time_limit_s, seed, previous, greedy)
     if plan.objective <= greedy.objective:
         return plan
     note = "greedy plan kept: its objective is lower than ortools'"
@@ -99,6 +107,32 @@ def overloaded(problem: DispatchProblem) -> bool:
     carried = {job_id for robot in problem.robots for job_id in robot.onboard}
     waiting = sum(1 for job in problem.jobs if job.id not in carried)
     return waiting > OVERLOADED_JOBS_PER_ROBOT * len(problem.robots)
+
+
+def _around_charges(
+    problem: DispatchProblem,
+    greedy: Plan,
+    charging: frozenset[str],
+    time_limit_s: float,
+    seed: int,
+    previous: Plan | None,
+) -> Plan:
+    """Greedy for the robots ``charging`` between jobs, OR-Tools for the rest
+    (:mod:`planners.charge_split`); greedy's plan when the docks do not add up."""
+    theirs, rest = split(problem, charging, greedy)
+    kept = dispatch_greedy(theirs, previous=part_of(previous, theirs))
+    before = part_of(previous, rest)
+    floor = dispatch_greedy(rest, previous=before)
+    planned = floor
+    if rest.robots:
+        searched = _search(rest, time_limit_s, seed, before, floor)
+        planned = searched if searched.objective <= floor.objective else floor
+    note = (
+        f"{len(charging)} robot(s) charging between jobs planned by greedy, "
+        "which OR-Tools' model cannot (it charges only before a route)"
+    )
+    plan = union(kept, planned, note)
+    return greedy if dock_violations(problem, plan) else plan
 
 
 def _search(

@@ -10,8 +10,10 @@ from hypothesis import HealthCheck, given, settings
 import planners.dispatch as dispatch_module
 from bench.dispatch_scale_problem import HospitalGenerator
 from planners.dispatch import dispatch
-from planners.problem import DispatchProblem, Job, Robot
+from planners.ortools import solve_ortools
+from planners.problem import Charger, DispatchProblem, Job, Robot, StopKind
 from planners.validate import validate
+from tests.planners.conftest import WING
 from tests.planners.strategies import corridor, dispatch_problems
 
 HALL = {"a": 0.0, "b": 10.0, "c": 25.0, "d": 40.0}
@@ -125,3 +127,46 @@ def test_an_overloaded_fleet_gets_greedys_plan() -> None:
     assert plan.solver == "greedy"
     assert any("jobs wait per robot" in note for note in plan.notes)
     assert validate(behind, plan) == []
+
+
+def test_a_robot_that_must_charge_between_jobs_keeps_greedys_route() -> None:
+    """Too little charge for the 13 secure deliveries only it can make: greedy
+    docks the secure robot between them, which OR-Tools' model cannot (it leaves
+    jobs out); dispatch keeps greedy's route for it, OR-Tools plans the other."""
+    secure = frozenset({"secure_drawer"})
+    behind = dispatch_module.OVERLOADED_JOBS_PER_ROBOT + 1
+    jobs = [
+        *(Job(f"s{k}", "pharmacy", "ward_b", requires=secure) for k in range(behind)),
+        Job("plain", "lab", "ward_a"),
+    ]
+    low = Robot(
+        "low", "ward_a", 0.0, capabilities=secure, battery_soc=0.5, drain_per_m=0.001
+    )
+    other = Robot("other", "lab", 0.0)
+    problem = corridor(
+        WING, [low, other], jobs, chargers=[Charger("charger", rate_per_s=0.01)]
+    )
+    assert solve_ortools(problem, time_limit_s=2.0).unassigned
+    plan = dispatch(problem, time_limit_s=2.0)
+    assert plan.solver == "ortools" and plan.unassigned == {}
+    assert any("charging between jobs" in note for note in plan.notes)
+    kinds = [s.kind for s in plan.routes["low"]]
+    assert 0 < kinds.index(StopKind.CHARGE) < len(kinds) - 1
+    assert [s.job_id for s in plan.routes["other"]] == ["plain", "plain"]
+    assert validate(problem, plan) == []
+
+
+def test_a_short_route_with_a_charge_between_jobs_is_left_to_ortools() -> None:
+    """A robot with few jobs that greedy docks between them: OR-Tools plans the
+    whole (on the demo day such routes were better given to other robots)."""
+    secure = frozenset({"secure_drawer"})
+    jobs = [Job(f"s{k}", "pharmacy", "ward_b", requires=secure) for k in range(3)]
+    low = Robot(
+        "low", "ward_a", 0.0, capabilities=secure, battery_soc=0.5, drain_per_m=0.005
+    )
+    problem = corridor(
+        WING, [low], jobs, chargers=[Charger("charger", rate_per_s=0.01)]
+    )
+    plan = dispatch(problem, time_limit_s=2.0)
+    assert not any("charging between jobs" in note for note in plan.notes)
+    assert validate(problem, plan) == []
