@@ -132,7 +132,10 @@ def _around_charges(
         "which OR-Tools' model cannot (it charges only before a route)"
     )
     plan = union(kept, planned, note)
-    return greedy if dock_violations(problem, plan) else plan
+    if not dock_violations(problem, plan):
+        return plan
+    overbooked = "greedy plan: split around its charges, the plan overbooked a dock"
+    return replace(greedy, notes=(*greedy.notes, overbooked))
 
 
 def _search(

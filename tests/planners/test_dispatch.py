@@ -170,3 +170,28 @@ def test_a_short_route_with_a_charge_between_jobs_is_left_to_ortools() -> None:
     plan = dispatch(problem, time_limit_s=2.0)
     assert not any("charging between jobs" in note for note in plan.notes)
     assert validate(problem, plan) == []
+
+
+def test_a_split_that_overbooks_a_dock_gives_greedys_plan() -> None:
+    """The split's two parts book the one dock independently: OR-Tools docks a
+    flat loaded robot now while greedy's route docks the other robot later in
+    that charge; the union would overbook, so greedy's whole plan is kept."""
+    secure = frozenset({"secure_drawer"})
+    behind = dispatch_module.OVERLOADED_JOBS_PER_ROBOT + 1
+    jobs = [
+        *(Job(f"s{k}", "pharmacy", "ward_b", requires=secure) for k in range(behind)),
+        Job("carried", "pharmacy", "lab"),
+    ]
+    low = Robot(
+        "low", "ward_a", 0.0, capabilities=secure, battery_soc=0.5, drain_per_m=0.001
+    )
+    flat = Robot(
+        "flat", "ward_a", 0.0, battery_soc=0.17, reserve_soc=0.15,
+        drain_per_m=0.001, onboard=("carried",),
+    )  # fmt: skip
+    chargers = [Charger("charger", docks=1, rate_per_s=0.001)]
+    problem = corridor(WING, [low, flat], jobs, chargers=chargers)
+    plan = dispatch(problem, time_limit_s=2.0)
+    assert plan.solver == "greedy"
+    assert any("overbooked a dock" in note for note in plan.notes)
+    assert validate(problem, plan) == []
