@@ -156,14 +156,15 @@ def _most_regret(
     """The pending pair whose second-best place costs most over its best (one
     place only: first; none: returned with ``None`` so the rebuild stops),
     ties broken at random; with its best route and place."""
-    chosen: tuple[float, float, int, int, Insertion | None] | None = None
+    chosen: tuple[float, float, int, int] | None = None  # regret, tie, job, route
     for job, options in places.items():
         costs = sorted((w[0], k) for k, w in enumerate(options) if w is not None)
         if not costs:
             return job, 0, None
         second = costs[1][0] if len(costs) > 1 else float("inf")
-        key = (second - costs[0][0], rng.random(), job, costs[0][1], None)
+        key = (second - costs[0][0], rng.random(), job, costs[0][1])
         if chosen is None or key[:2] > chosen[:2]:
-            chosen = (*key[:4], options[costs[0][1]])
+            chosen = key
     assert chosen is not None
-    return chosen[2], chosen[3], chosen[4]
+    _, _, job, route = chosen
+    return job, route, places[job][route]

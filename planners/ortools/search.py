@@ -112,10 +112,11 @@ class SearchConfig:
     #: that leaves guided local search without a feasible move (lrc201).
     recreate_share: float = 0.8
     #: Insertion tests a second of ``recreate_share``: its clock, as
-    #: ``pool_tests_per_s`` the pool's (it made 4,900-8,200 a second on the
-    #: quiet 2-core Xeon: counted low, it ends early there and the polish
-    #: takes the rest by OR-Tools' clock).
-    recreate_tests_per_s: float = 5000.0
+    #: ``pool_tests_per_s`` the pool's. It made 4,900-8,200 a second with a
+    #: core of the 2-core Xeon (the fewest on lc1's short routes, where at
+    #: 5,000 lc106 took 29.1 s of 30): counted low, it ends early and the
+    #: polish takes the rest by OR-Tools' clock.
+    recreate_tests_per_s: float = 4000.0
     #: Polish distance with the robots' fixed cost in the objective (the
     #: problem's own costs) rather than without it: OR-Tools' guided local search
     #: then moves where, on distance alone, it does not (lr210 from the peer's
