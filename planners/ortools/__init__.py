@@ -110,6 +110,20 @@ the 2-core Xeon, one thread, CPU shared with other engineers at a load average o
   second on the quiet Xeon, so the seconds it used to leave unused (at most
   25.4 s of 30) go to OR-Tools (26-27.5 s at load 2); under load it overruns
   (mean 31.1 s, max 42.9 s in the full run at load 3-6).
+- **Ruin and recreate before the polish** (session 5, plain fleets, robots
+  cost; :mod:`planners.ejection.recreate`, after Ropke & Pisinger): the polish
+  was not in a basin but at a wall. On lrc201 the pool's 4 routes are timed so
+  tightly that no single move is feasible (3 s of polish: 2.1 million
+  neighbours, 19 past OR-Tools' filters), and eight other OR-Tools searches
+  from there (more operators, simulated annealing, 9.15's iterated local
+  search with SISR or random-walk ruin) stayed at 2251.95 for 8 s each.
+  Removing 4-15 related or random pairs at once and reinserting them by
+  regret crosses it; ``recreate_share`` (80 %) of the time left after
+  OR-Tools' rounds, counted in insertion tests (``recreate_tests_per_s``),
+  kept only when shorter on no more robots. lrc201 60 -> 7 %, lc104 25 ->
+  0.2 %, lr209 6.4 -> 0 %; over the 56 (load 2-6) the mean gap where the
+  robots match the BKS went 4.53 -> 0.92 % (docs/benchmarks.md, "Session 5:
+  Li & Lim").
 - Last full run (56 instances, 30 s, load 7-9, before eliminate/bound/restarts):
   BKS robot count on 52 % (plain peer 48 %), 4.4 % mean distance gap there
   (peer 6.4 %), better than the peer on 36 %; weak on long routes (lc2/lr2/lrc2:
