@@ -73,8 +73,12 @@ async def _serve(world: RosWorld, write_fleet: Path | None) -> None:
         write_fleet.write_text(yaml.safe_dump(document, sort_keys=False))
         typer.echo(f"fleet file: {write_fleet}  (porter serve --fleet {write_fleet})")
     stopping = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    # Both stop it, as they stop uvicorn: Ctrl-C too even when the parent left
+    # SIGINT ignored (a background job; a test runner's worker).
     with contextlib.suppress(NotImplementedError):  # no signal handlers on Windows
-        asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stopping.set)
+        for stop_signal in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(stop_signal, stopping.set)
     try:
         await stopping.wait()
     finally:

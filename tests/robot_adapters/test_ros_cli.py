@@ -18,14 +18,17 @@ from tests.robot_adapters.bridge import free_port, wait_for_sync
 
 
 def test_sim_rosbridge_command_serves_and_writes_its_fleet_file(tmp_path: Path) -> None:
-    """The command serves the robots it lists; the fleet file it writes parses."""
+    """The command serves the robots it lists; the fleet file it writes parses;
+    Ctrl-C stops it even when it was started with SIGINT ignored."""
     port, fleet_file = free_port(), tmp_path / "fleet.yaml"
     command = [
         sys.executable, "-m", "fleet.cli.main", "sim", "rosbridge",
         "--robots", "2", "--port", str(port), "--profile", "move_base",
         "--write-fleet", str(fleet_file),
     ]  # fmt: skip
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, text=True, preexec_fn=_ignore_sigint
+    )
     try:
         wait_for_sync(fleet_file.exists, what="the fleet file", timeout_s=30)
         config = load_fleet(fleet_file, load_sample("demo_hospital"))
@@ -42,6 +45,11 @@ def test_sim_rosbridge_command_serves_and_writes_its_fleet_file(tmp_path: Path) 
         process.send_signal(signal.SIGINT)
         output, _ = process.communicate(timeout=20)
     assert "porter-2" in output
+
+
+def _ignore_sigint() -> None:
+    # As a background job, or a test runner's worker, may leave it.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def test_serve_refuses_a_bad_fleet_file(tmp_path: Path) -> None:
