@@ -9,7 +9,7 @@ seed 1, 243 re-plans): in 43 snapshots greedy's plan docked a robot between its
 jobs; OR-Tools lost to greedy's floor in 32 of them, after descents of 1.2 s on
 average (50 s of the run's 72 s of search; 0.11 s on the other snapshots).
 
-So such a snapshot is split when the robot is also far behind (more jobs in
+So such a snapshot is split when the robot is also far behind (more pickups in
 greedy's route than ``planners.dispatch.OVERLOADED_JOBS_PER_ROBOT``): the robots
 greedy docks between jobs, with what they carry, the jobs greedy has them pick
 up before the charge and those after it no other robot can serve, are planned
@@ -36,7 +36,7 @@ __all__ = ["charging_between_jobs", "split", "union"]
 
 def charging_between_jobs(plan: Plan, more_than: int = 0) -> frozenset[str]:
     """The robots of ``plan`` that dock after a pickup or drop-off of their
-    route, among those with more than ``more_than`` jobs in it."""
+    route, among those with more than ``more_than`` pickups in it."""
     found = set()
     for robot_id, stops in plan.routes.items():
         if sum(stop.kind is StopKind.PICKUP for stop in stops) <= more_than:
