@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -74,7 +75,12 @@ def test_robot_aborting_its_goal_hands_the_job_to_another(tmp_path: Path) -> Non
         body = delivery(pickup="ward_2a", dropoff="lab")
         job_id = api.post("/api/v1/requests", json=body).json()["id"]
         first = wait_for_status(api, job_id, {"to_pickup"})["robot_id"]
-        server.in_loop(lambda: server.robot(first).fail("blocked by a bed"))
+        # Between two legs the robot runs no command and there is nothing to
+        # fail (a loaded CI made that gap likelier): fail it while it drives.
+        wait_until(
+            lambda: server.in_loop(lambda: _fail_driving(server.robot(first))),
+            what=f"{first} to fail while it drives",
+        )
         wait_until(
             lambda: job(api, job_id)["robot_id"] not in (None, first),
             what="the job to move to another robot",
@@ -83,3 +89,12 @@ def test_robot_aborting_its_goal_hands_the_job_to_another(tmp_path: Path) -> Non
         history = job(api, job_id)["history"]
     assert done["status"] == "completed" and done["robot_id"] != first
     assert any("blocked by a bed" in event["reason"] for event in history), history
+
+
+def _fail_driving(robot: Any) -> bool:
+    """Fail the robot's running command, if it runs one (checked and failed in
+    one step of the service's loop, so the command cannot end in between)."""
+    if robot.command is None:
+        return False
+    robot.fail("blocked by a bed")
+    return True
