@@ -43,7 +43,10 @@ def test_sim_rosbridge_command_serves_and_writes_its_fleet_file(tmp_path: Path) 
             connections.release(link)
     finally:
         process.send_signal(signal.SIGINT)
-        output, _ = process.communicate(timeout=20)
+        try:
+            output, _ = process.communicate(timeout=20)
+        finally:
+            process.kill()  # a no-op once it has stopped; else it outlives the test
     assert "porter-2" in output
 
 
