@@ -222,25 +222,38 @@ def pickup_then_dropoff(
     start = arrival
     if job.dropoff_ready_at is not None:
         start = max(arrival, job.dropoff_ready_at)
-    costs = problem.costs
     travel_s = to_pickup + to_dropoff
-    cost = costs.travel_per_s * travel_s
+    if soc < floor:
+        return None
+    priced = _dropoff_priced(problem, job, start, problem.costs.travel_per_s * travel_s)
+    if priced is None:
+        return None
+    cost, lateness = priced
+    departure = start + job.dropoff_service_s
+    dropoff = _stop((StopKind.DROPOFF, job.dropoff, job.id, arrival, start, departure,
+                     0))  # fmt: skip
+    cost += problem.costs.per_robot
+    return _route((robot.id, (pickup, dropoff), (soc_p, soc), travel_s, distance,
+                   lateness, cost, job.dropoff, departure, soc, ()))  # fmt: skip
+
+
+def _dropoff_priced(
+    problem: DispatchProblem, job: Job, start: float, cost: float
+) -> tuple[float, dict[str, float]] | None:
+    """``cost`` plus the drop-off's lateness and completion, added in
+    :class:`_Walk`'s order (so the sum is the same to the bit), and the lateness
+    by job; ``None`` when a hard due time is missed."""
+    costs = problem.costs
     lateness: dict[str, float] = {}
     if job.due_at is not None:
         late = lateness[job.id] = max(0.0, start - job.due_at)
         if job.due_is_hard and late > EPS:
             return None
         cost += costs.lateness_per_s.get(job.priority, 0.0) * late
-    if soc < floor:
-        return None
-    weight = costs.completion_per_s.get(job.priority, 0.0)
-    cost += weight * max(0.0, start - problem.now)
-    departure = start + job.dropoff_service_s
-    dropoff = _stop((StopKind.DROPOFF, job.dropoff, job.id, arrival, start, departure,
-                     0))  # fmt: skip
-    return _route((robot.id, (pickup, dropoff), (soc_p, soc), travel_s, distance,
-                   lateness, cost + costs.per_robot, job.dropoff, departure, soc,
-                   ()))  # fmt: skip
+    cost += costs.completion_per_s.get(job.priority, 0.0) * max(
+        0.0, start - problem.now
+    )
+    return cost, lateness
 
 
 def carried_dropoff(
@@ -272,20 +285,13 @@ def carried_dropoff(
     start = arrival
     if job.dropoff_ready_at is not None:
         start = max(arrival, job.dropoff_ready_at)
-    costs = problem.costs
-    cost = costs.travel_per_s * leg
-    lateness: dict[str, float] = {}
-    if job.due_at is not None:
-        late = lateness[job.id] = max(0.0, start - job.due_at)
-        if job.due_is_hard and late > EPS:
-            return None
-        cost += costs.lateness_per_s.get(job.priority, 0.0) * late
-    cost += costs.completion_per_s.get(job.priority, 0.0) * max(
-        0.0, start - problem.now
-    )
+    priced = _dropoff_priced(problem, job, start, problem.costs.travel_per_s * leg)
+    if priced is None:
+        return None
+    cost, lateness = priced
     departure = start + job.dropoff_service_s
     stop = _stop((StopKind.DROPOFF, job.dropoff, job.id, arrival, start, departure, 0))
-    cost += costs.per_robot
+    cost += problem.costs.per_robot
     return _route((robot.id, (stop,), (soc,), leg, distance, lateness, cost,
                    job.dropoff, departure, soc, ()))  # fmt: skip
 
