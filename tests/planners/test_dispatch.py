@@ -129,19 +129,32 @@ def test_an_overloaded_fleet_gets_greedys_plan() -> None:
     assert validate(behind, plan) == []
 
 
+SECURE = frozenset({"secure_drawer"})
+
+
+def _secure_deliveries(count: int) -> list[Job]:
+    """``count`` pharmacy-to-ward deliveries only a secure robot may carry."""
+    return [Job(f"s{k}", "pharmacy", "ward_b", requires=SECURE) for k in range(count)]
+
+
+def _low_secure_robot(drain_per_m: float) -> Robot:
+    """The one secure robot, at half charge."""
+    return Robot(
+        "low", "ward_a", 0.0, capabilities=SECURE, battery_soc=0.5,
+        drain_per_m=drain_per_m,
+    )  # fmt: skip
+
+
 def test_a_robot_that_must_charge_between_jobs_keeps_greedys_route() -> None:
     """Too little charge for the 13 secure deliveries only it can make: greedy
     docks the secure robot between them, which OR-Tools' model cannot (it leaves
     jobs out); dispatch keeps greedy's route for it, OR-Tools plans the other."""
-    secure = frozenset({"secure_drawer"})
     behind = dispatch_module.OVERLOADED_JOBS_PER_ROBOT + 1
     jobs = [
-        *(Job(f"s{k}", "pharmacy", "ward_b", requires=secure) for k in range(behind)),
+        *_secure_deliveries(behind),
         Job("plain", "lab", "ward_a"),
     ]
-    low = Robot(
-        "low", "ward_a", 0.0, capabilities=secure, battery_soc=0.5, drain_per_m=0.001
-    )
+    low = _low_secure_robot(drain_per_m=0.001)
     other = Robot("other", "lab", 0.0)
     problem = corridor(
         WING, [low, other], jobs, chargers=[Charger("charger", rate_per_s=0.01)]
@@ -159,11 +172,8 @@ def test_a_robot_that_must_charge_between_jobs_keeps_greedys_route() -> None:
 def test_a_short_route_with_a_charge_between_jobs_is_left_to_ortools() -> None:
     """A robot with few jobs that greedy docks between them: OR-Tools plans the
     whole (on the demo day such routes were better given to other robots)."""
-    secure = frozenset({"secure_drawer"})
-    jobs = [Job(f"s{k}", "pharmacy", "ward_b", requires=secure) for k in range(3)]
-    low = Robot(
-        "low", "ward_a", 0.0, capabilities=secure, battery_soc=0.5, drain_per_m=0.005
-    )
+    jobs = _secure_deliveries(3)
+    low = _low_secure_robot(drain_per_m=0.005)
     problem = corridor(
         WING, [low], jobs, chargers=[Charger("charger", rate_per_s=0.01)]
     )
@@ -176,15 +186,12 @@ def test_a_split_that_overbooks_a_dock_gives_greedys_plan() -> None:
     """The split's two parts book the one dock independently: OR-Tools docks a
     flat loaded robot now while greedy's route docks the other robot later in
     that charge; the union would overbook, so greedy's whole plan is kept."""
-    secure = frozenset({"secure_drawer"})
     behind = dispatch_module.OVERLOADED_JOBS_PER_ROBOT + 1
     jobs = [
-        *(Job(f"s{k}", "pharmacy", "ward_b", requires=secure) for k in range(behind)),
+        *_secure_deliveries(behind),
         Job("carried", "pharmacy", "lab"),
     ]
-    low = Robot(
-        "low", "ward_a", 0.0, capabilities=secure, battery_soc=0.5, drain_per_m=0.001
-    )
+    low = _low_secure_robot(drain_per_m=0.001)
     flat = Robot(
         "flat", "ward_a", 0.0, battery_soc=0.17, reserve_soc=0.15,
         drain_per_m=0.001, onboard=("carried",),
