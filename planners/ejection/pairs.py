@@ -15,7 +15,7 @@ and can be handed to it as a warm start.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -40,6 +40,20 @@ class Pairs:
     hi: np.ndarray  # (n,) int64 ms
     demand: np.ndarray  # (n,) int64
     capacity: int
+    #: The same as Python lists, for the walks in :mod:`planners.ejection.route`
+    #: (numpy's scalars are slow one at a time).
+    legs: list[list[int]] = field(init=False, repr=False, compare=False)
+    costs: list[list[int]] = field(init=False, repr=False, compare=False)
+    lows: list[int] = field(init=False, repr=False, compare=False)
+    highs: list[int] = field(init=False, repr=False, compare=False)
+    demands: list[int] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        for name, values in (
+            ("legs", self.leg), ("costs", self.cost), ("lows", self.lo),
+            ("highs", self.hi), ("demands", self.demand),
+        ):  # fmt: skip
+            object.__setattr__(self, name, values.tolist())
 
     @property
     def size(self) -> int:

@@ -14,6 +14,7 @@ long a load rides.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import pairwise
 
 import numpy as np
 
@@ -24,6 +25,12 @@ NEVER = np.iinfo(np.int64).max
 
 #: A feasible insertion: added cost, pickup position, drop-off position.
 Insertion = tuple[int, int, int]
+
+#: Routes of at most this many nodes (start and end included) are tested by a
+#: walk in plain Python, longer ones by numpy (every place at once): a numpy
+#: test costs ~0.25 ms whatever the length (its call overhead), a walk grows
+#: with the stops between a pickup and the drop-offs that still fit.
+WALK_STOPS = 24
 
 
 @dataclass(slots=True)
@@ -36,34 +43,59 @@ class Route:
     load: np.ndarray
     along: np.ndarray
     cost: int
+    #: The same nodes, earliest and latest starts and loads as Python lists:
+    #: :func:`best_insertion` walks short routes with them (module docstring).
+    stops: list[int]
+    starts: list[int]
+    latest: list[int]
+    loads: list[int]
 
     @property
     def jobs(self) -> list[int]:
         """Job numbers served, in pickup order."""
-        return [(int(n) - 2) // 2 for n in self.nodes if n >= 2 and n % 2 == 0]
+        return [(n - 2) // 2 for n in self.stops if n >= 2 and n % 2 == 0]
 
     def __len__(self) -> int:
-        return len(self.nodes) - 2
+        return len(self.stops) - 2
 
 
 def timed(pairs: Pairs, nodes: list[int] | np.ndarray) -> Route:
     """A route over ``nodes`` (start and end included) with its timing.
 
-    Earliest starts are ``along[k] + max over m <= k of (lo[m] - along[m])``
-    (the latest wait before ``k`` decides), latest starts the mirror image:
-    running maxima and minima instead of a loop over the stops."""
-    path = np.asarray(nodes, dtype=np.int64)
-    legs = pairs.leg[path[:-1], path[1:]]
-    along = np.concatenate(([0], np.cumsum(legs)))
-    early = along + np.maximum.accumulate(pairs.lo[path] - along)
-    late = along + np.minimum.accumulate((pairs.hi[path] - along)[::-1])[::-1]
+    Earliest starts forward (``max(lo, previous start + leg)``), latest starts
+    backward (``min(hi, next latest - leg)``), in plain Python: on the routes of
+    6-40 stops the pool builds, a loop is faster than numpy's calls."""
+    path = [int(n) for n in nodes]
+    legs, costs, lo, hi, demand = (
+        pairs.legs,
+        pairs.costs,
+        pairs.lows,
+        pairs.highs,
+        pairs.demands,
+    )
+    along, early, load = [0], [lo[path[0]]], [demand[path[0]]]
+    cost = 0
+    for a, b in pairwise(path):
+        leg = legs[a][b]
+        along.append(along[-1] + leg)
+        early.append(max(lo[b], early[-1] + leg))
+        load.append(load[-1] + demand[b])
+        cost += costs[a][b]
+    late = [hi[path[-1]]] * len(path)
+    for k in range(len(path) - 2, -1, -1):
+        late[k] = min(hi[path[k]], late[k + 1] - legs[path[k]][path[k + 1]])
+    array = np.array
     return Route(
+        array(path, dtype=np.int64),
+        array(early, dtype=np.int64),
+        array(late, dtype=np.int64),
+        array(load, dtype=np.int64),
+        array(along, dtype=np.int64),
+        cost,
         path,
         early,
         late,
-        np.cumsum(pairs.demand[path]),
-        along,
-        int(pairs.cost[path[:-1], path[1:]].sum()),
+        load,
     )
 
 
@@ -76,7 +108,16 @@ def feasible(pairs: Pairs, route: Route) -> bool:
 
 
 def best_insertion(pairs: Pairs, route: Route, job: int) -> Insertion | None:
-    """The cheapest feasible place for job ``job``'s pair in ``route``."""
+    """The cheapest feasible place for job ``job``'s pair in ``route``: the
+    least added cost, then the earliest pickup gap, then the earliest drop-off
+    gap (both ways give the same answer; the walk is faster on short routes)."""
+    if len(route.stops) <= WALK_STOPS:
+        return walk_insertion(pairs, route, job)
+    return _vector_insertion(pairs, route, job)
+
+
+def _vector_insertion(pairs: Pairs, route: Route, job: int) -> Insertion | None:
+    """:func:`best_insertion` with numpy: every pair of gaps at once."""
     pick, drop = 2 + 2 * job, 3 + 2 * job
     nodes, early, late = route.nodes, route.early, route.late
     leg, cost, lo, hi = pairs.leg, pairs.cost, pairs.lo, pairs.hi
@@ -154,11 +195,53 @@ def _apart(
     return int(added[best]), int(gaps[rows[best]]), int(cols[best])
 
 
+def walk_insertion(pairs: Pairs, route: Route, job: int) -> Insertion | None:
+    """:func:`best_insertion` by a walk: for each pickup gap, the stops after it
+    are pushed one by one (the drop-off tried in each gap) until a stop, the
+    load or the drop-off's window no longer allows it."""
+    pick, drop = 2 + 2 * job, 3 + 2 * job
+    legs, costs, lo, hi = pairs.legs, pairs.costs, pairs.lows, pairs.highs
+    nodes, early, late, load = route.stops, route.starts, route.latest, route.loads
+    room = pairs.capacity - pairs.demands[pick]
+    lo_pick, hi_pick, lo_drop, hi_drop = lo[pick], hi[pick], lo[drop], hi[drop]
+    to_drop, from_drop, cost_drop = legs[pick][drop], legs[drop], costs[drop]
+    best: Insertion | None = None
+    least = NEVER
+    end = len(nodes) - 1
+    for i in range(end):
+        if early[i] > hi_pick:
+            break  # earliest starts only grow along a route
+        a, b = nodes[i], nodes[i + 1]
+        at_pick = max(lo_pick, early[i] + legs[a][pick])
+        if at_pick > hi_pick or load[i] > room:
+            continue
+        cost_a = costs[a]
+        opened = cost_a[pick] + costs[pick][b] - cost_a[b]
+        at_drop = max(lo_drop, at_pick + to_drop)
+        if at_drop <= hi_drop and at_drop + from_drop[b] <= late[i + 1]:
+            added = cost_a[pick] + costs[pick][drop] + cost_drop[b] - cost_a[b]
+            if added < least:
+                least, best = added, (added, i, i)
+        t = max(lo[b], at_pick + legs[pick][b])  # start at stop i + 1, pushed
+        for k in range(i + 1, end):
+            n = nodes[k]
+            if t > hi[n] or load[k] > room or t > hi_drop:
+                break
+            c = nodes[k + 1]
+            at_drop = max(lo_drop, t + legs[n][drop])
+            if at_drop <= hi_drop and at_drop + from_drop[c] <= late[k + 1]:
+                added = opened + costs[n][drop] + cost_drop[c] - costs[n][c]
+                if added < least:
+                    least, best = added, (added, i, k)
+            t = max(lo[c], t + legs[n][c])
+    return best
+
+
 def inserted(pairs: Pairs, route: Route, job: int, where: Insertion) -> Route:
     """``route`` with job ``job``'s pickup in gap ``where[1]`` and its drop-off
     in gap ``where[2]`` (gap ``g`` lies after position ``g``)."""
     _, i, j = where
-    nodes = route.nodes.tolist()
+    nodes = list(route.stops)
     nodes.insert(j + 1, 3 + 2 * job)
     nodes.insert(i + 1, 2 + 2 * job)
     return timed(pairs, nodes)
@@ -166,5 +249,5 @@ def inserted(pairs: Pairs, route: Route, job: int, where: Insertion) -> Route:
 
 def without(pairs: Pairs, route: Route, jobs: set[int]) -> Route:
     """``route`` with the pairs of ``jobs`` taken out."""
-    nodes = [n for n in route.nodes.tolist() if n < 2 or (n - 2) // 2 not in jobs]
+    nodes = [n for n in route.stops if n < 2 or (n - 2) // 2 not in jobs]
     return timed(pairs, nodes)
