@@ -29,9 +29,9 @@ import uuid
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from fleet.core.errors import FleetError, NotFound, TransitionNotAllowed
+from fleet.core.errors import FleetError
 from fleet.core.handoff import PinCheck
-from fleet.core.model import AuditEvent, Job, JobStatus, Principal, Robot
+from fleet.core.model import AuditEvent, Job, Principal, Robot
 from fleet.core.ports import (
     Clock,
     DoorPort,
@@ -49,12 +49,13 @@ from fleet.service.hub import EventHub
 from fleet.service.ids import job_id_for
 from fleet.service.inbox import CommandBox, LeaderInbox
 from fleet.service.journal import Journal
+from fleet.service.leader_desk import LeaderDesk
 from fleet.service.leadership import Leadership, LockPort
 from fleet.service.outbox import Outbox
 from fleet.service.relay import AuditRelay
 from fleet.service.replan import Planner, Replanner
 from fleet.service.robot_writes import RobotWrites
-from fleet.service.slow_hash import check_secret, secret_hash
+from fleet.service.slow_hash import secret_hash
 from maps.model import Building
 from planners.problem import Plan
 
@@ -129,6 +130,7 @@ class FleetService:
         self.leading = False
         self.leadership = Leadership(self, leader_lock) if leader_lock else None
         self.inbox = LeaderInbox(self, commands) if commands else None
+        self.leader_desk = LeaderDesk(self)
         self.follower = (
             FollowerDesk(store, commands, core_factory, self.clock)
             if commands
@@ -267,35 +269,10 @@ class FleetService:
             pin_hash = await secret_hash(new.pin)
             new = dataclasses.replace(new, pin_hash=pin_hash)
         job_id = job_id_for(principal.id, idempotency_key) or _fresh_id()
-        if not self.leading and self.follower is not None:
-            return await self.follower.request_job(
-                new, principal, job_id, idempotency_key
-            )
-        if idempotency_key is not None:
-            if _known(self.core, job_id):
-                await self.journal.drained()
-            with contextlib.suppress(NotFound):
-                return self.store.get_job(job_id), False
-        decision = self.core.request_job(
-            new, principal, job_id=job_id, now=self.clock.now()
-        )
-        await self.commit(decision, idempotency_key=idempotency_key)
-        return _latest_job(decision, job_id) or self.store.get_job(job_id), True
+        return await self._desk().request_job(new, principal, job_id, idempotency_key)
 
     async def cancel_job(self, job_id: str, principal: Principal, reason: str) -> Job:
-        if not self.leading and self.follower is not None:
-            return await self.follower.cancel_job(job_id, principal, reason)
-        try:
-            decision = self.core.cancel_job(
-                job_id, principal, now=self.clock.now(), reason=reason
-            )
-        except NotFound:
-            ended = self.store.get_job(job_id)  # NotFound here: no such job at all
-            raise TransitionNotAllowed(
-                "job", job_id, ended.status, JobStatus.CANCELLED
-            ) from None
-        await self.commit(decision)
-        return _latest_job(decision, job_id) or self.store.get_job(job_id)
+        return await self._desk().cancel_job(job_id, principal, reason)
 
     async def confirm_handoff(
         self,
@@ -307,42 +284,19 @@ class FleetService:
     ) -> Job:
         """Confirm at the robot; a PIN is checked in a worker thread (scrypt).
 
-        The core counts the attempt and locks the hand-off as always; it only
-        receives the outcome of the slow check instead of doing it on the loop
-        (``checked``: done already, by a follower process).
+        ``checked``: the outcome of a check a follower process made already.
         """
-        if not self.leading and self.follower is not None:
-            return await self.follower.confirm_handoff(job_id, pin, principal)
-        if checked is None:
-            checked = await self._check_pin(job_id, pin, principal)
-        decision = self.core.confirm_handoff(
-            job_id, pin, principal, now=self.clock.now(), checked=checked
-        )
-        await self.commit(decision)
-        return _latest_job(decision, job_id) or self.store.get_job(job_id)
-
-    async def _check_pin(
-        self, job_id: str, pin: str | None, principal: Principal
-    ) -> PinCheck | None:
-        try:
-            pin_hash = self.core.job(job_id, principal).pin_hash
-        except FleetError:
-            return None  # the core raises the same error when called
-        if not pin or not pin_hash:
-            return None
-        matches = await check_secret(pin, pin_hash)
-        return PinCheck(pin_hash, matches)
+        desk = self._desk()
+        if isinstance(desk, FollowerDesk):
+            return await desk.confirm_handoff(job_id, pin, principal)
+        return await desk.confirm_handoff(job_id, pin, principal, checked)
 
     async def robot_action(
         self, action: str, robot_id: str, principal: Principal
     ) -> Robot:
         if action not in ROBOT_ACTIONS:
             raise ValueError(f"unknown robot action {action!r}")
-        if not self.leading and self.follower is not None:
-            return await self.follower.robot_action(action, robot_id, principal)
-        method = getattr(self.core, action)
-        await self.commit(method(robot_id, principal, now=self.clock.now()))
-        return self.robot(robot_id)
+        return await self._desk().robot_action(action, robot_id, principal)
 
     def job(self, job_id: str) -> Job:
         return self.store.get_job(job_id)
@@ -354,14 +308,10 @@ class FleetService:
         return self.store.history("job", job_id)
 
     def robots(self) -> list[Robot]:
-        if not self.leading and self.follower is not None:
-            return self.follower.robots()
-        return list(self.core.robots())
+        return self._desk().robots()
 
     def robot(self, robot_id: str) -> Robot:
-        if not self.leading and self.follower is not None:
-            return self.follower.robot(robot_id)
-        return self.core.robot(robot_id)
+        return self._desk().robot(robot_id)
 
     def facility_reports(
         self,
@@ -378,6 +328,13 @@ class FleetService:
         if not self.leading:
             return None
         return self.core.plan()
+
+    def _desk(self) -> LeaderDesk | FollowerDesk:
+        """Who answers the API now: the leader's desk, or the follower's while
+        another process dispatches."""
+        if not self.leading and self.follower is not None:
+            return self.follower
+        return self.leader_desk
 
     # --- decisions ----------------------------------------------------------------
 
@@ -458,19 +415,3 @@ async def _cancel(tasks: list[asyncio.Task[None]]) -> None:
 
 def _fresh_id() -> str:
     return f"job-{uuid.uuid4().hex[:16]}"
-
-
-def _known(core: FleetCore, job_id: str) -> bool:
-    try:
-        core.job(job_id)
-    except NotFound:
-        return False
-    return True
-
-
-def _latest_job(decision: Decision, job_id: str) -> Job | None:
-    latest = None
-    for job, _, _ in decision.jobs:
-        if job.id == job_id:
-            latest = job
-    return latest
