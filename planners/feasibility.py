@@ -83,48 +83,58 @@ class _Screen:
             [self.index[c.node] for c in problem.chargers if c.node in self.index],
             dtype=int,
         )
-        to_charger = self.dist[np.ix_(self.start, self.chargers)]
+        to_charger = self.dist[self.start[:, None], self.chargers]
         with np.errstate(invalid="ignore"):
             on_arrival = self.soc[:, None] - self.drain[:, None] * to_charger
         self.can_charge = on_arrival >= -EPS
-        self.masks: dict[tuple[frozenset[str], bool], np.ndarray] = {}
 
-    def _capable(self, job: Job) -> np.ndarray:
-        """Robots with what ``job`` needs and a known start (read only)."""
-        key = (job.requires, job.kind is JobKind.GUIDANCE)
-        if key not in self.masks:
-            robots = self.problem.robots
-            capable = np.array([can_serve(r, job) for r in robots], dtype=bool)
-            self.masks[key] = capable & (self.start >= 0)
-        return self.masks[key]
+    def _capable(self, jobs: Sequence[Job]) -> np.ndarray:
+        """Robots (rows) with what each job (column) needs and a known start."""
+        rows: dict[tuple[frozenset[str], bool], int] = {}
+        masks = []
+        for job in jobs:
+            key = (job.requires, job.kind is JobKind.GUIDANCE)
+            if key not in rows:
+                rows[key] = len(masks)
+                robots = self.problem.robots
+                capable = np.array([can_serve(r, job) for r in robots], dtype=bool)
+                masks.append(capable & (self.start >= 0))
+        keys = [rows[job.requires, job.kind is JobKind.GUIDANCE] for job in jobs]
+        return np.array(masks)[keys].T
 
     def reasons(self, jobs: Sequence[Job]) -> dict[str, UnassignedReason]:
         """Each job's first reason no robot can serve it (robots x jobs arrays:
         a snapshot is screened in a few numpy operations, not a few per job)."""
         if not jobs:
             return {}
-        capable = np.stack([self._capable(job) for job in jobs], axis=1)
+        capable = self._capable(jobs)
         sized = capable & (self.capacity[:, None] >= [j.size for j in jobs])
         p = np.array([self.index.get(j.pickup, -1) for j in jobs], dtype=int)
         d = np.array([self.index.get(j.dropoff, -1) for j in jobs], dtype=int)
         known = (p >= 0) & (d >= 0)
         p, d = np.where(known, p, 0), np.where(known, d, 0)
         speed = self.speed[:, None]
-        to_pickup = self.times[STANDARD][np.ix_(self.start, p)] / speed
+        to_pickup = self.times[STANDARD][self.start[:, None], p] / speed
         escort = np.array(
-            [self._escort(j, a, b) for j, a, b in zip(jobs, p, d, strict=True)]
+            [
+                self._escort(j, a, b)
+                for j, a, b in zip(jobs, p.tolist(), d.tolist(), strict=True)
+            ]
         )
         escort = escort[None, :] / speed
         reachable = sized & np.isfinite(to_pickup) & np.isfinite(escort)
         in_time = reachable & self._direct_in_time(jobs, to_pickup, escort)
-        battery = self._battery(p, d)
+        served = (in_time & self._battery(p, d)).any(axis=0)
+        if known.all() and served.all():
+            # Each stage's pass is implied by the last one's (and known nodes).
+            return {}
         stages = (
             (capable.any(axis=0), UnassignedReason.NO_CAPABLE_ROBOT),
             (sized.any(axis=0), UnassignedReason.TOO_LARGE),
             (known, UnassignedReason.UNREACHABLE),
             (reachable.any(axis=0), UnassignedReason.UNREACHABLE),
             (in_time.any(axis=0), UnassignedReason.WINDOW_IMPOSSIBLE),
-            ((in_time & battery).any(axis=0), UnassignedReason.BATTERY),
+            (served, UnassignedReason.BATTERY),
         )
         found: dict[str, UnassignedReason] = {}
         for passed, reason in stages:
@@ -135,7 +145,8 @@ class _Screen:
     def _escort(self, job: Job, p: int, d: int) -> float:
         """Seconds from pickup to drop-off at nominal speed, at a guided pace."""
         walk = max(1.0, job.walking_factor) if job.kind is JobKind.GUIDANCE else 1.0
-        return float(self.times.get(job.load_class, self.times[STANDARD])[p, d]) * walk
+        matrix = self.times.get(job.load_class, self.times[STANDARD])
+        return matrix.item(p, d) * walk
 
     def _direct_in_time(
         self, jobs: Sequence[Job], to_pickup: np.ndarray, escort: np.ndarray
@@ -160,9 +171,9 @@ class _Screen:
         """Whether each robot (row), as it is or fully charged at a charger, can
         do each trip ``p[k] -> d[k]`` (column): every pair in one pass."""
         drain = self.drain[:, None]
-        best = self.soc[:, None] - _spent(drain, self.dist[np.ix_(self.start, p)])
+        best = self.soc[:, None] - _spent(drain, self.dist[self.start[:, None], p])
         if len(self.chargers):
-            to_pickup = self.dist[np.ix_(self.chargers, p)][None, :, :]
+            to_pickup = self.dist[self.chargers[:, None], p][None, :, :]
             from_charger = np.where(
                 self.can_charge[:, :, None], to_pickup, math.inf
             ).min(axis=1)
