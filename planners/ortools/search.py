@@ -111,12 +111,16 @@ class SearchConfig:
     #: counted at ``recreate_tests_per_s``; 0: none): it crosses the timing wall
     #: that leaves guided local search without a feasible move (lrc201).
     recreate_share: float = 0.8
-    #: Insertion tests a second of ``recreate_share``: its clock, as
-    #: ``pool_tests_per_s`` the pool's. It made 4,900-8,200 a second with a
-    #: core of the 2-core Xeon (the fewest on lc1's short routes, where at
-    #: 5,000 lc106 took 29.1 s of 30): counted low, it ends early and the
-    #: polish takes the rest by OR-Tools' clock.
-    recreate_tests_per_s: float = 4000.0
+    #: Units of work a second of ``recreate_share``: its clock, as
+    #: ``pool_tests_per_s`` the pool's. An insertion test on a route of ``n``
+    #: stops costs ``1 + n * n // 16`` units
+    #: (:data:`planners.ejection.recreate_string.SQUARE`): it made 240,000-450,000
+    #: units a second of CPU on 11 Li & Lim instances (2-core Xeon, the other
+    #: core busy), the fewest on lc104's short routes; counted at 160,000 it ends
+    #: early (at most ~2/3 of its share) and the polish takes the rest by
+    #: OR-Tools' clock. One unit per test at 4,000 a second (session 5) used
+    #: 5-70 % of the share: short routes' tests are 10 times cheaper.
+    recreate_tests_per_s: float = 160_000.0
     #: Polish distance with the robots' fixed cost in the objective (the
     #: problem's own costs) rather than without it: OR-Tools' guided local search
     #: then moves where, on distance alone, it does not (lr210 from the peer's
