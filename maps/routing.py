@@ -220,15 +220,39 @@ class Router:
             self._routes.move_to_end(trip)
             return found
         start_wp, goal_wp = self.waypoint_of(start), self.waypoint_of(goal)
-        path = self.path(key, start_wp, goal_wp)
+        timed_by: RouteRules = key
+        path = None
+        if key is not rules:
+            # Penalties only lengthen rides: a trip that stays on its level
+            # without them stays there with them, along the same path, and its
+            # legs (no ride) cost the same under either rules.
+            path = self.level_path(rules, start_wp, goal_wp)
+            timed_by = rules
+        if path is None:
+            path, timed_by = self.path(key, start_wp, goal_wp), key
         if path is None:
             raise refusal(self, rules, start, goal, load, robot, hour)
         return _remember(
             self._routes,
             trip,
-            lambda: build_route(self, key, start, goal, path),
+            lambda: build_route(self, timed_by, start, goal, path),
             _ROUTES_KEPT,
         )
+
+    def level_path(self, rules: Rules, start: str, goal: str) -> list[int] | None:
+        """The quickest legal path under ``rules`` if it stays on the start level
+        (no lift penalty can then change it), else ``None``.
+
+        A penalty adds to rides only (:meth:`_penalise`), so every time through a
+        portal grows or stays, while the time on the level does not change;
+        :func:`_one_trip` stays on the level when that is no slower.
+        """
+        s, g = self.table.node_index[start], self.table.node_index[goal]
+        times, predecessors = self.tree(rules, s)
+        best, entry, _ = _one_trip(self.overlay(rules), times, g)
+        if entry >= 0 or not math.isfinite(best):
+            return None
+        return tree_path(predecessors, s, g)
 
 
 def _one_trip(
