@@ -7,13 +7,17 @@ it. A forbidden change raises :class:`TransitionNotAllowed`.
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any
 
 from fleet.core.errors import TransitionNotAllowed
 from fleet.core.model import AuditEvent, Job, JobStatus, Robot, RobotState
+from fleet.core.values import replacer
 
 S = JobStatus
+#: ``dataclasses.replace`` for the values every transition copies (~25,000 job
+#: copies in a simulated hospital day).
+_replace_job = replacer(Job)
+_replace_robot = replacer(Robot)
 
 #: status -> the statuses it may move to.
 JOB_TRANSITIONS: dict[JobStatus, frozenset[JobStatus]] = {
@@ -74,7 +78,7 @@ def move_job(
     """Move ``job`` to ``after``, applying ``changes``; return it and its event."""
     if not can_move_job(job.status, after):
         raise TransitionNotAllowed("job", job.id, job.status, after)
-    moved = dataclasses.replace(
+    moved = _replace_job(
         job, status=after, updated_at=at, version=job.version + 1, **changes
     )
     details = {"robot_id": moved.robot_id} if moved.robot_id else {}
@@ -121,9 +125,7 @@ def amend_job(
     **changes: Any,
 ) -> tuple[Job, AuditEvent]:
     """Change a job without changing its status (ETA, robot, attempts), audited."""
-    amended = dataclasses.replace(
-        job, updated_at=at, version=job.version + 1, **changes
-    )
+    amended = _replace_job(job, updated_at=at, version=job.version + 1, **changes)
     event = AuditEvent(
         at=at,
         subject="job",
@@ -153,9 +155,7 @@ def move_robot(
     """Move ``robot`` to state ``after``; return it and its event."""
     if not can_move_robot(robot.state, after):
         raise TransitionNotAllowed("robot", robot.id, robot.state, after)
-    moved = dataclasses.replace(
-        robot, state=after, version=robot.version + 1, **changes
-    )
+    moved = _replace_robot(robot, state=after, version=robot.version + 1, **changes)
     event = AuditEvent(
         at=at,
         subject="robot",

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 import pytest
 
 from fleet.core.decision import Decision, Effects, robot_only
-from fleet.core.model import Robot, RobotState
+from fleet.core.model import ItemCategory, Job, JobKind, JobStatus, Robot, RobotState
 from fleet.core.ports import CommandStatus, Pose, RobotUpdate
-from fleet.core.values import positional
+from fleet.core.values import positional, replacer
 
 
 def test_a_built_value_equals_the_constructed_one_and_stays_frozen() -> None:
@@ -52,3 +52,15 @@ def test_a_class_whose_init_does_more_is_refused() -> None:
         positional(Checked)
     with pytest.raises(TypeError, match="Unslotted"):
         positional(Unslotted)
+
+
+def test_replacer_copies_as_dataclasses_replace_does() -> None:
+    """Same value as ``dataclasses.replace``; an unknown field is a TypeError."""
+    job = Job("j1", JobKind.DELIVERY, "a", "b", ItemCategory.MEDICATION, "w1", 3.0)
+    changes = {"status": JobStatus.ASSIGNED, "robot_id": "r1", "version": 2}
+    copy = replacer(Job)(job, **changes)
+    assert copy == dataclasses.replace(job, **changes)
+    assert hash(copy) == hash(dataclasses.replace(job, **changes))
+    assert replacer(Job)(job) == job
+    with pytest.raises(TypeError, match="no field 'colour'"):
+        replacer(Job)(job, colour="red")
