@@ -95,6 +95,22 @@ class SearchConfig:
     #: Insertion tests the pool makes per second of its share: its clock (the
     #: planners read none), set from its measured speed on the 2-core Xeon.
     pool_tests_per_s: float = 4000.0
+    #: ``pool_tests_per_s`` on short routes (``solve.stops_per_route`` below
+    #: ``long_route_stops``: lc1, lr1, lrc1), where a test is a walk in plain
+    #: Python (:func:`planners.ejection.route.walk_insertion`): the pool made
+    #: 40,000-49,000 tests a CPU second there at load 3.6 (21,500-31,600 at
+    #: load 6.5; lc104 25,000 at load 4), against 6,100-7,700 on long routes:
+    #: counted low so that on a quiet core it ends within its share.
+    short_pool_tests_per_s: float = 20000.0
+    #: ``pool_share`` on short routes (when ``pool_share`` > 0): the pool's
+    #: removals grow with its budget there (from the same starts, seeds 0-2:
+    #: lc103 10, 10, 10 routes at 100,000 tests, 9, 9, 9 at 250,000; lr111
+    #: 11, 11, 11 and 10, 10, 11; lrc108 11, 11, 11 and 11, 10, 10), while
+    #: OR-Tools' rounds after it removed a route once in the 56 (lrc101).
+    #: 0.4 leaves ruin and recreate the tests it had at 0.25 (two of the
+    #: three OR-Tools rounds go); at 0.5 it got a third to two thirds of them
+    #: and lc104, lc109 lost their distance (25 %, 21 % over the BKS).
+    short_pool_share: float = 0.4
     #: After the pool: OR-Tools' own route removal rounds, and whether the cold
     #: restarts follow (24 instances side by side: 11 robots above the best
     #: known with 3 and restarts, 13-14 with 1 or 3 and none; docs/benchmarks.md).

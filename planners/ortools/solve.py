@@ -109,14 +109,23 @@ def _first_share(
 
 
 def _fleet_config(problem: DispatchProblem, config: SearchConfig) -> SearchConfig:
-    """The search when robots cost: ``fleet_first_solution`` first; on long
+    """The search when robots cost: ``fleet_first_solution`` first (on short
+    routes the pool's share and count are ``short_pool_share`` and
+    ``short_pool_tests_per_s``); on long
     routes ``long_first_solution`` (the peer's PATH_CHEAPEST_ARC, whose guided
     local search under the fixed cost empties routes itself), and unless
     ``long_rounds``, no OR-Tools rounds or restarts after the ejection pool
     and no cold solve after it (``long_pool_cold_share``): the time left goes
     to the distance polish."""
     long = stops_per_route(problem) >= config.long_route_stops
-    if not long or not config.long_first_solution:
+    if not long:
+        return replace(
+            config,
+            first_solution=config.fleet_first_solution,
+            pool_tests_per_s=config.short_pool_tests_per_s,
+            pool_share=config.short_pool_share if config.pool_share > 0 else 0.0,
+        )
+    if not config.long_first_solution:
         return replace(config, first_solution=config.fleet_first_solution)
     config = replace(
         config,
