@@ -35,20 +35,36 @@ WALK_STOPS = 24
 
 @dataclass(slots=True)
 class Route:
-    """Nodes from start (0) to end (1) and their timing (module docstring)."""
+    """Nodes from start (0) to end (1) and their timing (module docstring), as
+    Python lists; the numpy views are built when asked for (the long routes'
+    vectorised test, callers that slice nodes)."""
 
-    nodes: np.ndarray
-    early: np.ndarray
-    late: np.ndarray
-    load: np.ndarray
-    along: np.ndarray
-    cost: int
-    #: The same nodes, earliest and latest starts and loads as Python lists:
-    #: :func:`best_insertion` walks short routes with them (module docstring).
     stops: list[int]
     starts: list[int]
     latest: list[int]
     loads: list[int]
+    alongs: list[int]
+    cost: int
+
+    @property
+    def nodes(self) -> np.ndarray:
+        return np.array(self.stops, dtype=np.int64)
+
+    @property
+    def early(self) -> np.ndarray:
+        return np.array(self.starts, dtype=np.int64)
+
+    @property
+    def late(self) -> np.ndarray:
+        return np.array(self.latest, dtype=np.int64)
+
+    @property
+    def load(self) -> np.ndarray:
+        return np.array(self.loads, dtype=np.int64)
+
+    @property
+    def along(self) -> np.ndarray:
+        return np.array(self.alongs, dtype=np.int64)
 
     @property
     def jobs(self) -> list[int]:
@@ -64,7 +80,8 @@ def timed(pairs: Pairs, nodes: list[int] | np.ndarray) -> Route:
 
     Earliest starts forward (``max(lo, previous start + leg)``), latest starts
     backward (``min(hi, next latest - leg)``), in plain Python: on the routes of
-    6-40 stops the pool builds, a loop is faster than numpy's calls."""
+    6-40 stops the pool builds, a loop is faster than numpy's calls (and
+    conditional expressions than ``max``/``min`` calls)."""
     path = [int(n) for n in nodes]
     legs, costs, lo, hi, demand = (
         pairs.legs,
@@ -73,30 +90,31 @@ def timed(pairs: Pairs, nodes: list[int] | np.ndarray) -> Route:
         pairs.highs,
         pairs.demands,
     )
-    along, early, load = [0], [lo[path[0]]], [demand[path[0]]]
-    cost = 0
+    first = path[0]
+    along, early, load = [0], [lo[first]], [demand[first]]
+    t, walked, held, cost = lo[first], 0, demand[first], 0
     for a, b in pairwise(path):
         leg = legs[a][b]
-        along.append(along[-1] + leg)
-        early.append(max(lo[b], early[-1] + leg))
-        load.append(load[-1] + demand[b])
+        walked += leg
+        t += leg
+        opens = lo[b]
+        if t < opens:
+            t = opens
+        held += demand[b]
         cost += costs[a][b]
-    late = [hi[path[-1]]] * len(path)
+        along.append(walked)
+        early.append(t)
+        load.append(held)
+    late = [0] * len(path)
+    t = late[-1] = hi[path[-1]]
     for k in range(len(path) - 2, -1, -1):
-        late[k] = min(hi[path[k]], late[k + 1] - legs[path[k]][path[k + 1]])
-    array = np.array
-    return Route(
-        array(path, dtype=np.int64),
-        array(early, dtype=np.int64),
-        array(late, dtype=np.int64),
-        array(load, dtype=np.int64),
-        array(along, dtype=np.int64),
-        cost,
-        path,
-        early,
-        late,
-        load,
-    )
+        n = path[k]
+        t -= legs[n][path[k + 1]]
+        closes = hi[n]
+        if t > closes:
+            t = closes
+        late[k] = t
+    return Route(path, early, late, load, along, cost)
 
 
 def feasible(pairs: Pairs, route: Route) -> bool:
@@ -122,9 +140,10 @@ def _vector_insertion(pairs: Pairs, route: Route, job: int) -> Insertion | None:
     nodes, early, late = route.nodes, route.early, route.late
     leg, cost, lo, hi = pairs.leg, pairs.cost, pairs.lo, pairs.hi
     size = pairs.demand[pick]
+    arrays = _Arrays(nodes, early, late, route.load, route.along)
     before, after = nodes[:-1], nodes[1:]  # gap g lies between them
     at_pick = np.maximum(lo[pick], early[:-1] + leg[before, pick])
-    room = route.load[:-1] + size <= pairs.capacity
+    room = arrays.load[:-1] + size <= pairs.capacity
     gaps = np.flatnonzero((at_pick <= hi[pick]) & room)
     if gaps.size == 0:
         return None
@@ -140,14 +159,25 @@ def _vector_insertion(pairs: Pairs, route: Route, job: int) -> Insertion | None:
         added = np.where(fits, added, NEVER)
         best = int(np.argmin(added))
         found.append((int(added[best]), int(gaps[best]), int(gaps[best])))
-    later = _apart(pairs, route, job, gaps, at_pick[gaps])
+    later = _apart(pairs, arrays, job, gaps, at_pick[gaps])
     if later is not None:
         found.append(later)
     return min(found) if found else None
 
 
+@dataclass(frozen=True, slots=True)
+class _Arrays:
+    """A route's numpy views, built once per vectorised test."""
+
+    nodes: np.ndarray
+    early: np.ndarray
+    late: np.ndarray
+    load: np.ndarray
+    along: np.ndarray
+
+
 def _apart(
-    pairs: Pairs, route: Route, job: int, gaps: np.ndarray, at_pick: np.ndarray
+    pairs: Pairs, route: _Arrays, job: int, gaps: np.ndarray, at_pick: np.ndarray
 ) -> Insertion | None:
     """Pickup in gap ``i`` (of ``gaps``), drop-off in a later gap ``j``."""
     pick, drop = 2 + 2 * job, 3 + 2 * job
@@ -212,28 +242,38 @@ def walk_insertion(pairs: Pairs, route: Route, job: int) -> Insertion | None:
         if early[i] > hi_pick:
             break  # earliest starts only grow along a route
         a, b = nodes[i], nodes[i + 1]
-        at_pick = max(lo_pick, early[i] + legs[a][pick])
+        at_pick = early[i] + legs[a][pick]
+        if at_pick < lo_pick:
+            at_pick = lo_pick
         if at_pick > hi_pick or load[i] > room:
             continue
         cost_a = costs[a]
         opened = cost_a[pick] + costs[pick][b] - cost_a[b]
-        at_drop = max(lo_drop, at_pick + to_drop)
+        at_drop = at_pick + to_drop
+        if at_drop < lo_drop:
+            at_drop = lo_drop
         if at_drop <= hi_drop and at_drop + from_drop[b] <= late[i + 1]:
             added = cost_a[pick] + costs[pick][drop] + cost_drop[b] - cost_a[b]
             if added < least:
                 least, best = added, (added, i, i)
-        t = max(lo[b], at_pick + legs[pick][b])  # start at stop i + 1, pushed
+        t = at_pick + legs[pick][b]  # start at stop i + 1, pushed
+        if t < lo[b]:
+            t = lo[b]
         for k in range(i + 1, end):
             n = nodes[k]
             if t > hi[n] or load[k] > room or t > hi_drop:
                 break
             c = nodes[k + 1]
-            at_drop = max(lo_drop, t + legs[n][drop])
+            at_drop = t + legs[n][drop]
+            if at_drop < lo_drop:
+                at_drop = lo_drop
             if at_drop <= hi_drop and at_drop + from_drop[c] <= late[k + 1]:
                 added = opened + costs[n][drop] + cost_drop[c] - costs[n][c]
                 if added < least:
                     least, best = added, (added, i, k)
-            t = max(lo[c], t + legs[n][c])
+            t += legs[n][c]
+            if t < lo[c]:
+                t = lo[c]
     return best
 
 
