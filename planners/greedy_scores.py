@@ -31,7 +31,7 @@ from planners.timeline import EPS, can_serve
 
 #: Stale entries (robots changed since the last numpy pass, times the jobs left)
 #: beyond which their columns are re-scored by numpy, not one entry at a time.
-STALE_ENTRIES_KEPT = 40
+STALE_ENTRIES_KEPT = 120
 
 
 class Scores:
@@ -85,7 +85,9 @@ class Scores:
             score[~mask] = math.inf
             charge = np.zeros(score.shape, dtype=bool)
             if len(fleet.charger_idx):
-                low = fleet.drains[robots] & ~np.array(ends.dockless)[robots]
+                low = (
+                    fleet.drains[robots] & ~np.array(ends.dockless, dtype=bool)[robots]
+                )
                 # Only robots with a job they cannot do as they are.
                 low &= (mask & np.isinf(score)).any(axis=0)
                 if low.any():

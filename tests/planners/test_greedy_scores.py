@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from planners.greedy_fleet import FleetArrays, RobotEnds
 from planners.greedy_scores import Scores
-from planners.problem import DispatchProblem, Job, JobKind, Robot
+from planners.problem import Charger, DispatchProblem, Job, JobKind, Robot
 from planners.timeline import EPS, STANDARD, can_serve
 from tests.planners.strategies import corridor, dispatch_problems
 
@@ -175,3 +175,12 @@ def test_a_pickup_due_at_its_latest_time_is_in_time_a_hair_later_is_not() -> Non
     scores = Scores(arrays, ends, jobs, {})
     assert scores.score[:, 0].tolist() == [15.0, math.inf, 15.0, math.inf]
     assert [scores._entry(k, 0)[0] for k in range(4)] == [15.0, math.inf] * 2
+
+
+def test_a_fleet_with_no_robot_scores_every_job_against_nobody() -> None:
+    """No robot dispatchable (all offline): an empty row per job, no error."""
+    jobs = [Job("j1", "a", "b"), Job("j2", "b", "a")]
+    problem = corridor({"a": 0.0, "b": 5.0}, [], jobs, chargers=[Charger("a")])
+    ends = RobotEnds(node=[], time=[], soc=[], dockless=[])
+    scores = Scores(FleetArrays(problem), ends, jobs, {})
+    assert scores.row(1) == ([], [])
