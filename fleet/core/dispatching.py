@@ -82,7 +82,7 @@ def _snapshot_jobs(state: FleetState, eligible: set[str]) -> list[Job]:
     the snapshot's cost flat.
     """
     chosen: dict[str, Job] = {}
-    for job_ids in state.robot_jobs().values():
+    for job_ids in state.open_robot_jobs().values():
         for job_id in job_ids:
             job = state.jobs[job_id]
             if job.status != JobStatus.REQUESTED and _open(job, eligible):

@@ -34,6 +34,7 @@ ON_ROBOT = frozenset(
 )
 #: Assigned but not yet loaded: a re-plan may move these.
 NOT_LOADED = frozenset({JobStatus.ASSIGNED, JobStatus.TO_PICKUP})
+FINAL = frozenset(status for status in JobStatus if status.is_final)
 
 
 @dataclass
@@ -63,6 +64,9 @@ class FleetState:
     missions_made: int = 0
     #: robot id -> ids of the jobs naming it (kept by put_job/drop_job).
     _by_robot: dict[str, set[str]] = field(default_factory=dict)
+    #: The same for jobs not final: a robot's finished jobs stay named for the
+    #: retention time (an hour), and its open ones are what most callers walk.
+    _open_by_robot: dict[str, set[str]] = field(default_factory=dict)
     #: Final jobs still in memory -> when they last changed, least recent first
     #: (kept by put_job/drop_job), so forgetting them never walks the open jobs.
     finished: dict[str, float] = field(default_factory=dict)
@@ -81,6 +85,8 @@ class FleetState:
         for job in sorted(self.jobs.values(), key=lambda j: (j.created_at, j.id)):
             if job.robot_id is not None:
                 self._by_robot.setdefault(job.robot_id, set()).add(job.id)
+                if not job.status.is_final:
+                    self._open_by_robot.setdefault(job.robot_id, set()).add(job.id)
             if job.status == JobStatus.REQUESTED:
                 self.waiting.setdefault(job.priority, {})[job.id] = None
         for job in sorted(self.jobs.values(), key=lambda j: j.updated_at):
@@ -96,8 +102,12 @@ class FleetState:
             and old.robot_id != job.robot_id
         ):
             self._by_robot.get(old.robot_id, set()).discard(job.id)
+        if old is not None and old.robot_id is not None:
+            self._open_by_robot.get(old.robot_id, set()).discard(job.id)
         if job.robot_id is not None:
             self._by_robot.setdefault(job.robot_id, set()).add(job.id)
+            if not job.status.is_final:
+                self._open_by_robot.setdefault(job.robot_id, set()).add(job.id)
         self.jobs[job.id] = job
         self.finished.pop(job.id, None)
         if job.status.is_final:
@@ -119,12 +129,17 @@ class FleetState:
         """Robot id -> ids of the jobs naming it (read only)."""
         return self._by_robot
 
+    def open_robot_jobs(self) -> dict[str, set[str]]:
+        """Robot id -> ids of the jobs naming it that are not final (read only)."""
+        return self._open_by_robot
+
     def drop_job(self, job_id: str) -> None:
         job = self.jobs.pop(job_id)
         self.finished.pop(job_id, None)
         self.waiting.get(job.priority, {}).pop(job_id, None)
         if job.robot_id is not None:
             self._by_robot.get(job.robot_id, set()).discard(job_id)
+            self._open_by_robot.get(job.robot_id, set()).discard(job_id)
 
     @property
     def world(self) -> World:
@@ -137,9 +152,12 @@ class FleetState:
     def jobs_of(self, robot_id: str, statuses: frozenset[JobStatus]) -> list[Job]:
         """The robot's jobs in ``statuses``, oldest first."""
         jobs = self.jobs
+        named = (
+            self._by_robot if not statuses.isdisjoint(FINAL) else self._open_by_robot
+        )
         found = [
             job
-            for job_id in self._by_robot.get(robot_id, ())
+            for job_id in named.get(robot_id, ())
             if (job := jobs[job_id]).status in statuses
         ]
         if len(found) > 1:
