@@ -27,7 +27,7 @@ import numpy as np
 
 from planners.ejection.pairs import Pairs
 from planners.ejection.pool import Work
-from planners.ejection.recreate_string import charge, greedy_recreate, string_ruin
+from planners.ejection.recreate_greedy import charge, greedy_recreate
 from planners.ejection.route import Insertion, Route, best_insertion, inserted, timed
 from planners.ejection.route import without as route_without
 
@@ -48,12 +48,6 @@ class RecreateConfig:
     #: Record-to-record threshold at the start, a share of the best cost; it
     #: falls linearly to zero as the work is spent.
     threshold: float = 0.04
-    #: Share of ruins that take strings of consecutive stops
-    #: (:func:`planners.ejection.recreate_string.string_ruin`), of about
-    #: ``string_average`` stops in all, each at most ``string_longest``.
-    string_share: float = 0.0
-    string_average: int = 10
-    string_longest: int = 10
     #: Share of rebuilds that are greedy in a random sorted order rather than
     #: by regret, and the chance a route is skipped for one pair (a blink).
     greedy_share: float = 0.5
@@ -131,11 +125,7 @@ def _ruin(
     """The pairs to take out: related to a random one, or random."""
     most = max(config.fewest, min(config.most, int(pairs.size * config.most_share)))
     count = min(pairs.size, rng.randint(config.fewest, most))
-    draw = rng.random()
-    if draw < config.string_share:
-        average, longest = config.string_average, config.string_longest
-        return string_ruin(pairs, routes, rng, average, longest)
-    if draw < config.string_share + config.random_share:
+    if rng.random() < config.random_share:
         return set(rng.sample(range(pairs.size), count))
     removed = [rng.randrange(pairs.size)]
     while len(removed) < count:

@@ -130,7 +130,7 @@ class SearchConfig:
     #: Units of work a second of ``recreate_share``: its clock, as
     #: ``pool_tests_per_s`` the pool's. An insertion test on a route of ``n``
     #: stops costs ``1 + n * n // 16`` units
-    #: (:data:`planners.ejection.recreate_string.SQUARE`): it made 240,000-450,000
+    #: (:data:`planners.ejection.recreate_greedy.SQUARE`): it made 240,000-450,000
     #: units a second of CPU on 11 Li & Lim instances (2-core Xeon, the other
     #: core busy), the fewest on lc104's short routes; counted at 160,000 it ends
     #: early (at most ~2/3 of its share) and the polish takes the rest by

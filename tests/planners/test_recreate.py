@@ -12,7 +12,7 @@ import planners.ortools.eliminate as eliminate_module
 from planners.ejection.pairs import to_pairs
 from planners.ejection.pool import Work
 from planners.ejection.recreate import RecreateConfig, shorten
-from planners.ejection.recreate_string import SQUARE, charge, string_ruin
+from planners.ejection.recreate_greedy import SQUARE, charge
 from planners.ejection.route import feasible, timed
 from planners.ortools import solve_ortools
 from planners.ortools.pool import recreate_phase
@@ -112,27 +112,10 @@ def test_greedy_rebuilds_alone_find_the_shorter_order() -> None:
     jobs = [Job("far", "c", "d"), Job("near", "a", "b")]
     pairs = to_pairs(depot_fleet(jobs, robots=2, capacity=2), jobs)
     zigzag = [[2, 3, 4, 5]]
-    config = RecreateConfig(greedy_share=1.0, string_share=0.5)
+    config = RecreateConfig(greedy_share=1.0)
     shorter = shorten(pairs, zigzag, budget=400, seed=1, config=config)
     assert _served(shorter) == _served(zigzag)
     assert _cost(pairs, shorter) < _cost(pairs, zigzag)
-
-
-def test_string_ruin_takes_consecutive_stops_of_distinct_routes() -> None:
-    """Each ruined route loses one run of consecutive stops' pairs, and no
-    pair is taken from a route the ruin did not touch."""
-    jobs = three_tight_five_loose()
-    pairs = to_pairs(depot_fleet(jobs, robots=8, capacity=2), jobs)
-    routes = [
-        timed(pairs, [0, 2, 4, 3, 5, 6, 7, 1]),
-        timed(pairs, [0, 8, 9, 10, 11, 1]),
-    ]
-    for seed in range(20):
-        removed = string_ruin(pairs, routes, random.Random(seed), average=4, longest=3)
-        assert removed
-        assert removed <= {0, 1, 2, 3, 4}
-        touched = [set(r.jobs) & removed for r in routes]
-        assert sum(1 for t in touched if t) >= 1
 
 
 @pytest.mark.parametrize("seed", range(3))
@@ -141,7 +124,7 @@ def test_recreate_is_the_same_for_the_same_seed(seed: int) -> None:
     jobs = three_tight_five_loose()
     pairs = to_pairs(depot_fleet(jobs, robots=8, capacity=2), jobs)
     start = [[2 + 2 * k, 3 + 2 * k] for k in range(len(jobs))]
-    config = RecreateConfig(fewest=2, most=6, string_share=0.3)
+    config = RecreateConfig(fewest=2, most=6)
     runs = [shorten(pairs, start, budget=800, seed=seed, config=config) for _ in "ab"]
     assert runs[0] == runs[1]
 

@@ -1,22 +1,19 @@
-"""String removal and greedy rebuilding with blinks (after Christiaens & Vanden
-Berghe's SISR, 2020), for ruin and recreate (:mod:`planners.ejection.recreate`).
+"""Greedy rebuilding with blinks (after Christiaens & Vanden Berghe's SISR,
+2020), for ruin and recreate (:mod:`planners.ejection.recreate`), and the work
+an insertion test costs there.
 
-Shaw's removal takes pairs alike in place and window wherever they ride; a
-*string* ruin takes runs of consecutive stops out of a few neighbouring routes
-(with the partners of their stops), so a stretch of one route can be rebuilt
-into its neighbour. Regret insertion puts a pair that fits in one route only
-back there first, which on long clustered routes (lc204) is the very place the
-pair should leave; the *greedy* rebuild takes the pairs in a random sorted
-order (at random, farthest from the start, earliest window) into their
-cheapest place, skipping each route with a small probability (a *blink*), so
-the rebuilds differ from one try to the next.
+Regret insertion puts a pair that fits in one route only back there first,
+which on long clustered routes (lc204) is the very place the pair should leave;
+the greedy rebuild takes the pairs in a random sorted order (at random,
+farthest from the start, earliest window) into their cheapest place, skipping
+each route with a small probability (a *blink*), so the rebuilds differ from
+one try to the next. (SISR's string removal was tried too, at 30-50 % of the
+ruins, and did no better: docs/benchmarks.md, "Session 6: distance".)
 """
 
 from __future__ import annotations
 
 import random
-
-import numpy as np
 
 from planners.ejection.pairs import Pairs
 from planners.ejection.pool import Work
@@ -30,40 +27,6 @@ SQUARE = 16
 
 #: Orders of the greedy rebuild and their weights (SISR's: random 4, far 2).
 ORDERS = (("random", 4), ("far", 2), ("early", 2), ("late", 1))
-
-
-def string_ruin(
-    pairs: Pairs, routes: list[Route], rng: random.Random, average: int, longest: int
-) -> set[int]:
-    """The pairs of a few strings of consecutive stops, each in its own route,
-    the routes met in order of closeness to a random pair's pickup; about
-    ``average`` stops in all, strings of at most ``longest``."""
-    used = [r for r in routes if len(r)]
-    mean = sum(len(r) for r in used) / max(len(used), 1)
-    cap = min(float(longest), mean)
-    strings = int(rng.uniform(1, 4 * average / (1 + cap) - 1 + 1))
-    home = {int(n): k for k, r in enumerate(used) for n in r.nodes[1:-1]}
-    seed = 2 + 2 * rng.randrange(pairs.size)
-    removed: set[int] = set()
-    ruined: set[int] = set()
-    for node in np.argsort(pairs.cost[seed]).tolist():
-        k = home.get(node)
-        if k is None or k in ruined:
-            continue
-        removed |= _string(used[k], node, cap, rng)
-        ruined.add(k)
-        if len(ruined) >= strings:
-            break
-    return removed
-
-
-def _string(route: Route, node: int, cap: float, rng: random.Random) -> set[int]:
-    """The pairs of a random string of stops of ``route`` through ``node``."""
-    stops = route.nodes[1:-1].tolist()
-    length = int(rng.uniform(1, min(len(stops), cap) + 1))
-    at = stops.index(node)
-    first = rng.randint(max(0, at - length + 1), min(at, len(stops) - length))
-    return {(n - 2) // 2 for n in stops[first : first + length]}
 
 
 def greedy_recreate(
