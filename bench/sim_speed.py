@@ -61,6 +61,12 @@ def _target(case: Case) -> str:
     return "≤ 60 s" if case.warm_start else "none (contrast)"
 
 
+#: Heap pushes and pops timed just before and just after each run: this
+#: machine's speed for plain Python drifts by half from hour to hour (the same
+#: greedy day took 9.8 s and, half an hour later, 14.3-16.3 s at load 1), and
+#: the probe says which speed a run had.
+PROBE_EVENTS = 200_000
+
 #: Least simulated seconds between two re-plans that are not urgent (chosen by
 #: measurement: docs/benchmarks.md, "Simulator: reading the figures").
 REPLAN_GAP_S = 60.0
@@ -81,13 +87,16 @@ def run_case(
         start_hour=start_hour, replan_gap_s=replan_gap_s or None,
         time_limit_s=case.time_limit_s, warm_start=case.warm_start, keep_events=False,
     )  # fmt: skip
+    probe_before = heap_cost(PROBE_EVENTS)
     cpu = time.process_time()
     sim = simulate(building, scenario, config)
     cpu = time.process_time() - cpu
+    probe_after = heap_cost(PROBE_EVENTS)
     kpis = compute(sim)
     return {
         "case": case,
         "kpis": kpis,
+        "probe_s": (probe_before, probe_after),
         "wall_s": sim.timing.wall_s,
         "cpu_s": cpu,
         "dispatch_s": sim.timing.dispatch_s,
@@ -174,9 +183,14 @@ def markdown(results: list[dict[str, Any]], args: argparse.Namespace) -> str:
             else f" The runs went {args.jobs} at a time, side by side."
         ),
         "",
+        f"The probe is {PROBE_EVENTS:,} heap pushes and pops of the simulator's "
+        "entries, timed in the run's process just before and just after it: the "
+        "machine's speed for plain Python at that moment (0.45 s on a fast hour, "
+        "0.7-1.0 s on a slow one).",
+        "",
         "| run | requests | wall (s) | CPU (s) | dispatcher wall (s) | dispatches "
-        "| fell back to greedy | target |",
-        "|---|---|---|---|---|---|---|---|",
+        "| fell back to greedy | probe before / after (s) | target |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for r in results:
         case: Case = r["case"]
@@ -184,7 +198,8 @@ def markdown(results: list[dict[str, Any]], args: argparse.Namespace) -> str:
         lines.append(
             f"| {case.label} ({case.time_limit_s:g} s limit) | {r['kpis']['requests']} "
             f"| {r['wall_s']:.1f} | {r['cpu_s']:.1f} | {r['dispatch_s']:.1f} "
-            f"| {r['dispatches']} | {r['fallbacks']} | {target} |"
+            f"| {r['dispatches']} | {r['fallbacks']} "
+            f"| {r['probe_s'][0]:.2f} / {r['probe_s'][1]:.2f} | {target} |"
         )
     lines += [
         "",
@@ -208,8 +223,6 @@ def markdown(results: list[dict[str, Any]], args: argparse.Namespace) -> str:
         lines.append(
             f"| {label} | " + " | ".join(cell(r["kpis"]) for r in results) + " |"
         )
-    lines += ["", f"Heap alone: {args.heap_events} pushes and pops take "
-              f"{heap_cost(args.heap_events):.2f} s.", ""]  # fmt: skip
     return "\n".join(lines) + "\n"
 
 
@@ -276,7 +289,6 @@ def main() -> None:
         help="least simulated seconds between re-plans that are not urgent "
         "(0: the service's cadence for all)",
     )
-    parser.add_argument("--heap-events", type=int, default=200_000)
     parser.add_argument("--jobs", type=int, default=1, help="runs side by side")
     parser.add_argument("--markdown", type=Path, default=None)
     args = parser.parse_args()
@@ -303,7 +315,8 @@ def main() -> None:
             print(
                 f"{case.label}: wall {result['wall_s']:.1f} s, "
                 f"CPU {result['cpu_s']:.1f} s, "
-                f"dispatcher {result['dispatch_s']:.1f} s over {result['dispatches']}",
+                f"dispatcher {result['dispatch_s']:.1f} s over {result['dispatches']}, "
+                "probe {:.2f} / {:.2f} s".format(*result["probe_s"]),
                 flush=True,
             )
             results.append(result)
