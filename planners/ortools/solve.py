@@ -41,10 +41,11 @@ def solve_ortools(
     charged, charges = plan_charging(problem)
     jobs, allowed, left = split_jobs(charged)
     fewer_robots = config.eliminate_routes and problem.costs.per_robot > 0
-    share = _first_share(charged, jobs, config) if fewer_robots else 1.0
+    long = fewer_robots and long_routes(charged, config)
+    share = _first_share(charged, jobs, config, long) if fewer_robots else 1.0
     first_s = time_limit_s * share
     if fewer_robots:
-        config = _fleet_config(charged, config)
+        config = _fleet_config(config, long)
     elif problem.costs.per_robot == 0:
         config = replace(
             config,
@@ -92,7 +93,7 @@ def _second_start(
 
 
 def _first_share(
-    problem: DispatchProblem, jobs: list[Job], config: SearchConfig
+    problem: DispatchProblem, jobs: list[Job], config: SearchConfig, long: bool
 ) -> float:
     """The first solve's share of the time: ``long_first_share`` when a route may
     hold many stops (:func:`stops_per_route` at least ``long_route_stops``: Li &
@@ -101,14 +102,14 @@ def _first_share(
     elimination does not (lr203, lrc208: 4 -> 3 robots with half the time, at
     load 11); ``pool_long_first_share`` there when the ejection pool will run,
     which removes them itself."""
-    if stops_per_route(problem) < config.long_route_stops:
+    if not long:
         return config.first_share
     if config.pool_share > 0 and plain(problem, jobs):
         return config.pool_long_first_share
     return config.long_first_share
 
 
-def _fleet_config(problem: DispatchProblem, config: SearchConfig) -> SearchConfig:
+def _fleet_config(config: SearchConfig, long: bool) -> SearchConfig:
     """The search when robots cost: ``fleet_first_solution`` first (on short
     routes the pool's share and count are ``short_pool_share`` and
     ``short_pool_tests_per_s``); on long
@@ -117,7 +118,6 @@ def _fleet_config(problem: DispatchProblem, config: SearchConfig) -> SearchConfi
     ``long_rounds``, no OR-Tools rounds or restarts after the ejection pool
     and no cold solve after it (``long_pool_cold_share``): the time left goes
     to the distance polish."""
-    long = stops_per_route(problem) >= config.long_route_stops
     if not long:
         return replace(
             config,
@@ -138,6 +138,12 @@ def _fleet_config(problem: DispatchProblem, config: SearchConfig) -> SearchConfi
     return replace(
         config, victims_after_pool=0, restarts_after_pool=False, final_restart=""
     )
+
+
+def long_routes(problem: DispatchProblem, config: SearchConfig) -> bool:
+    """Whether routes can hold many stops (:func:`stops_per_route` at least
+    ``config.long_route_stops``): Li & Lim's lc2/lr2/lrc2 against lc1/lr1/lrc1."""
+    return stops_per_route(problem) >= config.long_route_stops
 
 
 def stops_per_route(problem: DispatchProblem) -> float:

@@ -18,7 +18,7 @@ from planners.ortools.model import SCALE
 from planners.ortools.pool import applies, pool_phase
 from planners.ortools.precheck import split_jobs
 from planners.ortools.search import Outcome, SearchConfig
-from planners.ortools.solve import _fleet_config
+from planners.ortools.solve import _fleet_config, long_routes
 from planners.problem import Costs, DispatchProblem, Job, Robot, StopKind
 from planners.validate import validate
 from tests.planners.strategies import corridor
@@ -219,17 +219,18 @@ def test_long_routes_start_with_the_peers_recipe_and_polish_after_the_pool() -> 
     solve after the pool; tight windows keep the fleet search as it was."""
     loose = [replace(job, due_at=None) for job in three_tight_five_loose()[3:]]
     config = SearchConfig()
-    long = _fleet_config(depot_fleet(loose, robots=5), config)
+    loose_fleet = depot_fleet(loose, robots=5)
+    long = _fleet_config(config, long_routes(loose_fleet, config))
     assert long.first_solution == "PATH_CHEAPEST_ARC"
     assert (long.victims_after_pool, long.restarts_after_pool) == (0, False)
     assert (long.final_restart, long.pool_cold_share) == ("", 0.0)
-    short = _fleet_config(depot_fleet(three_tight_five_loose(), robots=8), config)
+    tight_fleet = depot_fleet(three_tight_five_loose(), robots=8)
+    short = _fleet_config(config, long_routes(tight_fleet, config))
     assert short.first_solution == config.fleet_first_solution
     assert short.victims_after_pool == config.victims_after_pool
     assert short.pool_cold_share == config.pool_cold_share
-    rounds = _fleet_config(
-        depot_fleet(loose, robots=5), replace(config, long_rounds=True)
-    )
+    with_rounds = replace(config, long_rounds=True)
+    rounds = _fleet_config(with_rounds, long_routes(loose_fleet, with_rounds))
     assert rounds.victims_after_pool == config.victims_after_pool
 
 

@@ -7,7 +7,7 @@ from dataclasses import replace
 from planners.ejection.pairs import to_pairs
 from planners.ejection.pool import PoolConfig, minimise
 from planners.ortools.search import SearchConfig
-from planners.ortools.solve import _fleet_config
+from planners.ortools.solve import _fleet_config, long_routes
 from tests.planners.test_ejection import (
     depot_fleet,
     one_route_each,
@@ -21,13 +21,15 @@ def test_short_routes_give_the_pool_its_short_share_and_count() -> None:
     ``pool_tests_per_s``; a pool turned off stays off."""
     config = SearchConfig(pool_share=0.25, short_pool_share=0.4)
     tight = depot_fleet(three_tight_five_loose(), robots=8)
-    short = _fleet_config(tight, config)
+    short = _fleet_config(config, long_routes(tight, config))
     assert short.pool_share == 0.4
     assert short.pool_tests_per_s == config.short_pool_tests_per_s
     loose = [replace(job, due_at=None) for job in three_tight_five_loose()[3:]]
-    long = _fleet_config(depot_fleet(loose, robots=5), config)
+    loose_fleet = depot_fleet(loose, robots=5)
+    long = _fleet_config(config, long_routes(loose_fleet, config))
     assert (long.pool_share, long.pool_tests_per_s) == (0.25, config.pool_tests_per_s)
-    off = _fleet_config(tight, replace(config, pool_share=0.0))
+    no_pool = replace(config, pool_share=0.0)
+    off = _fleet_config(no_pool, long_routes(tight, no_pool))
     assert off.pool_share == 0.0
 
 
