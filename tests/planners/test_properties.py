@@ -7,9 +7,10 @@ from dataclasses import replace
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from planners.docks import first_free, taken_now
 from planners.greedy import dispatch_greedy
-from planners.problem import DispatchProblem, StopKind
-from planners.timeline import jobs_by_id, schedule
+from planners.problem import DispatchProblem, Plan, StopKind
+from planners.timeline import DockStart, jobs_by_id, schedule
 from planners.validate import validate
 from tests.planners.strategies import dispatch_problems
 
@@ -30,9 +31,26 @@ def test_greedy_plans_pass_validate_and_cover_every_job(problem: DispatchProblem
     jobs = jobs_by_id(problem)
     for robot in problem.robots:
         visits = [(s.kind, s.job_id or s.node) for s in plan.routes[robot.id]]
-        assert (
-            schedule(problem, robot, visits, jobs=jobs).stops == plan.routes[robot.id]
-        )
+        docks = _docks_left_by_others(problem, plan, robot.id)
+        timed = schedule(problem, robot, visits, jobs=jobs, dock_start=docks)
+        assert timed.stops == plan.routes[robot.id]
+
+
+def _docks_left_by_others(
+    problem: DispatchProblem, plan: Plan, robot_id: str
+) -> DockStart:
+    """When a dock is free for ``robot_id``, the other robots' charges in ``plan``
+    booked: a robot that reaches a charger whose only dock another robot holds
+    waits for it, and its route alone cannot say so."""
+    chargers = {charger.node: charger for charger in problem.chargers}
+    booked = {node: taken_now(c, problem.now) for node, c in chargers.items()}
+    for other, stops in plan.routes.items():
+        for stop in stops if other != robot_id else ():
+            if stop.kind == StopKind.CHARGE:
+                booked[stop.node].append((stop.start, stop.departure))
+    return lambda node, arrival, hold: first_free(
+        booked[node], chargers[node].docks, arrival, hold
+    )
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
