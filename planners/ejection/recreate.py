@@ -27,8 +27,8 @@ import numpy as np
 
 from planners.ejection.pairs import Pairs
 from planners.ejection.pool import Work
-from planners.ejection.recreate_greedy import charge, greedy_recreate
-from planners.ejection.route import Insertion, Route, best_insertion, inserted, timed
+from planners.ejection.recreate_greedy import charged_insertion, greedy_recreate
+from planners.ejection.route import Insertion, Route, inserted, timed
 from planners.ejection.route import without as route_without
 
 
@@ -141,7 +141,9 @@ def _recreate(
     """``routes`` with every pair of ``pending`` put back by regret, or
     ``None`` when one finds no place or the work runs out."""
     routes = list(routes)
-    places = {j: [_place(pairs, r, j, work) for r in routes] for j in pending}
+    places = {
+        j: [charged_insertion(pairs, r, j, work) for r in routes] for j in pending
+    }
     while places:
         job, k, where = _most_regret(places, rng)
         if where is None or work.left <= 0:
@@ -149,13 +151,8 @@ def _recreate(
         routes[k] = inserted(pairs, routes[k], job, where)
         del places[job]
         for other, options in places.items():
-            options[k] = _place(pairs, routes[k], other, work)
+            options[k] = charged_insertion(pairs, routes[k], other, work)
     return routes
-
-
-def _place(pairs: Pairs, route: Route, job: int, work: Work) -> Insertion | None:
-    charge(work, route)
-    return best_insertion(pairs, route, job)
 
 
 def _most_regret(

@@ -17,13 +17,35 @@ import random
 
 from planners.ejection.pairs import Pairs
 from planners.ejection.pool import Work
-from planners.ejection.route import Insertion, Route, best_insertion, inserted
+from planners.ejection.route import (
+    WALK_STOPS,
+    Insertion,
+    Route,
+    best_insertion,
+    counted_walk,
+    inserted,
+)
 
-#: An insertion test on a route of ``n`` stops costs ``1 + n * n // SQUARE``
-#: units of work: its numpy arrays grow with the pickup and drop-off places
-#: (``n`` by ``n``), and on short tight routes most tests end at once (lc109's
-#: routes of ~12 stops: ~20 us a test, lc204's of ~34: 200-360 us; 2-core Xeon).
+#: An insertion test on a route of ``n`` stops, up to ``KNEE``, costs
+#: ``1 + n * n // SQUARE`` units of work: the places to test grow with ``n`` by
+#: ``n``, and on short tight routes most tests end at once (lc109's routes of
+#: ~12 stops: ~20 us a test). Numpy's test (routes longer than
+#: :data:`planners.ejection.route.WALK_STOPS`) is charged the same way.
 SQUARE = 16
+KNEE = 22
+#: A walked test on a longer route costs ``TEST_UNITS`` plus a unit per
+#: ``STEPS_PER_UNIT`` steps of the walk (:func:`counted_walk`): its work is the
+#: stops it pushes, many where windows are wide (lr204's routes of 50 stops:
+#: ~460 steps a test), few where they are tight (lrc201's of 26: ~35). On
+#: eight lc2/lr2/lrc2 instances (2-core Xeon, load ~4-5) a test cost ~11 us
+#: and a step ~0.5 us of CPU; at 3 units and 8 steps a unit they made
+#: 190,000-445,000 units a CPU second (lc204 and lr204 the fewest), so the
+#: count is a third higher (4 and 6): about short routes' 213,000-465,000 of
+#: session 6, the same margin over ``SearchConfig.recreate_tests_per_s``.
+#: Numpy's tests, charged by the square, gave long routes a third to a quarter
+#: of the tests their share pays for.
+TEST_UNITS = 4
+STEPS_PER_UNIT = 6
 
 #: Orders of the greedy rebuild and their weights (SISR's: random 4, far 2).
 ORDERS = (("random", 4), ("far", 2), ("early", 2), ("late", 1))
@@ -46,8 +68,7 @@ def greedy_recreate(
         for k, route in enumerate(routes):
             if rng.random() < blink:
                 continue
-            charge(work, route)
-            where = best_insertion(pairs, route, job)
+            where = charged_insertion(pairs, route, job, work)
             if where is not None and (best is None or where < best[0]):
                 best = (where, k)
         if best is None or work.left <= 0:
@@ -57,8 +78,22 @@ def greedy_recreate(
 
 
 def charge(work: Work, route: Route) -> None:
-    """Spend one insertion test on ``route`` (see ``SQUARE``)."""
+    """Spend one insertion test on ``route`` by its length (see ``SQUARE``)."""
     work.left -= 1 + len(route) * len(route) // SQUARE
+
+
+def charged_insertion(
+    pairs: Pairs, route: Route, job: int, work: Work
+) -> Insertion | None:
+    """:func:`best_insertion` of ``job`` in ``route``, its work spent: by the
+    route's length up to ``KNEE`` stops (session 6's count: short routes' plans
+    are unchanged) and for numpy's tests, by the walk's steps between."""
+    if len(route) <= KNEE or len(route.stops) > WALK_STOPS:
+        charge(work, route)
+        return best_insertion(pairs, route, job)
+    where, steps = counted_walk(pairs, route, job)
+    work.left -= TEST_UNITS + steps // STEPS_PER_UNIT
+    return where
 
 
 def _ordered(pairs: Pairs, pending: set[int], rng: random.Random) -> list[int]:

@@ -28,9 +28,13 @@ Insertion = tuple[int, int, int]
 
 #: Routes of at most this many nodes (start and end included) are tested by a
 #: walk in plain Python, longer ones by numpy (every place at once): a numpy
-#: test costs ~0.25 ms whatever the length (its call overhead), a walk grows
-#: with the stops between a pickup and the drop-offs that still fit.
-WALK_STOPS = 24
+#: test costs 0.12-0.3 ms whatever the length (its call overhead), a walk grows
+#: with the stops between a pickup and the drop-offs that still fit. On Li &
+#: Lim's long routes the walk is the faster by 1.6-6 times (2-core Xeon, load
+#: 4-5, per test: 30-42 stops 20-90 us against 130-185; lr204's 50 stops with
+#: wide windows 110-120 us against 180), so it takes every route of the
+#: 100-task instances; numpy keeps the longer ones, where the walk's square grows.
+WALK_STOPS = 64
 
 
 @dataclass(slots=True)
@@ -229,6 +233,13 @@ def walk_insertion(pairs: Pairs, route: Route, job: int) -> Insertion | None:
     """:func:`best_insertion` by a walk: for each pickup gap, the stops after it
     are pushed one by one (the drop-off tried in each gap) until a stop, the
     load or the drop-off's window no longer allows it."""
+    return counted_walk(pairs, route, job)[0]
+
+
+def counted_walk(pairs: Pairs, route: Route, job: int) -> tuple[Insertion | None, int]:
+    """:func:`walk_insertion` and the steps it took (pickup gaps and pushed
+    stops visited): its work, which grows with the route's length where windows
+    are wide and stays small where they are tight."""
     pick, drop = 2 + 2 * job, 3 + 2 * job
     legs, costs, lo, hi = pairs.legs, pairs.costs, pairs.lows, pairs.highs
     nodes, early, late, load = route.stops, route.starts, route.latest, route.loads
@@ -238,7 +249,9 @@ def walk_insertion(pairs: Pairs, route: Route, job: int) -> Insertion | None:
     best: Insertion | None = None
     least = NEVER
     end = len(nodes) - 1
+    steps = 0
     for i in range(end):
+        steps += 1
         if early[i] > hi_pick:
             break  # earliest starts only grow along a route
         a, b = nodes[i], nodes[i + 1]
@@ -259,6 +272,7 @@ def walk_insertion(pairs: Pairs, route: Route, job: int) -> Insertion | None:
         t = at_pick + legs[pick][b]  # start at stop i + 1, pushed
         if t < lo[b]:
             t = lo[b]
+        k = i  # the pushed stops visited: k - i (the loop variable after it)
         for k in range(i + 1, end):
             n = nodes[k]
             if t > hi[n] or load[k] > room or t > hi_drop:
@@ -274,7 +288,8 @@ def walk_insertion(pairs: Pairs, route: Route, job: int) -> Insertion | None:
             t += legs[n][c]
             if t < lo[c]:
                 t = lo[c]
-    return best
+        steps += k - i
+    return best, steps
 
 
 def inserted(pairs: Pairs, route: Route, job: int, where: Insertion) -> Route:

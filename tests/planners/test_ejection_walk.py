@@ -7,8 +7,10 @@ import random
 import numpy as np
 import pytest
 
+import planners.ejection.route as route_module
 from planners.ejection.pairs import to_pairs
 from planners.ejection.route import (
+    WALK_STOPS,
     _vector_insertion,
     best_insertion,
     feasible,
@@ -81,3 +83,21 @@ def test_timing_lists_match_the_arrays() -> None:
     path = route.nodes
     assert route.cost == int(pairs.cost[path[:-1], path[1:]].sum())
     assert np.array_equal(route.along[1:], np.cumsum(pairs.leg[path[:-1], path[1:]]))
+
+
+def test_long_routes_are_walked_and_agree_with_numpy(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A route of 42 nodes (Li & Lim's long routes) is tested by the walk, not
+    numpy, and the walk gives numpy's place for every pair left out."""
+    pairs = random_pairs(1, jobs=26, capacity=40)
+    route = timed(pairs, [0, *range(2, 42), 1])
+    assert len(route.stops) == 42 <= WALK_STOPS
+    answers = {j: _vector_insertion(pairs, route, j) for j in range(20, 26)}
+
+    def numpy_called(*_: object) -> None:
+        raise AssertionError("numpy's test ran on a walked route")
+
+    monkeypatch.setattr(route_module, "_vector_insertion", numpy_called)
+    assert {j: best_insertion(pairs, route, j) for j in answers} == answers
+    assert {j: walk_insertion(pairs, route, j) for j in answers} == answers

@@ -12,14 +12,22 @@ import planners.ortools.eliminate as eliminate_module
 from planners.ejection.pairs import to_pairs
 from planners.ejection.pool import Work
 from planners.ejection.recreate import RecreateConfig, shorten
-from planners.ejection.recreate_greedy import SQUARE, charge
-from planners.ejection.route import feasible, timed
+from planners.ejection.recreate_greedy import (
+    KNEE,
+    SQUARE,
+    STEPS_PER_UNIT,
+    TEST_UNITS,
+    charge,
+    charged_insertion,
+)
+from planners.ejection.route import best_insertion, counted_walk, feasible, timed
 from planners.ortools import solve_ortools
 from planners.ortools.pool import recreate_phase
 from planners.ortools.search import Outcome, SearchConfig
 from planners.problem import Costs, Job, StopKind
 from planners.validate import validate
 from tests.planners.test_ejection import depot_fleet, three_tight_five_loose
+from tests.planners.test_ejection_walk import random_pairs
 
 
 def _cost(pairs: Any, routes: list[list[int]]) -> int:
@@ -137,3 +145,24 @@ def test_work_is_charged_by_the_square_of_the_route() -> None:
     work = Work(100)
     charge(work, route)
     assert work.left == 100 - (1 + 64 // SQUARE)
+
+
+def test_long_walked_routes_are_charged_by_the_walks_steps() -> None:
+    """Past the knee a walked test costs ``TEST_UNITS`` plus its steps (far less
+    than the square on these 40 stops); up to it, the square as in session 6;
+    both give ``best_insertion``'s place."""
+    pairs = random_pairs(1, jobs=26, capacity=40)
+    long_route = timed(pairs, [0, *range(2, 42), 1])
+    short_route = timed(pairs, [0, *range(2, 22), 1])
+    assert len(short_route) <= KNEE < len(long_route) == 40
+    for job in range(21, 26):
+        where, steps = counted_walk(pairs, long_route, job)
+        work = Work(10_000)
+        assert charged_insertion(pairs, long_route, job, work) == where
+        assert where == best_insertion(pairs, long_route, job)
+        assert 10_000 - work.left == TEST_UNITS + steps // STEPS_PER_UNIT
+        assert 0 < 10_000 - work.left < 1 + 40 * 40 // SQUARE
+        work = Work(10_000)
+        found = charged_insertion(pairs, short_route, job, work)
+        assert found == best_insertion(pairs, short_route, job)
+        assert 10_000 - work.left == 1 + 20 * 20 // SQUARE
