@@ -16,6 +16,7 @@ cache grew all day), and its arrays are read-only because they are shared.
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import pairwise
 
@@ -95,6 +96,23 @@ class TravelTimes:
         if len(self._cache) > MATRICES_KEPT:
             self._cache.popitem(last=False)
         return found
+
+    def load_times(
+        self,
+        nodes: tuple[str, ...],
+        loads: Iterable[str],
+        capabilities: frozenset[str] = frozenset(),
+    ) -> tuple[dict[str, np.ndarray], np.ndarray]:
+        """Times per load class over ``nodes`` (``"standard"``: no load, and
+        the other ``loads`` in the order given) and the standard distances: what
+        a dispatch snapshot reads, as :meth:`matrix` gives them."""
+        standard = self.matrix(nodes, capabilities=capabilities)
+        times = {"standard": standard.times}
+        for load in loads:
+            times[load] = self.matrix(
+                nodes, load=load, capabilities=capabilities, distances=False
+            ).times
+        return times, standard.distances
 
     def _compute(
         self, nodes: tuple[str, ...], rules: Rules, with_distances: bool

@@ -15,6 +15,7 @@ the rule that blocks the trip.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
@@ -26,7 +27,7 @@ import numpy as np
 from scipy.sparse.csgraph import dijkstra
 
 from maps.graph import edge_table
-from maps.legs import Route, build_route
+from maps.legs import LiftLeg, Route, build_route
 from maps.model import Building, LoadClass, ZoneKind
 from maps.overlay import LevelOverlay, tree_path
 from maps.refusal import refusal
@@ -111,6 +112,11 @@ class Router:
         #: changes and a lift out of service or queued for is in the penalties, so
         #: a route is a function of its key (routes are immutable values).
         self._routes: OrderedDict[tuple[RouteRules, str, str], Route] = OrderedDict()
+        #: Routes by (plain rules, start, goal, path): a trip asked again under
+        #: other lift penalties mostly takes the same path, and its legs then
+        #: differ only in the rides' seconds (:func:`with_ride_penalties`).
+        self._plain_legs: OrderedDict[tuple[Rules, str, str, tuple[int, ...]], Route]
+        self._plain_legs = OrderedDict()
 
     def waypoint_of(self, location: str) -> str:
         """The waypoint of a place id, or the waypoint id itself."""
@@ -232,12 +238,16 @@ class Router:
             path, timed_by = self.path(key, start_wp, goal_wp), key
         if path is None:
             raise refusal(self, rules, start, goal, load, robot, hour)
-        return _remember(
-            self._routes,
-            trip,
-            lambda: build_route(self, timed_by, start, goal, path),
+        plain = _remember(
+            self._plain_legs,
+            (rules, start, goal, tuple(path)),
+            lambda: build_route(self, rules, start, goal, path),
             _ROUTES_KEPT,
         )
+        found = plain
+        if isinstance(timed_by, Penalised):
+            found = with_ride_penalties(plain, timed_by.lift_s)
+        return _remember(self._routes, trip, lambda: found, _ROUTES_KEPT)
 
     def level_path(self, rules: Rules, start: str, goal: str) -> list[int] | None:
         """The quickest legal path under ``rules`` if it stays on the start level
@@ -274,15 +284,36 @@ def _one_trip(
     return float(via[exit_]), int(np.argmin(reach[:, exit_])), exit_
 
 
+def with_ride_penalties(route: Route, lift_s: tuple[tuple[str, int], ...]) -> Route:
+    """``route`` (built under plain rules) as :func:`build_route` builds it under
+    the same rules with ``lift_s`` added to the rides (:meth:`Router._penalise`).
+
+    Penalties add whole seconds to lift edges only, so drive and door legs keep
+    their seconds and each ride gains its lift's penalty, the same float sum
+    ``_penalise`` makes per edge; the route's time is summed again leg by leg.
+    """
+    extra = dict(lift_s)
+    if not any(isinstance(leg, LiftLeg) and leg.lift in extra for leg in route.legs):
+        return route
+    legs = tuple(
+        dataclasses.replace(leg, time_s=leg.time_s + extra[leg.lift])
+        if isinstance(leg, LiftLeg) and leg.lift in extra
+        else leg
+        for leg in route.legs
+    )
+    return dataclasses.replace(route, legs=legs, time_s=sum(leg.time_s for leg in legs))
+
+
 K = TypeVar("K")
 V = TypeVar("V")
 
 
 def _remember(cache: OrderedDict[K, V], key: K, make: Callable[[], V], keep: int) -> V:
     """``cache[key]``, made by ``make()`` if missing; only the last ``keep`` kept."""
-    if key in cache:
+    value = cache.get(key)
+    if value is not None:
         cache.move_to_end(key)
-        return cache[key]
+        return value
     value = cache[key] = make()
     if len(cache) > keep:
         cache.popitem(last=False)

@@ -44,6 +44,10 @@ class Segment:
 
 #: ``Segment(*values)`` slot by slot (every lane of every drive: ~70,000 a day).
 _new_segment = positional(Segment)
+#: Drives whose lanes a :class:`LaneTimes` keeps timed (a day asks ~2,000 paths).
+_DRIVES_KEPT = 8192
+#: One step of a drive's path: seconds, ends, metres and lane (waypoint ids).
+_Lane = tuple[float, tuple[float, float], tuple[float, float], float, tuple[str, str]]
 
 
 class LaneTimes:
@@ -53,10 +57,18 @@ class LaneTimes:
         self.building = building
         self.router = router_for(building)
         self._times: dict[tuple[float, frozenset[str]], list[float]] = {}
+        #: Each drive's lanes once timed: (speed, quiet zones, waypoints, cap) ->
+        #: (the path's poses, [(seconds, a, b, metres, lane)]). Missions drive the
+        #: same corridors all day; only the start point and time differ.
+        self._lanes: dict[tuple[object, ...], tuple[object, list[_Lane]]] = {}
 
     def seconds(self, speed: float, now: float) -> list[float]:
         """Seconds per lane edge at ``speed`` at ``now`` (door opening excluded; a
         list: a drive reads one number per lane, and numpy's scalars are slow)."""
+        return self._times[self._key(speed, now)]
+
+    def _key(self, speed: float, now: float) -> tuple[float, frozenset[str]]:
+        """The lane times' key at ``speed`` and ``now`` (made on first use)."""
         hour = hour_of(now)
         quiet = frozenset(
             z.id
@@ -68,36 +80,59 @@ class LaneTimes:
             rules = Rules(quiet_zones=quiet, speed_mps=speed)
             seconds = self.router.times(rules) - self.router.table.door_s
             self._times[key] = seconds.tolist()
-        return self._times[key]
+        return key
 
     def plan(
         self, start: tuple[float, float], command: Navigate, speed: float, now: float
     ) -> list[Segment]:
         """The timed segments of ``command`` from ``start`` (where the robot is)."""
-        table, seconds = self.router.table, self.seconds(speed, now)
-        points = [(p.x, p.y) for p in command.path]
-        names: list[str | None] = list(command.waypoints)
-        if start != points[0]:
-            points.insert(0, start)
-            names.insert(0, None)
+        speed_key = self._key(speed, now)
+        cap = command.max_speed_mps
+        key = (speed_key, command.waypoints, cap)
+        known = self._lanes.get(key)
+        if known is None or not (known[0] is command.path or known[0] == command.path):
+            if len(self._lanes) >= _DRIVES_KEPT:
+                self._lanes.clear()
+            known = self._lanes[key] = (
+                command.path,
+                self._timed(self._times[speed_key], command, speed),
+            )
+        lanes = known[1]
         segments, t = [], now
-        for (a, b), (u, v) in zip(pairwise(points), pairwise(names), strict=True):
+        first = (command.path[0].x, command.path[0].y)
+        if start != first:
+            # To the path's first point from where the robot is: no lane.
+            metres = math.dist(start, first)
+            took = max(0.0, metres / speed)
+            if cap:
+                took = max(took, metres / cap)
+            segments.append(_new_segment((t, t + took, start, first, metres, None)))
+            t += took
+        for took, a, b, metres, lane in lanes:
+            segments.append(_new_segment((t, t + took, a, b, metres, lane)))
+            t += took
+        return segments
+
+    def _timed(
+        self, seconds: list[float], command: Navigate, speed: float
+    ) -> list[_Lane]:
+        """Seconds, ends, metres and lane of each step along the path."""
+        table, edge_of = self.router.table, self.router.edge_of
+        points = [(p.x, p.y) for p in command.path]
+        lanes: list[_Lane] = []
+        for (a, b), (u, v) in zip(
+            pairwise(points), pairwise(command.waypoints), strict=True
+        ):
             metres = math.dist(a, b)
-            edge = None
-            if u is not None and v is not None:
-                edge = self.router.edge_of.get(
-                    (table.node_index[u], table.node_index[v])
-                )
+            edge = edge_of.get((table.node_index[u], table.node_index[v]))
             took = seconds[edge] if edge is not None else 0.0
             if not math.isfinite(took):
                 took = 0.0
             took = max(took, metres / speed)
             if command.max_speed_mps:
                 took = max(took, metres / command.max_speed_mps)
-            lane = (u, v) if u is not None and v is not None else None
-            segments.append(_new_segment((t, t + took, a, b, metres, lane)))
-            t += took
-        return segments
+            lanes.append((took, a, b, metres, (u, v)))
+        return lanes
 
 
 def flat_at(segments: list[Segment], soc: float, drain_per_m: float) -> float | None:

@@ -11,6 +11,8 @@ fall back to the plain per-snapshot computation.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import numpy as np
 
 from maps.matrix import PlaceMatrix, TravelTimes
@@ -53,23 +55,55 @@ class SlicedTravelTimes(TravelTimes):
                 robot=robot,
                 distances=distances,
             )
+        full, nodes = self._full_for(load, capabilities, hour, robot), tuple(nodes)
+        grid = self._grid_of(nodes)
+        # Without distances (a snapshot's load classes but the standard one) they
+        # are left nan, as the plain computation leaves them.
+        size = (len(nodes), len(nodes))
+        metres = full.distances[grid] if distances else np.full(size, np.nan)
+        return PlaceMatrix(nodes, full.times[grid], metres)
+
+    def load_times(
+        self,
+        nodes: tuple[str, ...],
+        loads: Iterable[str],
+        capabilities: frozenset[str] = frozenset(),
+    ) -> tuple[dict[str, np.ndarray], np.ndarray]:
+        """:meth:`TravelTimes.load_times` as slices of the full matrices, without
+        a :class:`PlaceMatrix` (and its node index) per load class."""
+        if len(self._waypoints) > FULL_MATRIX_LIMIT:
+            return super().load_times(nodes, loads, capabilities)
+        grid = self._grid_of(tuple(nodes))
+        standard = self._full_for(None, capabilities, None, None)
+        times = {"standard": standard.times[grid]}
+        for load in loads:
+            times[load] = self._full_for(load, capabilities, None, None).times[grid]
+        return times, standard.distances[grid]
+
+    def _full_for(
+        self,
+        load: str | LoadClass | None,
+        capabilities: frozenset[str],
+        hour: float | None,
+        robot: RobotProfile | None,
+    ) -> PlaceMatrix:
+        """The matrix over every waypoint for these rules (computed once)."""
         key = (load, capabilities, hour, robot)
-        if key not in self._full:
-            self._full[key] = super().matrix(
+        full = self._full.get(key)
+        if full is None:
+            full = self._full[key] = super().matrix(
                 self._waypoints,
                 load=load,
                 capabilities=capabilities,
                 hour=hour,
                 robot=robot,
             )
-        full, nodes = self._full[key], tuple(nodes)
+        return full
+
+    def _grid_of(self, nodes: tuple[str, ...]) -> tuple[np.ndarray, ...]:
+        """Rows and columns of ``nodes`` in the full matrices (the last asked)."""
         if self._grid[0] != nodes:
             of, row = self.router.waypoint_of, self._row
             rows = np.asarray([row[of(n)] for n in nodes], dtype=int)
             self._grid = (nodes, np.ix_(rows, rows))
-        grid = self._grid[1]
-        # Without distances (a snapshot's load classes but the standard one) they
-        # are left nan, as the plain computation leaves them.
-        size = (len(nodes), len(nodes))
-        metres = full.distances[grid] if distances else np.full(size, np.nan)
-        return PlaceMatrix(nodes, full.times[grid], metres)
+        return self._grid[1]

@@ -36,6 +36,9 @@ class Doors:
     ) -> None:
         self.queue, self.log, self.report = queue, log, report
         self.doors = {d.id: DoorState(d) for d in building.doors}
+        #: Robot -> the doors it holds (kept by :meth:`request`, the only place
+        #: holders change), so a robot's wait is read without a walk of them all.
+        self.held: dict[str, dict[str, None]] = {}
 
     def announce(self) -> None:
         for door_id in sorted(self.doors):
@@ -47,7 +50,8 @@ class Doors:
 
     def is_waiting(self, robot_id: str) -> bool:
         """``robot_id in waiting()``, without building the set (asked per report)."""
-        return any(robot_id in d.holders for d in self.doors.values() if not d.open)
+        held = self.held.get(robot_id)
+        return held is not None and any(not self.doors[d].open for d in held)
 
     def request(self, door_id: str, open_: bool, session: str) -> None:
         door = self.doors.get(door_id)
@@ -55,8 +59,12 @@ class Doors:
             return
         if open_:
             door.holders.add(session)
+            self.held.setdefault(session, {})[door_id] = None
         else:
             door.holders.discard(session)
+            held = self.held.get(session)
+            if held is not None:
+                held.pop(door_id, None)
         self._settle(door, fresh=open_)
 
     def stuck(self, door_id: str, start: float, end: float) -> None:

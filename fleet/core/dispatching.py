@@ -233,14 +233,9 @@ def _matrix(
     a restricted zone only some robots may enter (the mission route then refuses).
     """
     keys = tuple(nodes)
-    standard = travel.matrix(keys, capabilities=caps)
-    times = {"standard": standard.times}
-    for load in sorted(loads - {"standard"}):
-        # Distances follow the standard routes only: the others' are never read.
-        times[load] = travel.matrix(
-            keys, load=load, capabilities=caps, distances=False
-        ).times
-    return p.TravelMatrix(nodes=keys, times=times, distances=standard.distances)
+    # Distances follow the standard routes only: the others' are never read.
+    times, distances = travel.load_times(keys, sorted(loads - {"standard"}), caps)
+    return p.TravelMatrix(nodes=keys, times=times, distances=distances)
 
 
 from fleet.core.assigning import apply_plan  # noqa: E402  (re-exported here)

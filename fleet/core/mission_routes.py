@@ -19,7 +19,6 @@ from __future__ import annotations
 
 from fleet.core.decision import Alert, AlertKind, Effects
 from fleet.core.missions import (
-    CallLiftStep,
     DockStep,
     HoldStep,
     Mission,
@@ -100,13 +99,7 @@ def lift_penalties(state: FleetState, robot_id: str) -> dict[str, float]:
     for other, run in state.runs.items():
         if other == robot_id:
             continue
-        lifts = set(run.lifts_held)
-        lifts.update(
-            step.lift
-            for step in run.mission.steps[run.index :]
-            if isinstance(step, CallLiftStep)
-        )
-        for lift in lifts:
+        for lift in run.lifts_ahead():
             ahead.setdefault(lift, set()).add(other)
     for lift_id, status in state.lifts.items():
         for session in (status.session, *status.sessions):

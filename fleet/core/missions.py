@@ -190,7 +190,29 @@ def _lift_steps(
 
 
 def poses(building: Building, waypoints: tuple[str, ...]) -> tuple[Pose, ...]:
-    """Poses along ``waypoints``, each facing the next (the last keeps heading)."""
+    """Poses along ``waypoints``, each facing the next (the last keeps heading).
+
+    Remembered per building and waypoints (both immutable, poses are values):
+    missions drive the same corridors all day, one drive command per step.
+    """
+    key = (id(building), waypoints)
+    known = _poses_made.get(key)
+    if known is not None and known[0] is building:
+        return known[1]
+    made = _poses(building, waypoints)
+    if len(_poses_made) >= _POSES_KEPT:
+        _poses_made.clear()
+    _poses_made[key] = (building, made)
+    return made
+
+
+#: Poses made by :func:`poses`; each entry holds its building, so the id in its
+#: key cannot be reused while the entry lives.
+_poses_made: dict[tuple[int, tuple[str, ...]], tuple[Building, tuple[Pose, ...]]] = {}
+_POSES_KEPT = 8192
+
+
+def _poses(building: Building, waypoints: tuple[str, ...]) -> tuple[Pose, ...]:
     points = [building.waypoint(w) for w in waypoints]
     result: list[Pose] = []
     yaw = 0.0

@@ -64,6 +64,26 @@ class Run:
     #: Send the robot on to its next stop at the first safe moment (out of the
     #: lift, through the door): its current stop no longer matters.
     redirect: bool = False
+    #: (step index, lift) of each call for a car in the mission, in order: the
+    #: lifts still ahead of the run without walking its steps (asked for every
+    #: other robot whenever a mission is routed).
+    lift_calls: tuple[tuple[int, str], ...] = field(
+        init=False, repr=False, compare=False
+    )
+
+    def __post_init__(self) -> None:
+        self.lift_calls = tuple(
+            (i, step.lift)
+            for i, step in enumerate(self.mission.steps)
+            if isinstance(step, CallLiftStep)
+        )
+
+    def lifts_ahead(self) -> set[str]:
+        """The lifts the run holds or has a call for at or after its step."""
+        lifts = set(self.lifts_held)
+        index = self.index
+        lifts.update(lift for i, lift in self.lift_calls if i >= index)
+        return lifts
 
     @property
     def step(self) -> Step | None:
