@@ -31,9 +31,9 @@ class SlicedTravelTimes(TravelTimes):
         self._waypoints = tuple(w.id for w in building.waypoints)
         self._full: dict[tuple[object, ...], PlaceMatrix] = {}
         self._row = {w: i for i, w in enumerate(self._waypoints)}
-        #: The last node list asked for and its grid of rows and columns (a
+        #: The last node list asked for and its rows in the full matrices (a
         #: snapshot asks once per load class for the same nodes).
-        self._grid: tuple[tuple[str, ...], tuple[np.ndarray, ...]] = ((), ())
+        self._grid: tuple[tuple[str, ...], np.ndarray] = ((), np.zeros(0, int))
 
     def matrix(
         self,
@@ -56,12 +56,12 @@ class SlicedTravelTimes(TravelTimes):
                 distances=distances,
             )
         full, nodes = self._full_for(load, capabilities, hour, robot), tuple(nodes)
-        grid = self._grid_of(nodes)
+        rows = self._rows_of(nodes)
         # Without distances (a snapshot's load classes but the standard one) they
         # are left nan, as the plain computation leaves them.
         size = (len(nodes), len(nodes))
-        metres = full.distances[grid] if distances else np.full(size, np.nan)
-        return PlaceMatrix(nodes, full.times[grid], metres)
+        metres = _sliced(full.distances, rows) if distances else np.full(size, np.nan)
+        return PlaceMatrix(nodes, _sliced(full.times, rows), metres)
 
     def load_times(
         self,
@@ -70,15 +70,28 @@ class SlicedTravelTimes(TravelTimes):
         capabilities: frozenset[str] = frozenset(),
     ) -> tuple[dict[str, np.ndarray], np.ndarray]:
         """:meth:`TravelTimes.load_times` as slices of the full matrices, without
-        a :class:`PlaceMatrix` (and its node index) per load class."""
+        a :class:`PlaceMatrix` (and its node index) per load class.
+
+        Load classes under equal rules share one full matrix (``maps`` caches
+        equal rules once: medication and specimens, waste and soiled linen...),
+        and then one slice, read-only so that no reader can change another's.
+        """
         if len(self._waypoints) > FULL_MATRIX_LIMIT:
             return super().load_times(nodes, loads, capabilities)
-        grid = self._grid_of(tuple(nodes))
+        rows = self._rows_of(tuple(nodes))
         standard = self._full_for(None, capabilities, None, None)
-        times = {"standard": standard.times[grid]}
-        for load in loads:
-            times[load] = self._full_for(load, capabilities, None, None).times[grid]
-        return times, standard.distances[grid]
+        sliced: dict[int, np.ndarray] = {}
+        times: dict[str, np.ndarray] = {}
+        for load, full in [("standard", standard)] + [
+            (load, self._full_for(load, capabilities, None, None)) for load in loads
+        ]:
+            # The full matrices live in self._full, so their ids stay theirs.
+            part = sliced.get(id(full))
+            if part is None:
+                part = sliced[id(full)] = _sliced(full.times, rows)
+                part.setflags(write=False)
+            times[load] = part
+        return times, _sliced(standard.distances, rows)
 
     def _full_for(
         self,
@@ -100,10 +113,15 @@ class SlicedTravelTimes(TravelTimes):
             )
         return full
 
-    def _grid_of(self, nodes: tuple[str, ...]) -> tuple[np.ndarray, ...]:
-        """Rows and columns of ``nodes`` in the full matrices (the last asked)."""
+    def _rows_of(self, nodes: tuple[str, ...]) -> np.ndarray:
+        """Rows (and columns) of ``nodes`` in the full matrices (the last asked)."""
         if self._grid[0] != nodes:
             of, row = self.router.waypoint_of, self._row
-            rows = np.asarray([row[of(n)] for n in nodes], dtype=int)
-            self._grid = (nodes, np.ix_(rows, rows))
+            self._grid = (nodes, np.asarray([row[of(n)] for n in nodes], dtype=int))
         return self._grid[1]
+
+
+def _sliced(full: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """``full[np.ix_(rows, rows)]``: the same copy, rows then columns (a row
+    gather copies whole rows; numpy's mixed fancy index walks cell by cell)."""
+    return full[rows][:, rows]

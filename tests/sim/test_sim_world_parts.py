@@ -55,13 +55,16 @@ def test_a_snapshots_times_per_load_are_the_plain_matrices() -> None:
     caps = frozenset({"can_guide"})
     for _ in range(3):
         nodes = tuple(dict.fromkeys(rnd.sample(waypoints, 12) + rnd.sample(places, 6)))
-        loads = ["waste", "medication"]
+        loads = ["waste", "medication", "specimen"]
         times, metres = sliced.load_times(nodes, loads, caps)
         want_times, want_metres = plain.load_times(nodes, loads, caps)
         assert list(times) == ["standard", *loads] == list(want_times)
         for load in times:
             np.testing.assert_array_equal(times[load], want_times[load])
         np.testing.assert_array_equal(metres, want_metres)
+        # Equal rules, one read-only slice.
+        assert times["specimen"] is times["medication"]
+        assert not times["specimen"].flags.writeable
         one = sliced.matrix(nodes, load="waste", capabilities=caps)
         np.testing.assert_array_equal(times["waste"], one.times)
 
