@@ -117,6 +117,10 @@ class Router:
         #: differ only in the rides' seconds (:func:`with_ride_penalties`).
         self._plain_legs: OrderedDict[tuple[Rules, str, str, tuple[int, ...]], Route]
         self._plain_legs = OrderedDict()
+        #: :meth:`level_path` by (rules, start, goal); ``None``: the trip rides.
+        self._level_paths: OrderedDict[
+            tuple[Rules, str, str], tuple[int, ...] | None
+        ] = OrderedDict()
 
     def waypoint_of(self, location: str) -> str:
         """The waypoint of a place id, or the waypoint id itself."""
@@ -257,12 +261,22 @@ class Router:
         portal grows or stays, while the time on the level does not change;
         :func:`_one_trip` stays on the level when that is no slower.
         """
+        trip = (rules, start, goal)
+        if trip in self._level_paths:
+            # A pure function of the trip (the building never changes).
+            self._level_paths.move_to_end(trip)
+            known = self._level_paths[trip]
+            return None if known is None else list(known)
         s, g = self.table.node_index[start], self.table.node_index[goal]
         times, predecessors = self.tree(rules, s)
         best, entry, _ = _one_trip(self.overlay(rules), times, g)
-        if entry >= 0 or not math.isfinite(best):
-            return None
-        return tree_path(predecessors, s, g)
+        path = None
+        if entry < 0 and math.isfinite(best):
+            path = tree_path(predecessors, s, g)
+        self._level_paths[trip] = None if path is None else tuple(path)
+        if len(self._level_paths) > _ROUTES_KEPT:
+            self._level_paths.popitem(last=False)
+        return path
 
 
 def _one_trip(

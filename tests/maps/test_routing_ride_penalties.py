@@ -68,3 +68,18 @@ def test_ride_penalties_add_to_rides_only() -> None:
     assert moved.time_s == sum(leg.time_s for leg in moved.legs)
     assert with_ride_penalties(plain, (("no_such_lift", 5),)) is plain
     assert isinstance(moved, Route)
+
+
+def test_level_paths_asked_again_are_a_fresh_routers() -> None:
+    """Kept level paths (or ``None`` for trips that ride) are what a search finds."""
+    rules = rules_for(hospital(), None, None, None)
+    waypoints = sorted(w.id for w in hospital().waypoints)
+    rnd = random.Random(9)
+    trips = [tuple(rnd.sample(waypoints, 2)) for _ in range(60)]
+    fresh = Router(hospital())
+    want = {trip: fresh.level_path(rules, *trip) for trip in dict.fromkeys(trips)}
+    kept = Router(hospital())
+    for start, goal in trips + trips:
+        assert kept.level_path(rules, start, goal) == want[(start, goal)]
+    found = [kept.level_path(rules, s, g) for s, g in trips]
+    assert any(p is None for p in found) and any(p is not None for p in found)
