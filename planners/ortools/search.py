@@ -200,7 +200,8 @@ def run(
     seconds: float,
     initial: Routes | None = None,
 ) -> Outcome | None:
-    """Search for ``seconds``, from ``initial`` routes when they are readable.
+    """Search for ``seconds``, from ``initial`` routes when they keep every
+    constraint (else from OR-Tools' first solution).
 
     ``None`` when no solution was found in time.
     """
@@ -208,9 +209,11 @@ def run(
     routing = model.routing
     routing.CloseModelWithParameters(params)
     start = read_routes(model, initial) if initial is not None else None
+    found = None
     if start is not None:
+        # None at once when the routes break a constraint: then a cold start.
         found = routing.SolveFromAssignmentWithParameters(start, params)
-    else:
+    if found is None:
         found = routing.SolveWithParameters(params)
     if found is None:
         return None

@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 
 from planners.ortools import SearchConfig, solve_ortools
 from planners.ortools.model import build
+from planners.ortools.search import run
 from planners.problem import (
     Charger,
     Costs,
@@ -345,3 +346,42 @@ def test_robot_over_capacity_drops_off_and_picks_nothing_up() -> None:
         (StopKind.DROPOFF, "y"),
     ]
     assert plan.robot_of("new") == "other"
+
+
+def test_robots_ending_at_one_place_share_its_end_node() -> None:
+    """Robots with the same end share one routing node; each still ends there."""
+    robots = [
+        Robot("r1", "a", 0.0, end="f"),
+        Robot("r2", "b", 0.0, end="f"),
+        Robot("r3", "c", 0.0),
+        Robot("r4", "d", 0.0),
+        Robot("r5", "e", 0.0, end="a"),
+    ]
+    jobs = [Job("j1", "b", "d"), Job("j2", "c", "a"), Job("j3", "e", "f")]
+    problem = corridor(HALL, robots, jobs)
+    model = build(problem, list(jobs), {j.id: list(range(5)) for j in jobs})
+    assert [v.node for v in model.visits[5:8]] == ["f", None, "a"]
+    for vehicle, robot in enumerate(robots):
+        end = model.routing.End(vehicle)
+        assert model.visits[model.manager.IndexToNode(end)].node == robot.end
+    # the drive to each robot's own end is priced: the brute-force optimum
+    assert cost_of(problem, solve(problem)) == pytest.approx(brute_force(problem))
+
+
+def test_a_warm_start_that_breaks_a_rule_falls_back_to_a_cold_search() -> None:
+    """Previous routes the model rejects (here a drop-off before its pickup)
+    start no search: OR-Tools' own first solution does, and the plan is whole."""
+    problem = two_robots(Job("j1", "b", "d"), Job("j2", "c", "a"))
+    model = build(problem, list(problem.jobs), {"j1": [0, 1], "j2": [0, 1]})
+    backwards = [[(StopKind.DROPOFF, "j1"), (StopKind.PICKUP, "j1")], []]
+    outcome = run(model, SearchConfig(), LIMIT_S, backwards)
+    assert outcome is not None
+    visits = sorted(visit for route in outcome.routes for visit in route)
+    assert visits == sorted(
+        (kind, job)
+        for job in ("j1", "j2")
+        for kind in (StopKind.PICKUP, StopKind.DROPOFF)
+    )
+    for route in outcome.routes:
+        kinds = [kind for kind, job in route if job == "j1"]
+        assert kinds in ([], [StopKind.PICKUP, StopKind.DROPOFF])
