@@ -38,14 +38,15 @@ KNEE = 22
 #: stops it pushes, many where windows are wide (lr204's routes of 50 stops:
 #: ~460 steps a test), few where they are tight (lrc201's of 26: ~35). On
 #: eight lc2/lr2/lrc2 instances (2-core Xeon, load ~4-5) a test cost ~11 us
-#: and a step ~0.5 us of CPU; at 3 units and 8 steps a unit they made
-#: 190,000-445,000 units a CPU second (lc204 and lr204 the fewest), so the
-#: count is a third higher (4 and 6): about short routes' 213,000-465,000 of
-#: session 6, the same margin over ``SearchConfig.recreate_tests_per_s``.
-#: Numpy's tests, charged by the square, gave long routes a third to a quarter
-#: of the tests their share pays for.
-TEST_UNITS = 4
-STEPS_PER_UNIT = 6
+#: and a step ~0.5 us of CPU: a unit ~4 us. They made 190,000-445,000 units a
+#: CPU second at load ~4.5 (lc204 and lr204 the fewest; lrc203 380,000-490,000
+#: at load 2.3), about short routes' 213,000-465,000 at load 5.6 in session 6:
+#: the same margin over ``SearchConfig.recreate_tests_per_s``. A third dearer
+#: (4 + 1 per 6) left lrc203 a lottery again (3 of 6 seeds at the BKS against
+#: 3 of 3). Numpy's tests, charged by the square, gave long routes a third to
+#: a quarter of the tests their share pays for.
+TEST_UNITS = 3
+STEPS_PER_UNIT = 8
 
 #: Orders of the greedy rebuild and their weights (SISR's: random 4, far 2).
 ORDERS = (("random", 4), ("far", 2), ("early", 2), ("late", 1))
