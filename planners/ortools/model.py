@@ -1,10 +1,10 @@
 """A :class:`DispatchProblem` as an OR-Tools routing model.
 
-Routing nodes: one start per robot, one end per distinct end (shared by the robots
-ending there), then a pickup and a drop-off per
-open job (only the drop-off for a job already on board). Everything is integer:
-times in milliseconds (:data:`SCALE` per second) with travel-time arcs rounded *up*,
-so a plan feasible on the integer model is feasible in seconds too; costs are
+Routing nodes: one start per robot, one end per distinct end (shared by the
+robots ending there), then a pickup and a drop-off per open job (only the drop-off
+for a job already on board). Everything is integer: times in milliseconds
+(:data:`SCALE` per second) with travel-time arcs rounded *up*, so a plan feasible
+on the integer model is feasible in seconds too; costs are
 "seconds-equivalent" times :data:`SCALE`, rounded.
 
 Modelling choices (approximations are named here so the validator can judge them):
@@ -96,10 +96,12 @@ class RoutingModel:
         return int(self.manager.NodeToIndex(node))
 
 
-def _visits(problem: DispatchProblem, jobs: list[Job]) -> list[Visit]:
+def _visits(
+    problem: DispatchProblem, jobs: list[Job], ends: list[str | None]
+) -> list[Visit]:
     onboard = {job_id for robot in problem.robots for job_id in robot.onboard}
     visits = [Visit(r.start, None) for r in problem.robots]
-    visits += [Visit(end, None) for end in _ends(problem)]
+    visits += [Visit(end, None) for end in ends]
     for job in jobs:
         if job.id not in onboard:
             visits.append(Visit(job.pickup, StopKind.PICKUP, job, job.pickup_service_s))
@@ -116,7 +118,7 @@ def _ends(problem: DispatchProblem) -> list[str | None]:
     but each transit matrix loses a row and a column per shared end, and OR-Tools
     9.15 copies a dimension's whole matrix on each path its cumul filter checks
     (``PathCumulFilter::AcceptPath``): on the demo day's snapshots (20 robots, a
-    few jobs) that copying was about a third of the search.
+    few jobs) that copying was a quarter of the search's instructions.
     """
     return list(dict.fromkeys(r.end for r in problem.robots))
 
@@ -368,7 +370,8 @@ def build(
     ``problem.robots``) able to carry it; it must not be empty. A robot carrying
     more than its capacity only drops off.
     """
-    visits = _visits(problem, jobs)
+    ends = _ends(problem)
+    visits = _visits(problem, jobs, ends)
     count = len(problem.robots)
     overfull = {
         v
@@ -377,7 +380,6 @@ def build(
     }
     if overfull:
         allowed = {j: [v for v in vs if v not in overfull] for j, vs in allowed.items()}
-    ends = _ends(problem)
     manager = pywrapcp.RoutingIndexManager(
         len(visits),
         count,
