@@ -2,12 +2,12 @@
 
 ``solve_ortools(problem, *, time_limit_s, seed, previous, config) -> Plan | None``
 (``None``: nothing found in time; :func:`planners.dispatch.dispatch` then falls back
-to greedy). Modules: ``model`` (the routing model and its approximations),
-``search`` (one OR-Tools search), ``solve`` (the phases), ``eliminate`` (route
-elimination), ``pool`` (the ejection pool of :mod:`planners.ejection` as a
-phase), ``bound`` (a lower bound on robots),
-``routes`` (warm starts and the plan), ``precheck`` (who may carry what),
-``charging`` (charge stops decided before the search).
+to greedy). Modules: ``model`` (the routing model and its approximations; its
+nodes and numbers in ``nodes``, its rules in ``constraints``), ``search`` (one
+OR-Tools search), ``solve`` (the phases), ``eliminate`` (route elimination),
+``pool`` (the ejection pool of :mod:`planners.ejection` as a phase), ``bound`` (a
+lower bound on robots), ``routes`` (warm starts and the plan), ``precheck`` (who
+may carry what), ``charging`` (charge stops decided before the search).
 
 How it searches, and why (measured on the Li & Lim 100-task instances at 10-30 s on
 the 2-core Xeon, one thread, CPU shared with other engineers at a load average of
@@ -15,7 +15,7 @@ the 2-core Xeon, one thread, CPU shared with other engineers at a load average o
 
 - **A descent when robots cost nothing** (hospital default, ``per_robot = 0``,
   session 4): from the previous plan when there is one (new jobs appended where
-  they cost least, ``routes.complete_routes``; ``ReadAssignmentFromRoutes`` then
+  they cost least, ``routes.complete_routes``; ``RoutesToAssignment`` then
   ``SolveFromAssignmentWithParameters``; a plan that no longer fits falls back to
   PARALLEL_CHEAPEST_INSERTION), GREEDY_DESCENT with four operators
   (``search.HOSPITAL_OPERATORS``: light pair relocation, pair exchange, stop
