@@ -97,7 +97,7 @@ def _allowed(model: RoutingModel, node: int, vehicle: int) -> bool:
     return bool(model.routing.VehicleVar(model.index(node)).Contains(vehicle))
 
 
-def read_routes(model: RoutingModel, routes: Routes) -> pywrapcp.Assignment | None:
+def start_assignment(model: RoutingModel, routes: Routes) -> pywrapcp.Assignment | None:
     """An assignment of the routes' next-stops, for a search to start from
     (``None`` when they do not make routes of the closed model).
 

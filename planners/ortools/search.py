@@ -8,7 +8,7 @@ from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 from ortools.util import optional_boolean_pb2
 
 from planners.ortools.model import RoutingModel
-from planners.ortools.routes import Routes, read_routes, solution_routes
+from planners.ortools.routes import Routes, solution_routes, start_assignment
 
 FIRST = routing_enums_pb2.FirstSolutionStrategy
 META = routing_enums_pb2.LocalSearchMetaheuristic
@@ -208,7 +208,7 @@ def run(
     params = parameters(config, seconds)
     routing = model.routing
     routing.CloseModelWithParameters(params)
-    start = read_routes(model, initial) if initial is not None else None
+    start = start_assignment(model, initial) if initial is not None else None
     found = None
     if start is not None:
         # None at once when the routes break a constraint: then a cold start.
