@@ -189,27 +189,38 @@ def _lift_steps(
     ]
 
 
-def poses(building: Building, waypoints: tuple[str, ...]) -> tuple[Pose, ...]:
-    """Poses along ``waypoints``, each facing the next (the last keeps heading).
+class DrivePoses:
+    """Poses along waypoints of one building, remembered (poses are values and
+    the building never changes): missions drive the same corridors all day, one
+    drive command per step (~16,000 a simulated day).
 
-    Remembered per building and waypoints (both immutable, poses are values):
-    missions drive the same corridors all day, one drive command per step.
+    The fleet core's state owns one per building (:attr:`FleetState.world`), so
+    nothing is kept at module level. At most :data:`POSES_KEPT` paths, forgotten
+    all at once when full: a building has a bounded number of corridors, yet a
+    service running for months must not grow without bound.
     """
-    key = (id(building), waypoints)
-    known = _poses_made.get(key)
-    if known is not None and known[0] is building:
-        return known[1]
-    made = _poses(building, waypoints)
-    if len(_poses_made) >= _POSES_KEPT:
-        _poses_made.clear()
-    _poses_made[key] = (building, made)
-    return made
+
+    def __init__(self, building: Building) -> None:
+        self.building = building
+        self._made: dict[tuple[str, ...], tuple[Pose, ...]] = {}
+
+    def along(self, waypoints: tuple[str, ...]) -> tuple[Pose, ...]:
+        """:func:`poses` of ``waypoints``, made once."""
+        made = self._made.get(waypoints)
+        if made is None:
+            if len(self._made) >= POSES_KEPT:
+                self._made.clear()
+            made = self._made[waypoints] = _poses(self.building, waypoints)
+        return made
 
 
-#: Poses made by :func:`poses`; each entry holds its building, so the id in its
-#: key cannot be reused while the entry lives.
-_poses_made: dict[tuple[int, tuple[str, ...]], tuple[Building, tuple[Pose, ...]]] = {}
-_POSES_KEPT = 8192
+#: Paths :class:`DrivePoses` keeps (a hospital day drives a few hundred).
+POSES_KEPT = 8192
+
+
+def poses(building: Building, waypoints: tuple[str, ...]) -> tuple[Pose, ...]:
+    """Poses along ``waypoints``, each facing the next (the last keeps heading)."""
+    return _poses(building, waypoints)
 
 
 def _poses(building: Building, waypoints: tuple[str, ...]) -> tuple[Pose, ...]:

@@ -18,6 +18,7 @@ from fleet.core.missions import (
     CallLiftStep,
     ChangeLevelStep,
     DockStep,
+    DrivePoses,
     DriveStep,
     HoldStep,
     Mission,
@@ -123,11 +124,13 @@ class Output:
 
 @dataclass(frozen=True, slots=True)
 class World:
-    """What the runner reads: the building and the last lift and door reports."""
+    """What the runner reads: the building and the last lift and door reports;
+    ``drive_poses`` remembers drive commands' poses (``None``: made each time)."""
 
     building: Building
     lifts: dict[str, LiftStatus]
     doors: dict[str, DoorStatus]
+    drive_poses: DrivePoses | None = None
 
 
 def lift_ready(status: LiftStatus | None, level: str, robot_id: str) -> bool:
@@ -149,7 +152,7 @@ def advance(run: Run, world: World, now: float, out: Output | None = None) -> Ou
         run.command_id = None
         run.step_since, run.wait_reported = now, False
         if isinstance(step, DriveStep | ChangeLevelStep | DockStep):
-            command = _command(run, step, world.building)
+            command = _command(run, step, world)
             run.command_id = command.command_id
             out.commands.append(command)
             return out
@@ -192,14 +195,17 @@ def _instant_step(run: Run, step: Step, world: World, out: Output, robot: str) -
     raise TypeError(f"not an instant step: {step!r}")
 
 
-def _command(run: Run, step: Step, building: Building) -> RobotCommand:
-    command_id = f"{run.mission.id}.{run.index}"
+def _command(run: Run, step: Step, world: World) -> RobotCommand:
+    command_id, building = f"{run.mission.id}.{run.index}", world.building
     if isinstance(step, DriveStep):
+        along = world.drive_poses
         return Navigate(
             command_id,
             step.level,
             step.waypoints,
-            poses(building, step.waypoints),
+            poses(building, step.waypoints)
+            if along is None
+            else along.along(step.waypoints),
             step.max_speed_mps,
         )
     if isinstance(step, ChangeLevelStep):

@@ -17,6 +17,7 @@ from typing import Any
 from fleet.core.config import CoreConfig
 from fleet.core.decision import Effects
 from fleet.core.lifecycle import amend_job, move_job, move_robot
+from fleet.core.missions import DrivePoses
 from fleet.core.model import Job, JobStatus, Priority, Robot, RobotState
 from fleet.core.ports import DoorStatus, LiftStatus
 from fleet.core.runner import Run, World
@@ -80,6 +81,9 @@ class FleetState:
     #: Seconds of the plain route between two waypoints (``None``: no route), as
     #: charger choice asks them (fleet.core.operations); the building never changes.
     route_times: dict[tuple[str, str], float | None] = field(default_factory=dict)
+    #: What the runner reads (:attr:`world`), made once: it holds the lift and
+    #: door reports by reference, and the building's remembered drive poses.
+    _world: World | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         for job in sorted(self.jobs.values(), key=lambda j: (j.created_at, j.id)):
@@ -143,7 +147,16 @@ class FleetState:
 
     @property
     def world(self) -> World:
-        return World(self.building, self.lifts, self.doors)
+        world = self._world
+        if (
+            world is None
+            or world.lifts is not self.lifts
+            or world.doors is not self.doors
+        ):
+            # (Made again only if someone gave the state other report dicts.)
+            poses = DrivePoses(self.building) if world is None else world.drive_poses
+            world = self._world = World(self.building, self.lifts, self.doors, poses)
+        return world
 
     def mission_id(self, robot_id: str) -> str:
         self.missions_made += 1
