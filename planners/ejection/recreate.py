@@ -14,7 +14,7 @@ dropped; one within a shrinking threshold of the best becomes the current one
 plan is returned: never longer than the routes it was given, never on more
 robots.
 
-Work is counted in insertion tests (:class:`planners.ejection.pool.Work`),
+Work is counted by the walk (:mod:`planners.ejection.work`),
 never read from a clock.
 """
 
@@ -26,10 +26,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from planners.ejection.pairs import Pairs
-from planners.ejection.pool import Work
-from planners.ejection.recreate_greedy import charged_insertion, greedy_recreate
+from planners.ejection.recreate_greedy import greedy_recreate
 from planners.ejection.route import Insertion, Route, inserted, timed
 from planners.ejection.route import without as route_without
+from planners.ejection.work import Work, charged_insertion
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +67,7 @@ def shorten(
     rng = random.Random(seed)
     related = _relatedness(pairs)
     current = [timed(pairs, [0, *r, 1]) for r in routes if r]
-    best, work = current, Work(budget)
+    best, work = current, Work(budget, by_walk=True)
     while work.left > 0 and pairs.size > 1:
         removed = _ruin(pairs, current, related, rng, config)
         ruined = [_without(pairs, r, removed) for r in current]

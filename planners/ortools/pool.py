@@ -10,7 +10,7 @@ computed with the routing model's integers, so it compares with OR-Tools' own.
 from __future__ import annotations
 
 from planners.ejection.pairs import Pairs, plain, to_pairs
-from planners.ejection.pool import minimise
+from planners.ejection.pool import PoolConfig, minimise
 from planners.ejection.recreate import shorten
 from planners.ortools.routes import Routes
 from planners.ortools.search import Outcome, SearchConfig
@@ -36,12 +36,16 @@ def pool_phase(
     config: SearchConfig,
 ) -> Outcome:
     """``best`` with routes removed by the ejection pool; its work budget is
-    ``seconds`` times ``config.pool_tests_per_s`` insertion tests."""
+    ``seconds`` times ``config.pool_tests_per_s`` insertion tests or, when
+    ``config.pool_units_per_s`` is set, that many units counted by the walk."""
     pairs = to_pairs(problem, jobs)
     number = {job.id: k for k, job in enumerate(jobs)}
     start = [_nodes(route, number) for route in best.routes if route]
-    budget = int(seconds * config.pool_tests_per_s)
-    fewer = minimise(pairs, start, floor=floor, budget=budget, seed=seed)
+    by_walk = config.pool_units_per_s > 0
+    rate = config.pool_units_per_s if by_walk else config.pool_tests_per_s
+    how = PoolConfig(by_walk=by_walk, fewest_homeless=by_walk)
+    budget = int(seconds * rate)
+    fewer = minimise(pairs, start, floor=floor, budget=budget, seed=seed, config=how)
     if len(fewer) >= len(start):
         return best
     return _outcome(problem, jobs, pairs, fewer, best.performed)

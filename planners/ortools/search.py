@@ -111,6 +111,19 @@ class SearchConfig:
     #: three OR-Tools rounds go); at 0.5 it got a third to two thirds of them
     #: and lc104, lc109 lost their distance (25 %, 21 % over the BKS).
     short_pool_share: float = 0.4
+    #: When above 0, the pool's work is counted by the walk
+    #: (:mod:`planners.ejection.work`, recreate's count) at this many units a
+    #: second of its share, in place of ``pool_tests_per_s`` (0: one a test),
+    #: and its victims ranked by their homeless pairs first
+    #: (``PoolConfig.fewest_homeless``).
+    pool_units_per_s: float = 0.0
+    #: ``pool_units_per_s`` on long routes: their tests are walked since
+    #: session 7, and counted one a test at ``pool_tests_per_s`` (set for
+    #: numpy) the pool ended after 12-18 % of its share (lr207, lr211,
+    #: lrc202: 0.65-0.96 s of CPU of 5.25 s). By the walk it made
+    #: 200,000-420,000 units a CPU second there (load ~1.3), so at
+    #: recreate's 160,000 it ends within its share.
+    long_pool_units_per_s: float = 160_000.0
     #: After the pool: OR-Tools' own route removal rounds, and whether the cold
     #: restarts follow (24 instances side by side: 11 robots above the best
     #: known with 3 and restarts, 13-14 with 1 or 3 and none; docs/benchmarks.md).

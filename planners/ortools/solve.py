@@ -132,6 +132,7 @@ def _fleet_config(config: SearchConfig, long: bool) -> SearchConfig:
         first_solution=config.long_first_solution,
         pool_cold_share=config.long_pool_cold_share,
         second_start_share=config.long_second_start_share,
+        pool_units_per_s=config.long_pool_units_per_s,
     )
     if config.long_rounds:
         return config

@@ -1,11 +1,15 @@
-"""The ejection pool's share and count on short and long routes."""
+"""The ejection pool's share and count on short and long routes, and its
+victims on long ones."""
 
 from __future__ import annotations
 
+import random
 from dataclasses import replace
 
 from planners.ejection.pairs import to_pairs
-from planners.ejection.pool import PoolConfig, minimise
+from planners.ejection.pool import PoolConfig, _homeless, _victim, minimise
+from planners.ejection.route import best_insertion, counted_walk, timed
+from planners.ejection.work import STEPS_PER_UNIT, STOPS_PER_UNIT, TEST_UNITS, Work
 from planners.ortools.search import SearchConfig
 from planners.ortools.solve import _fleet_config, long_routes
 from tests.planners.test_ejection import (
@@ -13,6 +17,7 @@ from tests.planners.test_ejection import (
     one_route_each,
     three_tight_five_loose,
 )
+from tests.planners.test_ejection_walk import random_pairs
 
 
 def test_short_routes_give_the_pool_its_short_share_and_count() -> None:
@@ -46,3 +51,77 @@ def test_a_larger_budget_never_leaves_more_routes() -> None:
     ]
     assert counts == sorted(counts, reverse=True)
     assert counts[0] > counts[-1] == 3
+
+
+def test_long_routes_count_the_pool_by_the_walk() -> None:
+    """Long routes: the pool's work is counted by the walk at
+    ``long_pool_units_per_s``; short routes keep one unit a test (0)."""
+    config = SearchConfig()
+    tight = depot_fleet(three_tight_five_loose(), robots=8)
+    short = _fleet_config(config, long_routes(tight, config))
+    assert short.pool_units_per_s == 0.0
+    loose = [replace(job, due_at=None) for job in three_tight_five_loose()[3:]]
+    long = _fleet_config(config, long_routes(depot_fleet(loose, robots=5), config))
+    assert long.pool_units_per_s == config.long_pool_units_per_s > 0
+
+
+def test_a_larger_walked_budget_never_leaves_more_routes() -> None:
+    """Counted by the walk too, more work never ends on more routes."""
+    jobs = three_tight_five_loose()
+    pairs = to_pairs(depot_fleet(jobs, robots=8), jobs)
+    walked = PoolConfig(descent_share=0.0, by_walk=True, fewest_homeless=True)
+    counts = [
+        len(minimise(pairs, one_route_each(jobs), floor=1, budget=b, seed=3,
+                     config=walked))
+        for b in (5, 20, 80, 320, 20_000)
+    ]  # fmt: skip
+    assert counts == sorted(counts, reverse=True)
+    assert counts[0] > counts[-1] == 3
+
+
+def test_walked_work_is_charged_after_the_test_by_its_steps() -> None:
+    """By the walk, ``spend`` only asks whether work is left and ``test``
+    charges ``TEST_UNITS`` plus the steps on a long route; per test, ``spend``
+    charges one unit (one more per ``STOPS_PER_UNIT`` stops) and ``test``
+    nothing; both find ``best_insertion``'s place."""
+    pairs = random_pairs(1, jobs=26, capacity=40)
+    route = timed(pairs, [0, *range(2, 42), 1])
+    for job in range(21, 26):
+        where, steps = counted_walk(pairs, route, job)
+        walked = Work(1_000, by_walk=True)
+        assert walked.spend(route) and walked.left == 1_000
+        assert walked.test(pairs, route, job) == where
+        assert walked.left == 1_000 - (TEST_UNITS + steps // STEPS_PER_UNIT)
+        per_test = Work(1_000)
+        assert per_test.spend(route)
+        assert per_test.left == 1_000 - (1 + 40 // STOPS_PER_UNIT)
+        assert per_test.test(pairs, route, job) == best_insertion(pairs, route, job)
+        assert per_test.left == 1_000 - (1 + 40 // STOPS_PER_UNIT)
+
+
+def test_homeless_pairs_are_those_no_other_route_takes() -> None:
+    """With every robot busy on a tight job, each tight pair is homeless; one
+    free route takes any of them, and then none is."""
+    jobs = three_tight_five_loose()
+    pairs = to_pairs(depot_fleet(jobs, robots=8), jobs)
+    ranked = PoolConfig(fewest_homeless=True)
+    busy = [[2, 3], [4, 5], [6, 7, 8, 9, 10, 11]]
+    routes = [timed(pairs, [0, *r, 1]) for r in busy]
+    assert _homeless(pairs, routes, Work(10_000, by_walk=True), ranked) == [1, 1, 1]
+    free = [*busy, [12, 13]]
+    routes = [timed(pairs, [0, *r, 1]) for r in free]
+    assert _homeless(pairs, routes, Work(10_000, by_walk=True), ranked) == [0] * 4
+    assert _homeless(pairs, routes, Work(10_000), PoolConfig()) == [0] * 4
+
+
+def test_the_victim_has_the_fewest_homeless_pairs_then_is_shortest() -> None:
+    """The longer route with no homeless pair goes before shorter ones with
+    one; among equals, the shortest."""
+    jobs = three_tight_five_loose()
+    pairs = to_pairs(depot_fleet(jobs, robots=8), jobs)
+    nodes = [[2, 3], [4, 5, 10, 11], [6, 7, 8, 9, 12, 13]]
+    routes = [timed(pairs, [0, *r, 1]) for r in nodes]
+    rng = random.Random(0)
+    assert _victim(routes, rng, PoolConfig(), [1, 1, 0]) == 2
+    assert _victim(routes, rng, PoolConfig(), [1, 0, 0]) == 1
+    assert _victim(routes, rng, PoolConfig(), [0, 0, 0]) == 0

@@ -10,17 +10,17 @@ import pytest
 
 import planners.ortools.eliminate as eliminate_module
 from planners.ejection.pairs import to_pairs
-from planners.ejection.pool import Work
 from planners.ejection.recreate import RecreateConfig, shorten
-from planners.ejection.recreate_greedy import (
+from planners.ejection.route import best_insertion, counted_walk, feasible, timed
+from planners.ejection.work import (
     KNEE,
     SQUARE,
     STEPS_PER_UNIT,
     TEST_UNITS,
+    Work,
     charge,
     charged_insertion,
 )
-from planners.ejection.route import best_insertion, counted_walk, feasible, timed
 from planners.ortools import solve_ortools
 from planners.ortools.pool import recreate_phase
 from planners.ortools.search import Outcome, SearchConfig
