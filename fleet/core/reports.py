@@ -24,7 +24,12 @@ from fleet.core.runner import (
     lift_changed,
     position_after,
 )
-from fleet.core.state import FleetState, changed_robot, update_robot
+from fleet.core.state import (
+    FleetState,
+    changed_robot,
+    reported_robot,
+    update_robot,
+)
 
 
 def quiet_report(state: FleetState, update: RobotUpdate, now: float) -> Robot | None:
@@ -50,7 +55,10 @@ def quiet_report(state: FleetState, update: RobotUpdate, now: float) -> Robot | 
             return None
     elif update.command_id and update.command_id == run.command_id:
         return None
-    robot = changed_robot(robot, _report_changes(state, update, now))
+    if update.pose is None or _known_waypoint(state, robot.waypoint):
+        robot = reported_robot(robot, now, update.pose, update.battery_soc)
+    else:
+        robot = changed_robot(robot, _report_changes(state, update, now))
     state.robots[robot_id] = robot
     return robot
 
@@ -114,11 +122,16 @@ def _command_report(
 def lift_status(state: FleetState, fx: Effects, status: LiftStatus, now: float) -> None:
     state.lifts[status.lift_id] = status
     _release_if_unwanted(state, fx, status)
-    world = state.world
-    for robot_id, run in list(state.runs.items()):
-        # Only a robot calling or riding this car moves on (the rest would get an
-        # empty output: skipping them saves a walk per report and robot).
-        if state.runs.get(robot_id) is run and _at_lift(run, status.lift_id):
+    world, lift_id = state.world, status.lift_id
+    # Only a robot calling or riding this car moves on (the rest would get an
+    # empty output): they are picked first, and each is checked again when its
+    # turn comes (an earlier one's decision may have changed the runs).
+    for robot_id, run in [
+        (robot_id, run)
+        for robot_id, run in state.runs.items()
+        if _at_lift(run, lift_id)
+    ]:
+        if state.runs.get(robot_id) is run and _at_lift(run, lift_id):
             emit(state, fx, robot_id, lift_changed(run, status, world, now), now)
     if status.mode in LIFT_BLOCKED:
         for robot_id, run in state.runs.items():
@@ -152,13 +165,25 @@ def door_status(state: FleetState, fx: Effects, status: DoorStatus, now: float) 
 
 
 def _at_lift(run: Run, lift_id: str) -> bool:
-    step = run.step
-    return isinstance(step, CallLiftStep | RideLiftStep) and step.lift == lift_id
+    """Whether the run calls or rides ``lift_id`` now (``run.step`` read inline:
+    every lift report asks it of every run, ~200,000 times a simulated day)."""
+    steps, index = run.mission.steps, run.index
+    if index >= len(steps):
+        return False
+    step = steps[index]
+    return isinstance(step, _LIFT_WAITS) and step.lift == lift_id
 
 
 def _at_door(run: Run, door_id: str) -> bool:
-    step = run.step
+    """Whether the run waits for ``door_id`` to open (as :func:`_at_lift`)."""
+    steps, index = run.mission.steps, run.index
+    if index >= len(steps):
+        return False
+    step = steps[index]
     return isinstance(step, OpenDoorStep) and step.door == door_id
+
+
+_LIFT_WAITS = (CallLiftStep, RideLiftStep)
 
 
 def _release_if_unwanted(state: FleetState, fx: Effects, status: LiftStatus) -> None:

@@ -19,7 +19,7 @@ from fleet.core.decision import Effects
 from fleet.core.lifecycle import amend_job, move_job, move_robot
 from fleet.core.missions import DrivePoses
 from fleet.core.model import Job, JobStatus, Priority, Robot, RobotState
-from fleet.core.ports import DoorStatus, LiftStatus
+from fleet.core.ports import DoorStatus, LiftStatus, Pose
 from fleet.core.runner import Run, World
 from fleet.core.values import positional
 from maps.model import Building
@@ -284,3 +284,21 @@ def changed_robot(robot: Robot, changes: dict[str, Any]) -> Robot:
 
 
 _new_robot = positional(Robot)
+_LAST_SEEN, _LEVEL, _X, _Y, _SOC = (
+    _ROBOT_POSITION[name] for name in ("last_seen", "level", "x", "y", "battery_soc")
+)
+
+
+def reported_robot(
+    robot: Robot, last_seen: float, pose: Pose | None, soc: float | None
+) -> Robot:
+    """``changed_robot`` for what a report on a known waypoint changes (last
+    seen, the pose's level and position, the battery): set by position, without
+    the changes dict and its field check (a heartbeat every 25 s per robot)."""
+    values = list(_robot_values(robot))
+    values[_LAST_SEEN] = last_seen
+    if pose is not None:
+        values[_LEVEL], values[_X], values[_Y] = pose.level, pose.x, pose.y
+    if soc is not None:
+        values[_SOC] = soc
+    return _new_robot(values)

@@ -44,3 +44,23 @@ def test_an_unknown_field_is_refused(porter_one: Robot) -> None:
     """A field the robot does not have is an error, as with replace."""
     with pytest.raises(TypeError, match="speed"):
         changed_robot(porter_one, {"speed": 2.0})
+
+
+@pytest.mark.parametrize("with_pose", [True, False])
+@pytest.mark.parametrize("soc", [0.55, None])
+def test_a_reported_robot_equals_replace(
+    porter_one: Robot, with_pose: bool, soc: float | None
+) -> None:
+    """A report's copy by position gives what dataclasses.replace gives."""
+    from fleet.core.ports import Pose
+    from fleet.core.state import reported_robot
+
+    pose = Pose("L3", 7.5, -2.0) if with_pose else None
+    changes: dict[str, object] = {"last_seen": 99.0}
+    if pose is not None:
+        changes.update(level="L3", x=7.5, y=-2.0)
+    if soc is not None:
+        changes["battery_soc"] = soc
+    copy = reported_robot(porter_one, 99.0, pose, soc)
+    assert copy == dataclasses.replace(porter_one, **changes)
+    assert copy.waypoint == porter_one.waypoint and copy.version == porter_one.version

@@ -95,3 +95,36 @@ def test_a_restarted_core_keeps_the_waiting_line(small_clinic: Building) -> None
     )
     problem = restarted.dispatch_problem(now=world.now)
     assert [job.id for job in problem.jobs] == ["j0", "j1"]
+
+
+def test_snapshot_robots_are_the_keyword_built_ones(small_clinic: Building) -> None:
+    """The robots built slot by slot equal p.Robot built by keyword (every field)."""
+    import dataclasses
+
+    from planners.problem import Robot as PlannerRobot
+
+    world = World(
+        FleetCore(small_clinic, robots=[robot("r1", "G_c2"), robot("r2", "G_c1")])
+    )
+    _request(world, "j1")
+    world.plan()
+    problem = world.core.dispatch_problem(now=world.now)
+    assert len(problem.robots) == 2
+    config = world.core.config
+    for built in problem.robots:
+        core = world.core.robot(built.id)
+        expected = PlannerRobot(
+            id=core.id,
+            start=built.start,
+            available_at=built.available_at,
+            capacity=core.compartments,
+            capabilities=core.capabilities,
+            battery_soc=core.battery_soc,
+            drain_per_m=config.battery_drain_per_m,
+            reserve_soc=config.battery_reserve_soc,
+            onboard=(),
+        )
+        assert built == expected
+        assert [getattr(built, f.name) for f in dataclasses.fields(built)] == [
+            getattr(expected, f.name) for f in dataclasses.fields(expected)
+        ]
