@@ -92,14 +92,20 @@ def every_job_served(problem: DispatchProblem, jobs: Sequence[Job]) -> bool:
     docks = [c for c in chargers if c >= 0]
     fleet = [_Candidate(problem, robot, docks) for robot in problem.robots]
     fleet = [c for c in fleet if c.start >= 0]
+    # The robots with what a job needs, per (requires, guidance): few keys differ.
+    capable: dict[tuple[frozenset[str], bool], list[_Candidate]] = {}
     for job in jobs:
         p, d = _node_index(travel, job.pickup), _node_index(travel, job.dropoff)
         if p < 0 or d < 0:
             return False
-        walk = max(1.0, job.walking_factor) if job.kind is JobKind.GUIDANCE else 1.0
+        guidance = job.kind is JobKind.GUIDANCE
+        key = (job.requires, guidance)
+        if key not in capable:
+            capable[key] = [c for c in fleet if can_serve(c.robot, job)]
+        walk = max(1.0, job.walking_factor) if guidance else 1.0
         loaded = travel.times.get(job.load_class, travel.times[STANDARD])
         escort = loaded.item(p, d) * walk
-        if not any(c.serves(job, p, d, escort) for c in fleet):
+        if not any(c.serves(job, p, d, escort) for c in capable[key]):
             return False
     return True
 
@@ -122,9 +128,10 @@ class _Candidate:
         self._reach: list[int] | None = None
 
     def serves(self, job: Job, p: int, d: int, escort_s: float) -> bool:
-        """The robot's entry of every stage of :meth:`_Screen.reasons`."""
+        """The robot's entry of every stage of :meth:`_Screen.reasons` but
+        ``capable`` (the caller's choice of robots)."""
         robot = self.robot
-        if not (can_serve(robot, job) and robot.capacity >= job.size):
+        if robot.capacity < job.size:
             return False
         speed = float(robot.speed_factor)
         to_pickup = self.travel.times[STANDARD].item(self.start, p) / speed

@@ -21,6 +21,7 @@ from planners.problem import (
     UnassignedReason,
 )
 from planners.timeline import RouteSchedule, Visit, plan_cost, schedule, start_time
+from planners.values import positional
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,16 +124,12 @@ def _joined(
 def _idle(robot: Robot, start: float) -> RouteSchedule:
     """The route of a robot given nothing: no stops, no cost (the plan reads only
     its id and stops; :func:`plan_cost` skips a route without stops)."""
-    return RouteSchedule(
-        robot_id=robot.id,
-        stops=(),
-        soc_after=(),
-        travel_s=0.0,
-        distance_m=0.0,
-        lateness_s={},
-        cost=0.0,
-        last_node=robot.start,
-        last_time=start,
-        last_soc=robot.battery_soc,
-        violations=(),
+    # RouteSchedule(robot_id, stops, soc_after, travel_s, distance_m, lateness_s,
+    # cost, last_node, last_time, last_soc, violations), slot by slot.
+    return _route(
+        (robot.id, (), (), 0.0, 0.0, {}, 0.0, robot.start, start, robot.battery_soc, ())
     )
+
+
+#: ``RouteSchedule(*values)``: most robots of most snapshots are given nothing.
+_route = positional(RouteSchedule)

@@ -10,6 +10,7 @@ cap (guidance at walking pace). A drive is planned as timed straight
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -57,6 +58,13 @@ class LaneTimes:
         self.building = building
         self.router = router_for(building)
         self._times: dict[tuple[float, frozenset[str]], list[float]] = {}
+        self._quiet = [z for z in building.zones if z.kind == ZoneKind.QUIET]
+        #: The hours where a quiet zone starts or ends: between two of them the
+        #: zones in force stay the same (a zone's hours are [start, end)).
+        self._bounds = sorted({h for z in self._quiet if z.hours for h in z.hours})
+        #: (speed, slot between bounds) -> the lane times' key: a drive asks it
+        #: every time, and walking the zones each time cost more than the drive.
+        self._keys: dict[tuple[float, int], tuple[float, frozenset[str]]] = {}
         #: Each drive's lanes once timed: (speed, quiet zones, waypoints, cap) ->
         #: (the path's poses, [(seconds, a, b, metres, lane)]). Missions drive the
         #: same corridors all day; only the start point and time differ.
@@ -70,17 +78,19 @@ class LaneTimes:
     def _key(self, speed: float, now: float) -> tuple[float, frozenset[str]]:
         """The lane times' key at ``speed`` and ``now`` (made on first use)."""
         hour = hour_of(now)
-        quiet = frozenset(
-            z.id
-            for z in self.building.zones
-            if z.kind == ZoneKind.QUIET and z.active_at(hour)
-        )
-        key = (speed, quiet)
+        slot = (speed, bisect_right(self._bounds, hour))
+        key = self._keys.get(slot)
+        if key is None:
+            key = self._keys[slot] = self.quiet_key(speed, hour)
         if key not in self._times:
-            rules = Rules(quiet_zones=quiet, speed_mps=speed)
+            rules = Rules(quiet_zones=key[1], speed_mps=speed)
             seconds = self.router.times(rules) - self.router.table.door_s
             self._times[key] = seconds.tolist()
         return key
+
+    def quiet_key(self, speed: float, hour: float) -> tuple[float, frozenset[str]]:
+        """``(speed, the quiet zones in force at hour)``, the zones walked."""
+        return (speed, frozenset(z.id for z in self._quiet if z.active_at(hour)))
 
     def plan(
         self, start: tuple[float, float], command: Navigate, speed: float, now: float

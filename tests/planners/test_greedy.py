@@ -393,3 +393,24 @@ def test_a_charge_stop_may_come_between_drop_offs():
         (StopKind.CHARGE, None),
         (StopKind.DROPOFF, "there"),
     ]
+
+
+def test_an_idle_robots_route_is_the_keyword_built_one():
+    """The route of a robot given nothing, built slot by slot, equals keywords."""
+    from planners.greedy_plan import _idle
+    from planners.timeline import RouteSchedule
+
+    robot = Robot("r", "ward_a", 5.0, battery_soc=0.7)
+    assert _idle(robot, 9.0) == RouteSchedule(
+        robot_id="r",
+        stops=(),
+        soc_after=(),
+        travel_s=0.0,
+        distance_m=0.0,
+        lateness_s={},
+        cost=0.0,
+        last_node="ward_a",
+        last_time=9.0,
+        last_soc=0.7,
+        violations=(),
+    )

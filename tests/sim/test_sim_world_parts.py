@@ -124,3 +124,22 @@ def test_drives_planned_from_kept_lanes_are_the_plain_plans() -> None:
             assert lanes.plan(start, command, speed, now) == _old_plan(
                 lanes, start, command, speed, now
             )
+
+
+def test_lane_times_keyed_by_the_hours_slot_are_the_zones_walked() -> None:
+    """Any hour of the day, the kept key names the quiet zones in force then."""
+    from sim.demand import hour_of
+
+    lanes = LaneTimes(hospital())
+    assert lanes._bounds == [6, 22]
+    rnd = random.Random(7)
+    moments = [DAY0 + 3600.0 * h for h in (0, 5.999, 6, 6.001, 21.999, 22, 23.5)]
+    moments += [DAY0 + rnd.uniform(0, 3 * 86400) for _ in range(300)]
+    for now in moments:
+        for speed in (0.8, 1.2):
+            assert lanes._key(speed, now) == lanes.quiet_key(speed, hour_of(now))
+    assert lanes._key(1.2, DAY0 + 3600.0 * 23)[1] == {
+        "L2_night_quiet",
+        "L3_night_quiet",
+    }
+    assert lanes._key(1.2, DAY0 + 3600.0 * 12)[1] == frozenset()
