@@ -45,6 +45,9 @@ _PENALISED_KEPT = 256
 _ROUTERS_KEPT = 8
 #: Routes kept per router (a mission is often asked again with the same queues).
 _ROUTES_KEPT = 1024
+#: Rules kept per router by what they were asked for (forgotten all at once when
+#: full: a fleet asks a few loads per robot model, and hours only if it passes one).
+_RULES_ASKED_KEPT = 512
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +99,8 @@ class Router:
             [levels[w.level] for w in building.waypoints], dtype=np.int32
         )
         self._times: OrderedDict[Rules, np.ndarray] = OrderedDict()
+        #: :meth:`rules` by (load, robot, hour).
+        self._rules: dict[tuple[object, ...], Rules] = {}
         self._overlays: OrderedDict[Rules, LevelOverlay] = OrderedDict()
         self._trees: OrderedDict[tuple[Rules, int], tuple[np.ndarray, np.ndarray]]
         self._trees = OrderedDict()
@@ -132,6 +137,23 @@ class Router:
             f"{self.building.source or self.building.name}: "
             f"no place or waypoint named {location!r}"
         )
+
+    def rules(
+        self,
+        load: str | LoadClass | None = None,
+        robot: RobotProfile | None = None,
+        hour: float | None = None,
+    ) -> Rules:
+        """``rules_for(building, load, robot, hour)``, remembered: a pure function
+        of immutable values, asked for every route (a mission's, ~4,000 a
+        simulated day) with a handful of loads and robots."""
+        trip = (load, robot, hour)
+        rules = self._rules.get(trip)
+        if rules is None:
+            if len(self._rules) >= _RULES_ASKED_KEPT:
+                self._rules.clear()
+            rules = self._rules[trip] = rules_for(self.building, load, robot, hour)
+        return rules
 
     def times(self, rules: RouteRules) -> np.ndarray:
         """Seconds per edge under ``rules`` (``inf``: forbidden). Read-only."""
@@ -222,7 +244,7 @@ class Router:
         ``lift_penalty_s``: seconds added to each ride of a lift (by id); the
         route's lift legs include them, as they include the expected wait.
         """
-        rules = rules_for(self.building, load, robot, hour)
+        rules = self.rules(load, robot, hour)
         key = penalised(rules, lift_penalty_s)
         trip = (key, start, goal)
         found = self._routes.get(trip)

@@ -105,16 +105,26 @@ def lift_penalties(state: FleetState, robot_id: str) -> dict[str, float]:
         for session in (status.session, *status.sessions):
             if session is not None and session != robot_id:
                 ahead.setdefault(lift_id, set()).add(session)
-    lifts = {lift.id: lift for lift in state.building.lifts}
+    sessions_of = _session_seconds(state)
     penalties = {
-        lift_id: len(sessions) * session_s(lifts[lift_id]) / lifts[lift_id].capacity
+        lift_id: len(sessions) * sessions_of[lift_id][0] / sessions_of[lift_id][1]
         for lift_id, sessions in ahead.items()
-        if lift_id in lifts
+        if lift_id in sessions_of
     }
     for lift_id, status in state.lifts.items():
         if status.mode in LIFT_BLOCKED:
             penalties[lift_id] = penalties.get(lift_id, 0.0) + BLOCKED_LIFT_S
     return penalties
+
+
+def _session_seconds(state: FleetState) -> dict[str, tuple[float, int]]:
+    """Each lift's :func:`session_s` and capacity, worked out once per state (the
+    building never changes; every mission routed asks them)."""
+    if not state.lift_sessions:
+        state.lift_sessions.update(
+            (lift.id, (session_s(lift), lift.capacity)) for lift in state.building.lifts
+        )
+    return state.lift_sessions
 
 
 def session_s(lift: Lift) -> float:

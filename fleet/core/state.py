@@ -81,6 +81,8 @@ class FleetState:
     #: Seconds of the plain route between two waypoints (``None``: no route), as
     #: charger choice asks them (fleet.core.operations); the building never changes.
     route_times: dict[tuple[str, str], float | None] = field(default_factory=dict)
+    #: Each lift's session seconds and capacity (fleet.core.mission_routes).
+    lift_sessions: dict[str, tuple[float, int]] = field(default_factory=dict)
     #: What the runner reads (:attr:`world`), made once: it holds the lift and
     #: door reports by reference, and the building's remembered drive poses.
     _world: World | None = field(default=None, init=False, repr=False)
