@@ -114,15 +114,19 @@ class SearchConfig:
     #: When above 0, the pool's work is counted by the walk
     #: (:mod:`planners.ejection.work`, recreate's count) at this many units a
     #: second of its share, in place of ``pool_tests_per_s`` (0: one a test),
-    #: and its victims ranked by their homeless pairs first
-    #: (``PoolConfig.fewest_homeless``).
+    #: and its victims ranked by the share of their pairs a greedy
+    #: reinsertion strands (``PoolConfig.fewest_stranded``).
     pool_units_per_s: float = 0.0
-    #: ``pool_units_per_s`` on long routes: their tests are walked since
-    #: session 7, and counted one a test at ``pool_tests_per_s`` (set for
-    #: numpy) the pool ended after 12-18 % of its share (lr207, lr211,
-    #: lrc202: 0.65-0.96 s of CPU of 5.25 s). By the walk it made
-    #: 200,000-420,000 units a CPU second there (load ~1.3), so at
-    #: recreate's 160,000 it ends within its share.
+    #: ``pool_units_per_s`` on long routes. Counted one a test at
+    #: ``pool_tests_per_s`` (set for numpy) the pool ended after 12-18 % of
+    #: its 5.25 s share on lr207, lr211 and lrc202 (0.65-0.96 s of CPU), while
+    #: removing a route there takes 150,000-2,800,000 units (lr207's 32 stops:
+    #: a median ~800,000; lr211's 44: 1,700,000-2,800,000). By the walk the
+    #: pool made 180,000-420,000 units a CPU second there (load 1.3-1.9), so
+    #: at recreate's 160,000 it ends within its share. More was tried (the
+    #: pool at half of route elimination, both at 240,000, recreate's budget
+    #: the same in units): lr207 at 2 robots, but up to 30.7 s an instance
+    #: when the machine was slow (docs/benchmarks.md, "Session 8: Li & Lim").
     long_pool_units_per_s: float = 160_000.0
     #: After the pool: OR-Tools' own route removal rounds, and whether the cold
     #: restarts follow (24 instances side by side: 11 robots above the best

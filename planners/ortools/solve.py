@@ -112,9 +112,10 @@ def _first_share(
 def _fleet_config(config: SearchConfig, long: bool) -> SearchConfig:
     """The search when robots cost: ``fleet_first_solution`` first (on short
     routes the pool's share and count are ``short_pool_share`` and
-    ``short_pool_tests_per_s``); on long
-    routes ``long_first_solution`` (the peer's PATH_CHEAPEST_ARC, whose guided
-    local search under the fixed cost empties routes itself), and unless
+    ``short_pool_tests_per_s``); on long routes the pool counts by the walk
+    at ``long_pool_units_per_s``, and ``long_first_solution`` (the peer's
+    PATH_CHEAPEST_ARC, whose guided local search under the fixed cost
+    empties routes itself), and unless
     ``long_rounds``, no OR-Tools rounds or restarts after the ejection pool
     and no cold solve after it (``long_pool_cold_share``): the time left goes
     to the distance polish."""

@@ -7,7 +7,7 @@ import random
 from dataclasses import replace
 
 from planners.ejection.pairs import to_pairs
-from planners.ejection.pool import PoolConfig, _homeless, _victim, minimise
+from planners.ejection.pool import PoolConfig, _stranded, _victim, minimise
 from planners.ejection.route import best_insertion, counted_walk, timed
 from planners.ejection.work import STEPS_PER_UNIT, STOPS_PER_UNIT, TEST_UNITS, Work
 from planners.ortools.search import SearchConfig
@@ -22,8 +22,8 @@ from tests.planners.test_ejection_walk import random_pairs
 
 def test_short_routes_give_the_pool_its_short_share_and_count() -> None:
     """Tight windows (short routes): the pool gets ``short_pool_share`` at
-    ``short_pool_tests_per_s``; long routes keep ``pool_share`` and
-    ``pool_tests_per_s``; a pool turned off stays off."""
+    ``short_pool_tests_per_s``; long routes keep ``pool_share``; a pool
+    turned off stays off, on short routes and long."""
     config = SearchConfig(pool_share=0.25, short_pool_share=0.4)
     tight = depot_fleet(three_tight_five_loose(), robots=8)
     short = _fleet_config(config, long_routes(tight, config))
@@ -32,10 +32,11 @@ def test_short_routes_give_the_pool_its_short_share_and_count() -> None:
     loose = [replace(job, due_at=None) for job in three_tight_five_loose()[3:]]
     loose_fleet = depot_fleet(loose, robots=5)
     long = _fleet_config(config, long_routes(loose_fleet, config))
-    assert (long.pool_share, long.pool_tests_per_s) == (0.25, config.pool_tests_per_s)
+    assert long.pool_share == 0.25
     no_pool = replace(config, pool_share=0.0)
     off = _fleet_config(no_pool, long_routes(tight, no_pool))
     assert off.pool_share == 0.0
+    assert _fleet_config(no_pool, long_routes(loose_fleet, no_pool)).pool_share == 0
 
 
 def test_a_larger_budget_never_leaves_more_routes() -> None:
@@ -55,21 +56,24 @@ def test_a_larger_budget_never_leaves_more_routes() -> None:
 
 def test_long_routes_count_the_pool_by_the_walk() -> None:
     """Long routes: the pool's work is counted by the walk at
-    ``long_pool_units_per_s``; short routes keep one unit a test (0)."""
+    ``long_pool_units_per_s``; short routes keep one unit a test (0); recreate
+    keeps its count on both."""
     config = SearchConfig()
     tight = depot_fleet(three_tight_five_loose(), robots=8)
     short = _fleet_config(config, long_routes(tight, config))
     assert short.pool_units_per_s == 0.0
+    assert short.recreate_tests_per_s == config.recreate_tests_per_s == 160_000
     loose = [replace(job, due_at=None) for job in three_tight_five_loose()[3:]]
     long = _fleet_config(config, long_routes(depot_fleet(loose, robots=5), config))
     assert long.pool_units_per_s == config.long_pool_units_per_s > 0
+    assert long.recreate_tests_per_s == config.recreate_tests_per_s
 
 
 def test_a_larger_walked_budget_never_leaves_more_routes() -> None:
     """Counted by the walk too, more work never ends on more routes."""
     jobs = three_tight_five_loose()
     pairs = to_pairs(depot_fleet(jobs, robots=8), jobs)
-    walked = PoolConfig(descent_share=0.0, by_walk=True, fewest_homeless=True)
+    walked = PoolConfig(descent_share=0.0, by_walk=True, fewest_stranded=True)
     counts = [
         len(minimise(pairs, one_route_each(jobs), floor=1, budget=b, seed=3,
                      config=walked))
@@ -99,29 +103,31 @@ def test_walked_work_is_charged_after_the_test_by_its_steps() -> None:
         assert per_test.left == 1_000 - (1 + 40 // STOPS_PER_UNIT)
 
 
-def test_homeless_pairs_are_those_no_other_route_takes() -> None:
-    """With every robot busy on a tight job, each tight pair is homeless; one
+def test_stranded_share_is_what_a_greedy_reinsertion_leaves_out() -> None:
+    """With every robot busy on a tight job, each tight pair is stranded (all
+    of a route holding only one, a third of one with two loose pairs too); a
     free route takes any of them, and then none is."""
     jobs = three_tight_five_loose()
     pairs = to_pairs(depot_fleet(jobs, robots=8), jobs)
-    ranked = PoolConfig(fewest_homeless=True)
+    ranked = PoolConfig(fewest_stranded=True)
     busy = [[2, 3], [4, 5], [6, 7, 8, 9, 10, 11]]
     routes = [timed(pairs, [0, *r, 1]) for r in busy]
-    assert _homeless(pairs, routes, Work(10_000, by_walk=True), ranked) == [1, 1, 1]
+    shares = _stranded(pairs, routes, Work(10_000, by_walk=True), ranked)
+    assert shares == [1.0, 1.0, 1 / 3]
     free = [*busy, [12, 13]]
     routes = [timed(pairs, [0, *r, 1]) for r in free]
-    assert _homeless(pairs, routes, Work(10_000, by_walk=True), ranked) == [0] * 4
-    assert _homeless(pairs, routes, Work(10_000), PoolConfig()) == [0] * 4
+    assert _stranded(pairs, routes, Work(10_000, by_walk=True), ranked) == [0] * 4
+    assert _stranded(pairs, routes, Work(10_000), PoolConfig()) == [0] * 4
 
 
-def test_the_victim_has_the_fewest_homeless_pairs_then_is_shortest() -> None:
-    """The longer route with no homeless pair goes before shorter ones with
-    one; among equals, the shortest."""
+def test_the_victim_strands_the_least_share_then_is_shortest() -> None:
+    """A longer route with a smaller share stranded goes before shorter ones;
+    among equals, the shortest."""
     jobs = three_tight_five_loose()
     pairs = to_pairs(depot_fleet(jobs, robots=8), jobs)
     nodes = [[2, 3], [4, 5, 10, 11], [6, 7, 8, 9, 12, 13]]
     routes = [timed(pairs, [0, *r, 1]) for r in nodes]
     rng = random.Random(0)
-    assert _victim(routes, rng, PoolConfig(), [1, 1, 0]) == 2
-    assert _victim(routes, rng, PoolConfig(), [1, 0, 0]) == 1
-    assert _victim(routes, rng, PoolConfig(), [0, 0, 0]) == 0
+    assert _victim(routes, rng, PoolConfig(), [1.0, 0.5, 0.25]) == 2
+    assert _victim(routes, rng, PoolConfig(), [1.0, 0.25, 0.25]) == 1
+    assert _victim(routes, rng, PoolConfig(), [0.0, 0.0, 0.0]) == 0
