@@ -182,13 +182,13 @@ class Robots:
         points: list[list[float]] = []
         # The drive's points are only for a log that keeps its events.
         logged = self.log.keep
-        metres = 0.0
+        metres, last = 0.0, None
         for seg in robot.segments:
             if seg.t0 > until:
                 break
             share = 1.0 if seg.t1 <= until else (until - seg.t0) / (seg.t1 - seg.t0)
-            x, y = seg.at(until)
             if logged:
+                x, y = seg.at(until)
                 if not points:
                     points.append([round(seg.t0 - self.log.start, 3), *seg.a])
                 points.append([round(min(seg.t1, until) - self.log.start, 3), x, y])
@@ -196,7 +196,11 @@ class Robots:
             if share == 1.0 and seg.lane is not None:
                 key = (min(seg.lane), max(seg.lane))
                 self.lane_use[key] = self.lane_use.get(key, 0) + 1
-            robot.x, robot.y = x, y
+            last = seg
+        if last is not None:
+            # Where the last segment reached puts the robot (the others' ends are
+            # passed through: a drive of ~5 lanes needs one point, not five).
+            robot.x, robot.y = last.at(until)
         robot.segments = []
         robot.distance_m += metres
         robot.battery = self.battery.after_driving(robot.battery, metres)

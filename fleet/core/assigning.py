@@ -150,7 +150,8 @@ def _unknown_to(
     queued = state.queues.get(robot_id, [])
     kept = [s for s in queued if s.job_id is not None and s.job_id not in known]
     run = state.runs.get(robot_id)
-    if run is not None and run.mission.job_id not in known | {None}:
+    current = None if run is None else run.mission.job_id
+    if run is not None and current is not None and current not in known:
         mission = run.mission
         kind = (
             StopKind.PICKUP if mission.purpose == Purpose.PICKUP else StopKind.DROPOFF

@@ -143,3 +143,46 @@ def test_lane_times_keyed_by_the_hours_slot_are_the_zones_walked() -> None:
         "L3_night_quiet",
     }
     assert lanes._key(1.2, DAY0 + 3600.0 * 12)[1] == frozenset()
+
+
+def test_a_drive_stopped_anywhere_leaves_the_robot_where_each_lane_walk_did() -> None:
+    """Stopped at any time, or finished: the point, metres and lane use of a walk
+    that moved the robot segment by segment (logged or not)."""
+    from sim.motion import Battery
+    from sim.world_robots import Robots, SimRobot
+
+    building = hospital()
+    rnd = random.Random(9)
+    waypoints = sorted(w.id for w in building.waypoints)
+    checked = 0
+    while checked < 40:
+        try:
+            legs = route(building, *rnd.sample(waypoints, 2)).legs
+        except NoRouteError:
+            continue
+        path = next((leg.waypoints for leg in legs if len(leg.waypoints) > 2), None)
+        if path is None:
+            continue
+        level = building.waypoint(path[0]).level
+        command = Navigate("c", level, path, poses(building, path), None)
+        for keep in (False, True):
+            robots = Robots(
+                building, EventQueue(), EventLog(0.0, keep=keep), Battery(),
+                lambda _: None, lambda _: None,
+            )  # fmt: skip
+            robot = SimRobot("r", 1.0, level, 0.0, 0.0, 1.0)
+            robot.segments = robots.lanes.plan((0.0, 0.0), command, 1.0, DAY0)
+            until = DAY0 + rnd.uniform(-1.0, robot.segments[-1].t1 - DAY0 + 5.0)
+            want_x, want_y, metres, lanes = robot.x, robot.y, 0.0, 0
+            for seg in robot.segments:
+                if seg.t0 > until:
+                    break
+                done = seg.t1 <= until
+                share = 1.0 if done else (until - seg.t0) / (seg.t1 - seg.t0)
+                metres += seg.metres * share
+                lanes += done and seg.lane is not None
+                want_x, want_y = seg.at(until)
+            robots._travelled(robot, until)
+            assert (robot.x, robot.y) == (want_x, want_y)
+            assert robot.distance_m == metres and sum(robots.lane_use.values()) == lanes
+        checked += 1
