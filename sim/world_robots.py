@@ -57,6 +57,8 @@ class SimRobot:
     stranded: bool = False
     distance_m: float = 0.0
     last_report: float = 0.0
+    #: The pose last reported while standing (:meth:`Robots.pose`).
+    standing: Pose | None = None
 
 
 class Robots:
@@ -290,7 +292,18 @@ class Robots:
             if seg.t0 <= now <= seg.t1:
                 x, y = seg.at(now)
                 return _new_pose((robot.level, x, y, 0.0))
-        return _new_pose((robot.level, robot.x, robot.y, 0.0))
+        standing = robot.standing
+        if (
+            standing is None
+            or standing.x is not robot.x
+            or standing.y is not robot.y
+            or standing.level is not robot.level
+        ):
+            # Made again only when the robot moved (the very values, not equal
+            # ones: a pose of 0.0 is not reused for -0.0); an idle robot's
+            # heartbeats, most of the day's reports, share one.
+            standing = robot.standing = _new_pose((robot.level, robot.x, robot.y, 0.0))
+        return standing
 
     def keep_reporting(self, robot_id: str, every_s: float) -> None:
         """Report at least every ``every_s`` (a heartbeat when nothing else did)."""

@@ -85,7 +85,7 @@ class FleetState:
     lift_sessions: dict[str, tuple[float, int]] = field(default_factory=dict)
     #: What the runner reads (:attr:`world`), made once: it holds the lift and
     #: door reports by reference, and the building's remembered drive poses.
-    _world: World | None = field(default=None, init=False, repr=False)
+    _world: World | None = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         for job in sorted(self.jobs.values(), key=lambda j: (j.created_at, j.id)):

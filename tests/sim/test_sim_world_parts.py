@@ -186,3 +186,25 @@ def test_a_drive_stopped_anywhere_leaves_the_robot_where_each_lane_walk_did() ->
             assert (robot.x, robot.y) == (want_x, want_y)
             assert robot.distance_m == metres and sum(robots.lane_use.values()) == lanes
         checked += 1
+
+
+def test_a_standing_robots_pose_is_reused_until_it_moves() -> None:
+    """Standing: one pose, equal to a fresh one; moved (even to -0.0): a new one."""
+    import math
+
+    from fleet.core.ports import Pose
+    from sim.motion import Battery
+    from sim.world_robots import Robots, SimRobot
+
+    robots = Robots(
+        hospital(), EventQueue(), EventLog(0.0, keep=False), Battery(),
+        lambda _: None, lambda _: None,
+    )  # fmt: skip
+    robot = SimRobot("r", 1.0, "L0", 0.0, 2.5, 1.0)
+    first = robots.pose(robot)
+    assert first == Pose("L0", 0.0, 2.5, 0.0) and robots.pose(robot) is first
+    robot.x = -0.0
+    moved = robots.pose(robot)
+    assert moved is not first and math.copysign(1.0, moved.x) == -1.0
+    robot.level = "L1"
+    assert robots.pose(robot) == Pose("L1", -0.0, 2.5, 0.0)
