@@ -43,13 +43,7 @@ def pool_phase(
     start = [_nodes(route, number) for route in best.routes if route]
     by_walk = config.pool_units_per_s > 0
     rate = config.pool_units_per_s if by_walk else config.pool_tests_per_s
-    # by the walk (long routes) recreate follows with far more work than the
-    # pool's descent would have: all of the budget goes to removing routes
-    how = PoolConfig(
-        by_walk=by_walk,
-        fewest_stranded=by_walk,
-        descent_share=0.0 if by_walk else PoolConfig().descent_share,
-    )
+    how = PoolConfig(by_walk=by_walk, fewest_stranded=by_walk)
     budget = int(seconds * rate)
     fewer = minimise(pairs, start, floor=floor, budget=budget, seed=seed, config=how)
     if len(fewer) >= len(start):

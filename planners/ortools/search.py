@@ -114,8 +114,8 @@ class SearchConfig:
     #: When above 0, the pool's work is counted by the walk
     #: (:mod:`planners.ejection.work`, recreate's count) at this many units a
     #: second of its share, in place of ``pool_tests_per_s`` (0: one a test),
-    #: and its victims ranked by the share of their pairs a greedy
-    #: reinsertion strands (``PoolConfig.fewest_stranded``).
+    #: and its victims ranked by the pairs a greedy reinsertion strands
+    #: (``PoolConfig.fewest_stranded``).
     pool_units_per_s: float = 0.0
     #: ``pool_units_per_s`` on long routes. Counted one a test at
     #: ``pool_tests_per_s`` (set for numpy) the pool ended after 12-18 % of

@@ -103,31 +103,35 @@ def test_walked_work_is_charged_after_the_test_by_its_steps() -> None:
         assert per_test.left == 1_000 - (1 + 40 // STOPS_PER_UNIT)
 
 
-def test_stranded_share_is_what_a_greedy_reinsertion_leaves_out() -> None:
-    """With every robot busy on a tight job, each tight pair is stranded (all
-    of a route holding only one, a third of one with two loose pairs too); a
-    free route takes any of them, and then none is."""
+def test_stranded_pairs_are_what_a_greedy_reinsertion_leaves_out() -> None:
+    """With every robot busy on a tight job, each tight pair is stranded (the
+    loose pairs beside one are not); a free route takes any of them, and then
+    none is."""
     jobs = three_tight_five_loose()
     pairs = to_pairs(depot_fleet(jobs, robots=8), jobs)
     ranked = PoolConfig(fewest_stranded=True)
     busy = [[2, 3], [4, 5], [6, 7, 8, 9, 10, 11]]
     routes = [timed(pairs, [0, *r, 1]) for r in busy]
     shares = _stranded(pairs, routes, Work(10_000, by_walk=True), ranked)
-    assert shares == [1.0, 1.0, 1 / 3]
+    assert shares == [1, 1, 1]
     free = [*busy, [12, 13]]
     routes = [timed(pairs, [0, *r, 1]) for r in free]
     assert _stranded(pairs, routes, Work(10_000, by_walk=True), ranked) == [0] * 4
     assert _stranded(pairs, routes, Work(10_000), PoolConfig()) == [0] * 4
 
 
-def test_the_victim_strands_the_least_share_then_is_shortest() -> None:
-    """A longer route with a smaller share stranded goes before shorter ones;
-    among equals, the shortest."""
+def test_the_victim_strands_the_fewest_pairs_then_is_shortest() -> None:
+    """A longer route with fewer pairs stranded goes before shorter ones;
+    among equals, the shortest; with none stranded, the same draws and route
+    as the shortest-first rule alone."""
     jobs = three_tight_five_loose()
     pairs = to_pairs(depot_fleet(jobs, robots=8), jobs)
     nodes = [[2, 3], [4, 5, 10, 11], [6, 7, 8, 9, 12, 13]]
     routes = [timed(pairs, [0, *r, 1]) for r in nodes]
     rng = random.Random(0)
-    assert _victim(routes, rng, PoolConfig(), [1.0, 0.5, 0.25]) == 2
-    assert _victim(routes, rng, PoolConfig(), [1.0, 0.25, 0.25]) == 1
-    assert _victim(routes, rng, PoolConfig(), [0.0, 0.0, 0.0]) == 0
+    assert _victim(routes, rng, PoolConfig(), [2, 1, 0]) == 2
+    assert _victim(routes, rng, PoolConfig(), [2, 1, 1]) == 1
+    before, after = random.Random(5), random.Random(5)
+    plain_rule = min(range(3), key=lambda k: (len(routes[k]), before.random()))
+    assert _victim(routes, after, PoolConfig(), [0, 0, 0]) == plain_rule == 0
+    assert before.random() == after.random()
