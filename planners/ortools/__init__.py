@@ -109,7 +109,12 @@ the 2-core Xeon, one thread, CPU shared with other engineers at a load average o
   (was 40 % at 2,500: the same number of tests), measured at 4,600-5,600 a
   second on the quiet Xeon, so the seconds it used to leave unused (at most
   25.4 s of 30) go to OR-Tools (26-27.5 s at load 2); under load it overruns
-  (mean 31.1 s, max 42.9 s in the full run at load 3-6).
+  (mean 31.1 s, max 42.9 s in the full run at load 3-6). On long routes
+  (session 8) the pool's work is counted by the walk's steps, as recreate's
+  (:mod:`planners.ejection.work`, ``long_pool_units_per_s``): per test it had
+  ended after 12-18 % of its share on lr207, lr211 and lrc202; there it also
+  removes first the route whose pairs a greedy reinsertion strands least
+  (lrc202 4 -> 3 robots).
 - **Ruin and recreate before the polish** (session 5, plain fleets, robots
   cost; :mod:`planners.ejection.recreate`, after Ropke & Pisinger): the polish
   was not in a basin but at a wall. On lrc201 the pool's 4 routes are timed so
