@@ -7,8 +7,10 @@ for moving a job to another robot (what each models and why:
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import numpy as np
+from ortools.constraint_solver import pywrapcp
 
 from planners.ortools.nodes import (
     COMPLETION_UNIT_S,
@@ -54,20 +56,16 @@ def add_windows(model: RoutingModel) -> None:
     def at(seconds: float) -> int:
         return max(0, math.ceil((seconds - origin) * SCALE - 1e-6))
 
-    for vehicle, robot in enumerate(problem.robots):
-        time.CumulVar(routing.Start(vehicle)).SetMin(at(robot.available_at))
+    _set_earliest(model, time, at)
     for node, visit in enumerate(model.visits):
         job = visit.job
         if job is None:
             continue
         cumul = time.CumulVar(model.index(node))
         if visit.kind is StopKind.PICKUP:
-            cumul.SetMin(at(job.ready_at))
             if job.pickup_latest is not None:
                 cumul.SetMax(max(0, math.floor((job.pickup_latest - origin) * SCALE)))
             continue
-        if job.dropoff_ready_at is not None:
-            cumul.SetMin(at(job.dropoff_ready_at))
         if job.due_at is None:
             continue
         due = max(0, math.floor((job.due_at - origin) * SCALE + 1e-6))
@@ -80,6 +78,27 @@ def add_windows(model: RoutingModel) -> None:
     for vehicle in range(len(problem.robots)):
         routing.AddVariableMinimizedByFinalizer(time.CumulVar(routing.End(vehicle)))
         routing.AddVariableMaximizedByFinalizer(time.CumulVar(routing.Start(vehicle)))
+
+
+def _set_earliest(
+    model: RoutingModel,
+    dimension: pywrapcp.RoutingDimension,
+    at: Callable[[float], int],
+) -> None:
+    """The lower bounds ``time`` and ``completion`` share (``at``: a moment in
+    the dimension's units): a robot leaves its start once it is free, a pickup
+    starts once its job is ready, a drop-off once it may be made."""
+    routing = model.routing
+    for vehicle, robot in enumerate(model.robots):
+        dimension.CumulVar(routing.Start(vehicle)).SetMin(at(robot.available_at))
+    for node, visit in enumerate(model.visits):
+        job = visit.job
+        if job is None:
+            continue
+        pickup = visit.kind is StopKind.PICKUP
+        ready = job.ready_at if pickup else job.dropoff_ready_at
+        if ready is not None:
+            dimension.CumulVar(model.index(node)).SetMin(at(ready))
 
 
 def add_completion(model: RoutingModel, seconds: np.ndarray) -> None:
@@ -109,18 +128,11 @@ def add_completion(model: RoutingModel, seconds: np.ndarray) -> None:
     def at(when: float) -> int:
         return max(0, math.ceil((when - problem.now) / COMPLETION_UNIT_S - 1e-6))
 
-    for vehicle, robot in enumerate(problem.robots):
-        completion.CumulVar(routing.Start(vehicle)).SetMin(at(robot.available_at))
+    _set_earliest(model, completion, at)
     for node, visit in enumerate(model.visits):
         job = visit.job
-        if job is None:
+        if job is None or visit.kind is StopKind.PICKUP:
             continue
-        cumul = completion.CumulVar(model.index(node))
-        if visit.kind is StopKind.PICKUP:
-            cumul.SetMin(at(job.ready_at))
-            continue
-        if job.dropoff_ready_at is not None:
-            cumul.SetMin(at(job.dropoff_ready_at))
         if weight := coefficient.get(job.priority, 0):
             completion.SetCumulVarSoftUpperBound(model.index(node), 0, weight)
 
