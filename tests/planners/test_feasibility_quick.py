@@ -6,8 +6,9 @@ from dataclasses import replace
 
 from hypothesis import HealthCheck, given, settings
 
-from planners.feasibility import _Screen, every_job_served, unassignable_reasons
+from planners.feasibility import _Screen, unassignable_reasons
 from planners.problem import Charger, DispatchProblem, Job, Robot
+from planners.quick_screen import every_job_served
 from tests.planners.strategies import corridor, dispatch_problems
 
 WING = {"ward_a": 0.0, "pharmacy": 10.0, "ward_b": 20.0, "lab": 30.0, "charger": 5.0}
