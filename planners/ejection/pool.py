@@ -87,19 +87,17 @@ def minimise(
 
 def _stranded(
     pairs: Pairs, routes: list[Route], work: Work, config: PoolConfig
-) -> list[float]:
-    """Per route, the share of its pairs that a greedy reinsertion into the
-    other routes leaves out (all 0 unless ``config.fewest_stranded``)."""
+) -> list[int]:
+    """Per route, how many of its pairs a greedy reinsertion into the other
+    routes leaves out (all 0 unless ``config.fewest_stranded``)."""
     if not config.fewest_stranded:
-        return [0.0] * len(routes)
-    return [_stranded_share(pairs, routes, k, work) for k in range(len(routes))]
+        return [0] * len(routes)
+    return [_stranded_pairs(pairs, routes, k, work) for k in range(len(routes))]
 
 
-def _stranded_share(
-    pairs: Pairs, routes: list[Route], victim: int, work: Work
-) -> float:
+def _stranded_pairs(pairs: Pairs, routes: list[Route], victim: int, work: Work) -> int:
     """Route ``victim``'s pairs put into the others, cheapest first (a route's
-    places are tested again only once it changed): the share left out."""
+    places are tested again only once it changed): how many are left out."""
     others = [r for k, r in enumerate(routes) if k != victim]
     pending = routes[victim].jobs
     places = {job: [_tested(pairs, r, job, work) for r in others] for job in pending}
