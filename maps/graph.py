@@ -171,8 +171,10 @@ def _add_lanes(columns: _Columns, building: Building, index: dict[str, int]) -> 
         if lane.start not in index or lane.end not in index:
             continue
         limit = lane.speed_limit_mps if lane.speed_limit_mps else math.nan
-        door = doors.get((lane.start, lane.end))
-        door_id, door_s = (door.id, door.opening_s) if door else (None, 0.0)
+        lane_door = doors.get((lane.start, lane.end))
+        door_id, door_s = (
+            (lane_door.id, lane_door.opening_s) if lane_door else (None, 0.0)
+        )
         u, v = index[lane.start], index[lane.end]
         columns.add(u, v, limit, door_s, 0.0, True, lane.id, door_id, None)
         if lane.bidirectional:

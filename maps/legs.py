@@ -120,10 +120,11 @@ def _special_leg(
     table: EdgeTable, e: int, ends: tuple[str, str], level_of: dict[str, str],
     metres: float, seconds: float,
 ) -> Leg:  # fmt: skip
-    lift = table.lift[e]
+    lift, door = table.lift[e], table.door[e]
     if lift is not None:
         return LiftLeg(lift, level_of[ends[0]], level_of[ends[1]], ends, seconds)
-    return DoorLeg(table.door[e], level_of[ends[0]], ends, metres, seconds)
+    assert door is not None, "a special leg is a lift's or a door's"
+    return DoorLeg(door, level_of[ends[0]], ends, metres, seconds)
 
 
 def _route_of(

@@ -76,13 +76,10 @@ def _broken_rules(
     barred = _zones_on(table.restricted, edges, rules.barred_zones)
     closed_quiet = {z for z in rules.quiet_zones if not router.quiet_caps.get(z)}
     quiet = _zones_on(table.quiet, edges, closed_quiet)
-    lifts = sorted({table.lift[e] for e in edges if table.lift[e] is not None})
+    ridden = {e: lift for e in edges if (lift := table.lift[e]) is not None}
+    lifts = sorted(set(ridden.values()))
     closed = sorted(
-        {
-            table.lift[e]
-            for e in edges
-            if table.is_lift[e] and not table.lift_in_service[e]
-        }
+        {lift for e, lift in ridden.items() if not table.lift_in_service[e]}
     )
     reasons = []
     if rules.dirty and clean:

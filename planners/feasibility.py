@@ -105,7 +105,7 @@ class _Screen:
     def _capable(self, jobs: Sequence[Job]) -> np.ndarray:
         """Robots (rows) with what each job (column) needs and a known start."""
         rows: dict[tuple[frozenset[str], bool], int] = {}
-        masks = []
+        masks: list[np.ndarray] = []
         for job in jobs:
             key = (job.requires, job.kind is JobKind.GUIDANCE)
             if key not in rows:
@@ -153,7 +153,7 @@ class _Screen:
         found: dict[str, UnassignedReason] = {}
         for passed, reason in stages:
             for k in np.flatnonzero(~passed):
-                found.setdefault(jobs[k].id, reason)
+                found.setdefault(jobs[int(k)].id, reason)
         return found
 
     def _escort(self, job: Job, p: int, d: int) -> float:

@@ -99,7 +99,7 @@ def _figures(job: Job, loaded: np.ndarray, p: int, d: int) -> tuple[float, ...]:
 def _masks(fleet: FleetArrays, jobs: Sequence[Job]) -> np.ndarray:
     """Jobs x robots: the robot has what the job needs and room for it."""
     rows: dict[tuple[frozenset[str], bool, int], int] = {}
-    masks = []
+    masks: list[np.ndarray] = []
     for job in jobs:
         key = (job.requires, job.kind is JobKind.GUIDANCE, job.size)
         if key not in rows:

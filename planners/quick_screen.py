@@ -80,8 +80,7 @@ class _Candidate:
             return False
         start = max(self.t0 + to_pickup, job.ready_at)
         latest = math.inf if job.pickup_latest is None else job.pickup_latest
-        hard = job.due_is_hard and job.due_at is not None
-        due = job.due_at if hard else math.inf
+        due = job.due_at if job.due_is_hard and job.due_at is not None else math.inf
         if not start <= latest + EPS:
             return False
         if not start + job.pickup_service_s + escort <= due + EPS:

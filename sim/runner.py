@@ -31,6 +31,8 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import partial
+from typing import Any
 
 import numpy as np
 
@@ -76,12 +78,14 @@ class Simulation:
         self.end = self.start + 3600.0 * config.hours
         self.queue = EventQueue(now=self.start)
         self.log = EventLog(self.start, keep=config.keep_events)
+        # Numbers for CoreConfig fields of several types, named by the scenario.
+        overrides: dict[str, Any] = dict(self.scenario.core)
         core_config = replace(
             CoreConfig(
                 battery_drain_per_m=self.scenario.battery.drain_per_m,
                 planner_time_limit_s=config.time_limit_s,
             ),
-            **dict(self.scenario.core),
+            **overrides,
         )
         soc = self.scenario.battery.start_soc
         extra = self.scenario.robot_capabilities
@@ -152,7 +156,7 @@ class Simulation:
     def _schedule(self) -> None:
         self.world.start()
         for request in self.requests:
-            self.queue.at(request.at, lambda r=request: self._request(r))
+            self.queue.at(request.at, partial(self._request, request))
         for fault in self.scenario.faults:
             start, end = (
                 self.start_of_day + fault.start_s,
@@ -163,8 +167,8 @@ class Simulation:
             elif fault.kind == "door":
                 self.world.doors.stuck(fault.target, start, end)
             else:
-                self.queue.at(start, lambda f=fault: self.world.robots.fail(f.target))
-                self.queue.at(end, lambda f=fault: self._repair(f.target))
+                self.queue.at(start, partial(self.world.robots.fail, fault.target))
+                self.queue.at(end, partial(self._repair, fault.target))
         self.queue.after(0.0, self._pulse)
         for robot_id in sorted(self.world.robots.robots):
             self.world.robots.keep_reporting(robot_id, self.config.heartbeat_s)

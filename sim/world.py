@@ -105,9 +105,9 @@ class World:
             elif request.level is not None:
                 self.lifts.request(request.lift_id, request.level, request.session)
             self.touch(request.session)
-        for request in decision.door_requests:
-            self.doors.request(request.door_id, request.open, request.session)
-            self.touch(request.session)
+        for door in decision.door_requests:
+            self.doors.request(door.door_id, door.open, door.session)
+            self.touch(door.session)
 
     def _board_or_leave(self, robot_id: str, command: object) -> None:
         """A drive out of a car leaves it; the drive's end decides boarding."""

@@ -109,8 +109,8 @@ def eliminate(
         best = pool_phase(problem, jobs, best, floor, pool_s, seed, config)
         seconds -= pool_s
         pooled = before - _robots(best)
-        restarts = config.restarts if config.restarts_after_pool else ()
-        config = replace(config, victims=config.victims_after_pool, restarts=restarts)
+        after = config.restarts if config.restarts_after_pool else ()
+        config = replace(config, victims=config.victims_after_pool, restarts=after)
     restarts = list(config.restarts)
     reserve = restart_s if config.final_restart else 0.0  # kept for the last one
     removed = failures = 0
