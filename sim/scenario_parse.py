@@ -6,8 +6,10 @@ Every field is checked as it is read; a mistake raises
 
 from __future__ import annotations
 
+from dataclasses import fields
 from pathlib import Path
 
+from fleet.core.config import CoreConfig
 from fleet.core.model import ItemCategory, JobKind, Priority
 from sim.scenario import (
     FLAT,
@@ -73,12 +75,32 @@ def parse_scenario(raw: object, source: str = "<scenario>") -> Scenario:
             _fault(item, source, f"faults[{i}]")
             for i, item in enumerate(top.get("faults", []) or [])
         ),
-        core=tuple(
-            (str(k), number(v, source, f"core.{k}"))
-            for k, v in mapping(top.get("core", {}), source, "core").items()
-        ),
+        core=_core_settings(top.get("core", {}), source),
         source=source,
     )
+
+
+#: The core's settings a scenario may set: its numbers (``handoff_escalation``
+#: is a choice of the site's, not the simulated day's).
+CORE_NUMBERS = {
+    f.name: f.type for f in fields(CoreConfig) if f.type in ("float", "int")
+}
+
+
+def _core_settings(raw: object, source: str) -> tuple[tuple[str, float], ...]:
+    settings = []
+    for key, value in mapping(raw, source, "core").items():
+        where = f"core.{key}"
+        if key not in CORE_NUMBERS:
+            known = ", ".join(sorted(CORE_NUMBERS))
+            raise ScenarioError(source, where, f"not a core setting (known: {known})")
+        amount = number(value, source, where, low=0.0)
+        if CORE_NUMBERS[key] == "int":
+            if not amount.is_integer():
+                raise ScenarioError(source, where, f"{value!r} is not a whole number")
+            amount = int(amount)
+        settings.append((key, amount))
+    return tuple(settings)
 
 
 def _flag(raw: object, source: str) -> bool:

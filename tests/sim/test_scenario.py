@@ -74,6 +74,10 @@ def test_kind_selectors_expand_to_places() -> None:
         ({"demand": [{"from": "pharmacy", "to": "ward_1", "per_day": 3,
                       "priorities": {"stat": 0.8, "urgent": 0.5}}]},
          "demand[0].priorities", "add up"),
+        ({"core": {"replan_debounce": 5}}, "core.replan_debounce",
+         "not a core setting"),
+        ({"core": {"pin_attempts": 2.5}}, "core.pin_attempts", "whole number"),
+        ({"core": {"handoff_wait_s": -1}}, "core.handoff_wait_s", "below 0"),
     ],
 )  # fmt: skip
 def test_mistakes_are_refused_naming_the_field(
@@ -94,3 +98,13 @@ def test_unknown_places_are_refused_naming_the_building() -> None:
     )
     with pytest.raises(ScenarioError, match="has no place 'ward_9z'"):
         check_places(scenario, clinic())
+
+
+def test_core_settings_reach_the_core_with_their_types() -> None:
+    """A scenario's core settings are kept as numbers of the field's own type."""
+    scenario = parse_scenario(
+        {"core": {"pin_attempts": 5, "replan_debounce_s": 4}}, "site.yaml"
+    )
+    settings = dict(scenario.core)
+    assert settings == {"pin_attempts": 5, "replan_debounce_s": 4.0}
+    assert isinstance(settings["pin_attempts"], int)
