@@ -143,7 +143,9 @@ def edge_times(
         np.minimum(table.speed_limit_mps, rules.speed_mps or np.inf),
     )
     with np.errstate(divide="ignore", invalid="ignore"):
-        times = np.where(table.is_lift, table.lift_s, table.length_m / speed)
+        times: np.ndarray = np.where(
+            table.is_lift, table.lift_s, table.length_m / speed
+        )
     times = times + table.door_s
     _slow_in_quiet_zones(times, speed, table, caps, rules.quiet_zones)
     if rules.dirty:

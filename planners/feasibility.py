@@ -160,7 +160,8 @@ class _Screen:
         """Seconds from pickup to drop-off at nominal speed, at a guided pace."""
         walk = max(1.0, job.walking_factor) if job.kind is JobKind.GUIDANCE else 1.0
         matrix = self.times.get(job.load_class, self.times[STANDARD])
-        return matrix.item(p, d) * walk
+        seconds: float = matrix.item(p, d)
+        return seconds * walk
 
     def _direct_in_time(
         self, jobs: Sequence[Job], to_pickup: np.ndarray, escort: np.ndarray
@@ -177,7 +178,7 @@ class _Screen:
         service = np.array([j.pickup_service_s for j in jobs], dtype=float)
         start = np.maximum(self.t0[:, None] + to_pickup, ready[None, :])
         with np.errstate(invalid="ignore"):
-            ok = start <= latest[None, :] + EPS
+            ok: np.ndarray = start <= latest[None, :] + EPS
             ok &= start + service[None, :] + escort <= due[None, :] + EPS
         return ok
 
@@ -193,7 +194,8 @@ class _Screen:
             ).min(axis=1)
             best = np.maximum(best, 1.0 - _spent(drain, from_charger))
         after = best - _spent(drain, self.dist[p, d][None, :])
-        return after >= self.reserve[:, None] - EPS
+        lasts: np.ndarray = after >= self.reserve[:, None] - EPS
+        return lasts
 
 
 def _spent(drain: np.ndarray, metres: np.ndarray | float) -> np.ndarray:

@@ -51,13 +51,15 @@ class FleetArrays:
 
     def _lists(self) -> None:
         """The same figures as lists, for one robot at a time."""
-        self.speed_l, self.drain_l = self.speed.tolist(), self.drain.tolist()
-        self.reserve_l, self.floor_l = self.reserve.tolist(), self.floor.tolist()
-        self.drains_l = self.drains.tolist()
-        self.end_target_l = self.end_target.tolist()
-        self.end_is_charger_l = self.end_is_charger.tolist()
-        self.charger_idx_l = self.charger_idx.tolist()
-        self.charger_rate_l = self.charger_rate.tolist()
+        self.speed_l: list[float] = self.speed.tolist()
+        self.drain_l: list[float] = self.drain.tolist()
+        self.reserve_l: list[float] = self.reserve.tolist()
+        self.floor_l: list[float] = self.floor.tolist()
+        self.drains_l: list[bool] = self.drains.tolist()
+        self.end_target_l: list[int] = self.end_target.tolist()
+        self.end_is_charger_l: list[bool] = self.end_is_charger.tolist()
+        self.charger_idx_l: list[int] = self.charger_idx.tolist()
+        self.charger_rate_l: list[float] = self.charger_rate.tolist()
         first = self.charger_order[:, 0] if len(self.charger_idx) else ()
         self.charger_first: list[int] = list(np.asarray(first, dtype=int).tolist())
 

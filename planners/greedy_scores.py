@@ -180,7 +180,8 @@ class Scores:
         reachable = np.isfinite(fleet.std[d[:, None], end])
         if fleet.any_drain:
             reachable &= soc_end >= floor
-        return ~ends | reachable
+        ok: np.ndarray = ~ends | reachable
+        return ok
 
     def _entry(self, k: int, r: int) -> tuple[float, bool]:
         """Job ``k``'s score and charge flag for robot ``r``: one entry of
@@ -222,7 +223,7 @@ class Scores:
         """One entry of :meth:`_finish_block`, in plain Python floats."""
         fleet, j = self.fleet, self.jobs
         p, speed = j.pickup_l[k], fleet.speed_l[r]
-        start = max(time + fleet.std.item(node, p) / speed, j.ready_l[k])
+        start: float = max(time + fleet.std.item(node, p) / speed, j.ready_l[k])
         drop = start + j.pickup_service_l[k] + j.loaded_l[k] / speed * j.walk_l[k]
         drop = max(drop, j.dropoff_ready_l[k])
         if not (start <= j.latest_l[k] and drop <= j.due_l[k] and drop != math.inf):
@@ -250,4 +251,5 @@ class Scores:
         if not fleet.any_drain:
             return True
         floor = -EPS if fleet.end_is_charger_l[r] else fleet.reserve_l[r] - EPS
-        return soc_d - fleet.drain_l[r] * fleet.dist.item(d, end) >= floor
+        metres: float = fleet.dist.item(d, end)
+        return soc_d - fleet.drain_l[r] * metres >= floor

@@ -112,7 +112,10 @@ def _relatedness(pairs: Pairs) -> np.ndarray:
     opens = pairs.lo.astype(float)
     apart = np.abs(opens[pick][:, None] - opens[pick][None, :])
     apart += np.abs(opens[drop][:, None] - opens[drop][None, :])
-    return distance / max(distance.max(), 1.0) + apart / max(apart.max(), 1.0)
+    related: np.ndarray = distance / max(distance.max(), 1.0) + apart / max(
+        apart.max(), 1.0
+    )
+    return related
 
 
 def _ruin(

@@ -107,7 +107,8 @@ def int_matrix(values: np.ndarray, rounding: str) -> list[list[int]]:
     scaled = np.where(finite, values, 0.0) * SCALE
     ints = np.ceil(scaled - 1e-9) if rounding == "ceil" else np.rint(scaled)
     ints = np.where(finite, ints, NO_ROUTE).astype(np.int64)
-    return ints.tolist()
+    rows: list[list[int]] = ints.tolist()
+    return rows
 
 
 def onboard_size(problem: DispatchProblem, robot: Robot) -> int:
