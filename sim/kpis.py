@@ -15,7 +15,7 @@ rounded, so the same inputs and seed give byte-identical ``kpis.json``.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, SupportsFloat
 
 import numpy as np
 
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 _DIRTY = frozenset({"waste", "soiled_linen"})
 
 
-def _r(value: float, digits: int = 1) -> float:
+def _r(value: SupportsFloat, digits: int = 1) -> float:
     return round(float(value), digits)
 
 
@@ -71,20 +71,22 @@ def lower_bound(record: JobRecord, travel: TravelTimes, walking: float) -> float
 def compute(sim: Simulation) -> dict[str, Any]:
     """The KPIs of a finished simulation (see the module docstring)."""
     records = sorted(sim.book.records.values(), key=lambda r: r.id)
-    done = [r for r in records if r.done_at is not None]
+    #: Each finished job and its lead time, in the records' order.
+    done = [(r, lead) for r in records if (lead := lead_time(r)) is not None]
     walking = sim.core.config.guidance_walking_factor
     travel = sim.core_travel
     ratios = [
-        lead_time(r) / bound
-        for r in done
+        lead / bound
+        for r, lead in done
         if (bound := lower_bound(r, travel, walking)) > 0
     ]
     on_time = [
-        r.done_at <= r.request.new.due_at
-        for r in done
-        if r.request.new.due_at is not None and r.done_at is not None
+        done_at <= due
+        for r, _ in done
+        if (due := r.request.new.due_at) is not None
+        and (done_at := r.done_at) is not None
     ]
-    stat = [lead_time(r) for r in done if r.request.new.priority == Priority.STAT]
+    stat = [lead for r, lead in done if r.request.new.priority == Priority.STAT]
     return {
         "scenario": sim.scenario.name,
         "building": sim.building.name,
@@ -95,15 +97,15 @@ def compute(sim: Simulation) -> dict[str, Any]:
         "requests": len(records),
         "jobs": sim.book.counts(),
         "unserved_at_end": _unserved(records),
-        "lead_time_s": summary(lead_time(r) for r in done),
+        "lead_time_s": summary(lead for _, lead in done),
         "lead_time_by_priority_s": {
             p.name.lower(): summary(
-                lead_time(r) for r in done if r.request.new.priority == p
+                lead for r, lead in done if r.request.new.priority == p
             )
             for p in Priority
         },
         "lead_time_by_category_s": {
-            c: summary(lead_time(r) for r in done if r.request.new.category.value == c)
+            c: summary(lead for r, lead in done if r.request.new.category.value == c)
             for c in sorted({r.request.new.category.value for r in records})
         },
         "on_time_rate": _r(np.mean(on_time), 4) if on_time else None,
