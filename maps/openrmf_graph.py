@@ -90,6 +90,7 @@ def build_level_graph(
             merged[key] = [edge.start, edge.end, two_way, limit, edge.index]
     width_of = {e.index: (widths or {}).get(lane_graph(e)) for e in level.lanes}
     for start, end, two_way, limit, index in merged.values():
+        width = width_of[index]
         result.lanes.append(
             Lane(
                 f"{level.name}_l{index}",
@@ -98,7 +99,7 @@ def build_level_graph(
                 result.add_waypoint(end),
                 bidirectional=two_way,
                 speed_limit_mps=limit,
-                **({"width_m": width_of[index]} if width_of[index] else {}),
+                **({"width_m": width} if width else {}),
             )
         )
     return result

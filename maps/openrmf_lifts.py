@@ -94,11 +94,12 @@ def _build_lift(
     if ref not in elevations:
         report.problem("", element, f"reference_floor_name {ref} is not a level")
     served = _served_levels(element, node, elevations, report)
-    if any(v is None for v in numbers.values()) or ref not in frames:
+    given = {key: value for key, value in numbers.items() if value is not None}
+    if len(given) < len(numbers) or ref not in frames:
         return None
-    centre = frames[ref].to_metres(numbers["x"], numbers["y"])
-    yaw = numbers["yaw"]
-    cabin = _cabin(centre, numbers["width"], numbers["depth"], yaw)
+    centre = frames[ref].to_metres(given["x"], given["y"])
+    yaw = given["yaw"]
+    cabin = _cabin(centre, given["width"], given["depth"], yaw)
     stops: dict[str, str] = {}
     for level in served:
         if level in graphs:
@@ -149,7 +150,8 @@ def _cabin(
 def _door_points(
     node: dict, level: str, centre: tuple[float, float], yaw: float
 ) -> list[tuple[float, float]]:
-    doors = node.get("doors") if isinstance(node.get("doors"), dict) else {}
+    raw_doors = node.get("doors")
+    doors: dict[Any, Any] = raw_doors if isinstance(raw_doors, dict) else {}
     level_doors = node.get("level_doors")
     names = level_doors.get(level) if isinstance(level_doors, dict) else None
     names = names if isinstance(names, list) else list(doors)

@@ -204,14 +204,14 @@ def _legend(drawing: LevelDrawing) -> list[Patch | Line2D]:
             Line2D([], [], marker="s", linestyle="", color="#8e44ad", label="door")
         )
     handles.append(Line2D([], [], color="#555555", label="lane"))
-    for kind in sorted({z.kind for z in drawing.zones}, key=lambda k: k.value):
-        style = ZONE_STYLES[kind]
+    for zone_kind in sorted({z.kind for z in drawing.zones}, key=lambda k: k.value):
+        style = ZONE_STYLES[zone_kind]
         handles.append(
             Patch(
                 facecolor=str(style["facecolor"]),
                 edgecolor=str(style["edgecolor"]),
                 hatch=str(style["hatch"]),
-                label=f"{kind.value} zone",
+                label=f"{zone_kind.value} zone",
             )
         )
     return handles

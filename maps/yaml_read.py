@@ -41,8 +41,8 @@ def read_yaml(text: str, log: ProblemLog) -> object:
             data = _full_load(text, repeated)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = f"line {mark.line + 1}" if mark else ""
-        log.add("", line, f"YAML syntax error: {exc.problem or exc.context}")
+        where = f"line {mark.line + 1}" if mark else ""
+        log.add("", where, f"YAML syntax error: {exc.problem or exc.context}")
         return None
     except yaml.YAMLError as exc:
         log.add("", "", f"YAML error: {exc}")
