@@ -16,6 +16,7 @@ import random
 import statistics
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from bench.report import machine_line, replace_section
@@ -70,7 +71,7 @@ def measure(robots: int, jobs: int, seed: int) -> dict[str, tuple[float, float]]
     now = 1000.0
     figures: dict[str, tuple[float, float]] = {}
     calls = [
-        timed(lambda n=n, i=i: core.request_job(n, OPERATOR, job_id=f"j{i}", now=now))
+        timed(partial(core.request_job, n, OPERATOR, job_id=f"j{i}", now=now))
         for i, n in enumerate(requests(building, jobs, rng))
     ]
     figures["request_job (median)"] = _median(calls)
@@ -79,7 +80,7 @@ def measure(robots: int, jobs: int, seed: int) -> dict[str, tuple[float, float]]
         pin="4321",
     )  # fmt: skip
     calls = [
-        timed(lambda i=i: core.request_job(secure, OPERATOR, job_id=f"s{i}", now=now))
+        timed(partial(core.request_job, secure, OPERATOR, job_id=f"s{i}", now=now))
         for i in range(20)
     ]
     figures["request_job with a PIN to hash (median)"] = _median(calls)
@@ -91,9 +92,9 @@ def measure(robots: int, jobs: int, seed: int) -> dict[str, tuple[float, float]]
         RobotUpdate(r.id, now, pose=Pose(r.level, r.x + 0.1, r.y), battery_soc=0.8)
         for r in core.robots()
     ]
-    calls = [timed(lambda u=u: core.robot_update(u, now=now + 1)) for u in updates]
+    calls = [timed(partial(core.robot_update, u, now=now + 1)) for u in updates]
     figures["robot_update, pose report (median)"] = _median(calls)
-    calls = [timed(lambda k=k: core.tick(now=now + 2 + k)) for k in range(20)]
+    calls = [timed(partial(core.tick, now=now + 2 + k)) for k in range(20)]
     figures["tick (median)"] = _median(calls)
     return figures
 

@@ -38,7 +38,7 @@ DUE_S = {Priority.STAT: 15 * 60.0, Priority.URGENT: 45 * 60.0, Priority.ROUTINE:
 GUIDE_SIZE = 2
 
 #: (category, share, source kinds, destination kinds, requires, STAT, urgent share)
-MIX = (
+MIX: tuple[tuple[str, float, str, str, frozenset[str], float, float], ...] = (
     ("medication", 0.25, "pharmacy", "care", frozenset(), 0.20, 0.30),
     ("controlled_substance", 0.05, "pharmacy", "care", SECURE, 0.20, 0.30),
     ("specimen", 0.18, "care", "lab", frozenset(), 0.25, 0.35),

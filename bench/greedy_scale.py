@@ -20,6 +20,7 @@ import statistics
 import subprocess
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -117,7 +118,7 @@ def measure(args: argparse.Namespace) -> dict[str, object]:
     }
 
 
-def render(f: dict[str, object], args: argparse.Namespace, command: str) -> str:
+def render(f: dict[str, Any], args: argparse.Namespace, command: str) -> str:
     date = subprocess.run(["date"], capture_output=True, text=True).stdout.strip()
     left = ", ".join(f"{n} {reason}" for reason, n in sorted(f["unassigned"].items()))
     return "\n".join(

@@ -21,6 +21,7 @@ import subprocess
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
@@ -108,7 +109,7 @@ def _route_queries(
     for start, goal in pairs:
         try:
             _, seconds, cpu_s = _timed_cpu(
-                lambda s=start, g=goal: route(building, s, g, hour=12)
+                partial(route, building, start, goal, hour=12)
             )
         except LookupError:
             # Refusals are left out: explaining one searches again, relaxed.

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import roslibpy
@@ -165,7 +166,7 @@ class MoveBaseGoals:
                 text = str(entry.get("text", ""))
                 self._later(
                     self._grace_s,
-                    lambda g=goal_id, s=status, t=text: self._settle(g, s, t),
+                    partial(self._settle, goal_id, status, text),
                 )
 
     def _settle(self, goal_id: str, status: int, text: str) -> None:

@@ -99,9 +99,12 @@ def stamp_seconds(msg: Msg) -> float | None:
         return None
     secs = t.get("sec", t.get("secs"))
     nanos = t.get("nanosec", t.get("nsecs", 0))
-    if secs is None:
+    if secs is None or nanos is None:
         return None
-    return float(secs) + float(nanos) / 1e9
+    try:
+        return float(secs) + float(nanos) / 1e9
+    except (TypeError, ValueError):  # a robot's malformed stamp is no stamp
+        return None
 
 
 def battery_from(msg: Msg) -> float | None:

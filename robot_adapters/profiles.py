@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields, replace
 from enum import StrEnum
+from typing import Any
 
 __all__ = ["Profile", "RosNames", "default_names", "name_fields"]
 
@@ -48,7 +49,7 @@ class RosNames:
 
     def under(self, namespace: str) -> RosNames:
         """These names with relative ones resolved under ``namespace``."""
-        changes = {
+        changes: dict[str, Any] = {
             f.name: _resolve(namespace, getattr(self, f.name))
             for f in fields(self)
             if f.name.endswith(("_topic", "_action", "_service"))

@@ -101,8 +101,9 @@ async def _create(scope: Scope, raw: bytes) -> Answer | None:
         extra = [(k.encode(), v.encode()) for k, v in (error.headers or {}).items()]
         return error.status, _dump(error_body(error.loc, error.msg, error.kind)), extra
     except FleetError as error:
-        status, body, more = domain_answer(error)
-        return status, _dump(body), [(k.encode(), v.encode()) for k, v in more.items()]
+        status, answer, more = domain_answer(error)
+        extra = [(k.encode(), v.encode()) for k, v in more.items()]
+        return status, _dump(answer), extra
     location = f"{PATH}/{job.id}".encode()
     body = JobOut.of(job).model_dump_json().encode()
     return (201 if created else 200), body, [(b"location", location)]

@@ -9,7 +9,7 @@ and come in as ISO 8601 or epoch seconds.
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, overload
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
@@ -53,6 +53,12 @@ def _plausible(moment: datetime) -> datetime:
 Moment = Annotated[datetime, AfterValidator(_plausible)]
 
 
+@overload
+def when(seconds: float) -> datetime: ...
+@overload
+def when(seconds: None) -> None: ...
+@overload
+def when(seconds: float | None) -> datetime | None: ...
 def when(seconds: float | None) -> datetime | None:
     return None if seconds is None else datetime.fromtimestamp(seconds, UTC)
 

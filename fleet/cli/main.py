@@ -8,10 +8,13 @@ importer before it can start serving, nor ``porter token`` for any of it.
 from __future__ import annotations
 
 import importlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
-from typer.core import TyperCommand, TyperGroup
+from typer.core import TyperGroup
+
+if TYPE_CHECKING:
+    from typer._click import Command  # the click Typer carries, its groups' type
 
 #: Sub-command name -> (module, attribute): a Typer app, or a function that
 #: returns one.
@@ -28,7 +31,7 @@ class LazyGroup(TyperGroup):
     def list_commands(self, ctx: Any) -> list[str]:
         return sorted(set(super().list_commands(ctx)) | set(LAZY))
 
-    def get_command(self, ctx: Any, cmd_name: str) -> TyperCommand | TyperGroup | None:
+    def get_command(self, ctx: Any, cmd_name: str) -> Command | None:
         if cmd_name not in LAZY:
             return super().get_command(ctx, cmd_name)
         module, attribute = LAZY[cmd_name]

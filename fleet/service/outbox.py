@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping
+from operator import methodcaller
 from typing import TYPE_CHECKING
 
 from fleet.core.ports import DoorPort, LiftPort, RobotCommand, RobotPort
@@ -45,13 +46,13 @@ class Outbox:
     def queue_decision(self, decision: Decision) -> None:
         """Queue the cancels, commands, lift and door requests of ``decision``."""
         for robot_id, command_id in decision.cancels:
-            self._robot(robot_id, "cancel", lambda p, c=command_id: p.cancel(c))
+            self._robot(robot_id, "cancel", methodcaller("cancel", command_id))
         for robot_id, command in decision.commands:
-            self._robot(robot_id, "send", lambda p, c=command: p.send(c))
-        for request in decision.lift_requests:
-            self._lift(request)
-        for request in decision.door_requests:
-            self._door(request)
+            self._robot(robot_id, "send", methodcaller("send", command))
+        for lift in decision.lift_requests:
+            self._lift(lift)
+        for door in decision.door_requests:
+            self._door(door)
 
     def queue_command(self, robot_id: str, command: RobotCommand) -> None:
         self._robot(robot_id, "send", lambda p: p.send(command))

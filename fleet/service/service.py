@@ -27,6 +27,7 @@ import dataclasses
 import logging
 import uuid
 from collections.abc import Callable, Mapping, Sequence
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from fleet.core.errors import FleetError
@@ -387,7 +388,7 @@ class FleetService:
     async def _inbound_loop(self) -> None:
         while True:
             message = await self._inbound.get()
-            self._guarded(type(message).__name__, lambda m=message: self._route(m))
+            self._guarded(type(message).__name__, partial(self._route, message))
 
     def _route(self, message: Inbound) -> Decision:
         now = self.clock.now()

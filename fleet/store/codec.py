@@ -28,7 +28,8 @@ from fleet.core.model import (
 
 T = TypeVar("T")
 
-Row = Mapping[str, Any]
+#: A row by column name (SQLAlchemy's ``RowMapping`` is keyed by columns too).
+Row = Mapping[Any, Any]
 
 
 def _decode(table: str, row: Row, field: str, parse: Callable[[Any], T]) -> T:

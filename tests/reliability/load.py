@@ -129,9 +129,13 @@ def trail_problems(job_id: str, events: list[AuditEvent]) -> list[str]:
     for event in events[1:]:
         if event.before != status:
             problems.append(f"{job_id}: {event.before}->{event.after} after {status}")
-        elif event.after != event.before and event.after is not None:
-            allowed = JOB_TRANSITIONS[JobStatus(event.before)]
-            if JobStatus(event.after) not in allowed:
+        elif (
+            (before := event.before) is not None
+            and (after := event.after) is not None
+            and after != before
+        ):
+            allowed = JOB_TRANSITIONS[JobStatus(before)]
+            if JobStatus(after) not in allowed:
                 problems.append(f"{job_id}: {event.before}->{event.after} not allowed")
         status = event.after if event.after is not None else status
     return problems

@@ -45,6 +45,16 @@ def test_pose_messages_read_back(yaw: float, ros1: bool) -> None:
         assert stamp_seconds(msg) == pytest.approx(100.25)
 
 
+@pytest.mark.parametrize(
+    "stamp",
+    [{"sec": 5, "nanosec": None}, {"sec": "soon", "nanosec": 0}, {"secs": [1]},
+     {"nanosec": 3}],
+)  # fmt: skip
+def test_a_malformed_stamp_is_no_stamp(stamp: dict[str, object]) -> None:
+    """A robot's stamp that is not numbers reads as missing, not as an error."""
+    assert stamp_seconds({"header": {"stamp": stamp}}) is None
+
+
 def test_battery_percentage_is_clamped_and_nan_unknown() -> None:
     """BatteryState percentage is a fraction; NaN (unknown) gives None."""
     assert battery_from({"percentage": 0.42}) == 0.42
