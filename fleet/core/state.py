@@ -77,12 +77,18 @@ class FleetState:
     waiting: dict[Priority, dict[str, None]] = field(default_factory=dict)
     #: The last snapshot's planner jobs: job id -> (the core's job, guide size,
     #: the planner's job), reused while the core's job is the same object.
-    planner_jobs: dict[str, tuple[Job, int, PlannerJob]] = field(default_factory=dict)
+    planner_jobs: dict[str, tuple[Job, int, PlannerJob]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
     #: Seconds of the plain route between two waypoints (``None``: no route), as
     #: charger choice asks them (fleet.core.operations); the building never changes.
-    route_times: dict[tuple[str, str], float | None] = field(default_factory=dict)
+    route_times: dict[tuple[str, str], float | None] = field(
+        default_factory=dict, repr=False, compare=False
+    )
     #: Each lift's session seconds and capacity (fleet.core.mission_routes).
-    lift_sessions: dict[str, tuple[float, int]] = field(default_factory=dict)
+    lift_sessions: dict[str, tuple[float, int]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
     #: What the runner reads (:attr:`world`), made once: it holds the lift and
     #: door reports by reference, and the building's remembered drive poses.
     _world: World | None = field(default=None, init=False, repr=False, compare=False)

@@ -68,3 +68,15 @@ def test_jobs_of_and_open_jobs_match_a_walk_over_all_jobs(
             ]
         open_ids = {j.id for j in mine if not j.status.is_final}
         assert state.open_robot_jobs().get(robot, set()) == open_ids
+
+
+def test_remembered_building_values_take_no_part_in_a_states_equality() -> None:
+    """Two states with the same jobs and robots are equal whatever each has
+    remembered of the building (route times, lift sessions, planner views)."""
+    building = load_sample("demo_hospital")
+    asked = FleetState(building, CoreConfig())
+    fresh = FleetState(building, CoreConfig())
+    asked.route_times[("pharmacy", "ward_1")] = 42.0
+    asked.lift_sessions["lift_a"] = (30.0, 1)
+    assert asked == fresh
+    assert "route_times" not in repr(asked)
