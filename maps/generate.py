@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 import random
 from dataclasses import dataclass
+from typing import Any
 
 from maps.model import (
     Building,
@@ -79,7 +80,9 @@ def corridor_grid_building(
     cols = max(2, math.ceil(waypoints_per_level / rows))
     cells = [(r, c) for r in range(rows) for c in range(cols)]
     lift_cells = rng.sample(cells, min(lifts, len(cells)))
-    parts: dict[str, list] = {k: [] for k in ("wp", "lane", "place", "door", "zone")}
+    parts: dict[str, list[Any]] = {
+        k: [] for k in ("wp", "lane", "place", "door", "zone")
+    }
     for i in range(levels):
         grid = _Grid(f"L{i}", rows, cols, spacing_m)
         _add_level(parts, grid, rng, one_way_share, door_share)
@@ -101,7 +104,7 @@ def corridor_grid_building(
 
 
 def _add_level(
-    parts: dict[str, list],
+    parts: dict[str, list[Any]],
     grid: _Grid,
     rng: random.Random,
     one_way_share: float,
@@ -130,7 +133,7 @@ def _add_level(
 
 
 def _add_places(
-    parts: dict[str, list],
+    parts: dict[str, list[Any]],
     grid: _Grid,
     rng: random.Random,
     count: int,
@@ -156,7 +159,9 @@ def _add_places(
         parts["place"].append(place)
 
 
-def _add_zones(parts: dict[str, list], grid: _Grid, rng: random.Random, i: int) -> None:
+def _add_zones(
+    parts: dict[str, list[Any]], grid: _Grid, rng: random.Random, i: int
+) -> None:
     kinds = [ZoneKind.CLEAN, ZoneKind.RESTRICTED if i % 2 else ZoneKind.QUIET]
     for kind in kinds:
         polygon = _block(grid, rng)
@@ -185,7 +190,7 @@ def _block(grid: _Grid, rng: random.Random) -> tuple[tuple[float, float], ...]:
 
 
 def _add_lifts(
-    parts: dict[str, list],
+    parts: dict[str, list[Any]],
     lift_cells: list[tuple[int, int]],
     levels: int,
     spacing: float,

@@ -72,7 +72,7 @@ def build_level_graph(
 ) -> LevelGraph:
     metres = [frame.to_metres(v.x, v.y) for v in level.vertices]
     result = LevelGraph(level, metres)
-    merged: dict[frozenset[int], list] = {}
+    merged: dict[frozenset[int], list[Any]] = {}
     for edge in level.lanes:
         if (graph is not None and lane_graph(edge) != graph) or edge.start == edge.end:
             continue
@@ -145,7 +145,7 @@ def level_places(graph: LevelGraph) -> list[tuple[str, Place]]:
     return places
 
 
-def _place_kind(params: dict) -> PlaceKind:
+def _place_kind(params: dict[str, Any]) -> PlaceKind:
     if params.get("is_charger"):
         return PlaceKind.CHARGER
     if params.get("is_parking_spot"):

@@ -114,7 +114,7 @@ def _build_lift(
 
 
 def _served_levels(
-    element: str, node: dict, elevations: dict[str, float], report: Reporter
+    element: str, node: dict[str, Any], elevations: dict[str, float], report: Reporter
 ) -> list[str]:
     level_doors = node.get("level_doors") or {}
     if not isinstance(level_doors, dict):
@@ -148,7 +148,7 @@ def _cabin(
 
 
 def _door_points(
-    node: dict, level: str, centre: tuple[float, float], yaw: float
+    node: dict[str, Any], level: str, centre: tuple[float, float], yaw: float
 ) -> list[tuple[float, float]]:
     raw_doors = node.get("doors")
     doors: dict[Any, Any] = raw_doors if isinstance(raw_doors, dict) else {}

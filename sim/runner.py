@@ -28,6 +28,7 @@ change nothing. PIN hashes are made cheap for the run (:mod:`sim.fast_pins`).
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -175,7 +176,7 @@ class Simulation:
 
     @property
     def start_of_day(self) -> float:
-        return DAY0 + 86400.0 * np.floor((self.start - DAY0) / 86400.0)
+        return DAY0 + 86400.0 * math.floor((self.start - DAY0) / 86400.0)
 
     def _pulse(self) -> None:
         """The core's timers run every ``tick_s`` (robots report by themselves)."""

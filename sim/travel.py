@@ -124,4 +124,5 @@ class SlicedTravelTimes(TravelTimes):
 def _sliced(full: np.ndarray, rows: np.ndarray) -> np.ndarray:
     """``full[np.ix_(rows, rows)]``: the same copy, rows then columns (a row
     gather copies whole rows; numpy's mixed fancy index walks cell by cell)."""
-    return full[rows][:, rows]
+    sliced: np.ndarray = full[rows][:, rows]
+    return sliced
