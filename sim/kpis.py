@@ -71,7 +71,7 @@ def lower_bound(record: JobRecord, travel: TravelTimes, walking: float) -> float
 def compute(sim: Simulation) -> dict[str, Any]:
     """The KPIs of a finished simulation (see the module docstring)."""
     records = sorted(sim.book.records.values(), key=lambda r: r.id)
-    #: Each finished job and its lead time, in the records' order.
+    # Each finished job with its lead time, in the records' order.
     done = [(r, lead) for r in records if (lead := lead_time(r)) is not None]
     walking = sim.core.config.guidance_walking_factor
     travel = sim.core_travel

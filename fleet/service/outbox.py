@@ -55,7 +55,7 @@ class Outbox:
             self._door(door)
 
     def queue_command(self, robot_id: str, command: RobotCommand) -> None:
-        self._robot(robot_id, "send", lambda p: p.send(command))
+        self._robot(robot_id, "send", methodcaller("send", command))
 
     async def run(self) -> None:
         """The worker: send until cancelled."""
