@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from fleet.api.virtual_time import SpedUpTravelTimes, sped_up_core
+from fleet.api.virtual_time import sped_up_core
 from fleet.core.config import CoreConfig
 from fleet.core.engine import FleetCore
 from fleet.core.model import Job, Robot
@@ -100,7 +100,7 @@ def assemble(settings: ServeSettings, *, building: Building | None = None) -> As
         if ros is not None:
             travel, core = TravelTimes(building), settings.core
         else:
-            travel = SpedUpTravelTimes(building, settings.speed)
+            travel = TravelTimes(building, speedup=settings.speed)
             core = sped_up_core(virtual_battery(settings), settings.speed)
 
         def core_factory(jobs: Sequence[Job], robots: Sequence[Robot]) -> FleetCore:

@@ -11,7 +11,8 @@ clocks (a docked robot looked free too late, or, with only charging sped up, too
 soon). Distances and battery per metre do not change with the clock.
 
 People's patience (``handoff_wait_s``) and the network's (the offline timeout)
-are not sped up: the nurse and the Wi-Fi live in real time.
+are not sped up: the nurse and the Wi-Fi live in real time. The times of the
+building come from ``maps.matrix.TravelTimes(building, speedup=speed)``.
 """
 
 from __future__ import annotations
@@ -19,31 +20,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from fleet.core.config import CoreConfig
-from maps.matrix import PlaceMatrix, TravelTimes
-from maps.model import Building
-from maps.rules import Rules
 
-__all__ = ["SpedUpTravelTimes", "sped_up_core"]
-
-
-class SpedUpTravelTimes(TravelTimes):
-    """:class:`TravelTimes` of a building whose robots, lifts and doors all run
-    ``speedup`` times faster: each matrix's times divided by it, once, before the
-    matrix is cached."""
-
-    def __init__(self, building: Building, speedup: float) -> None:
-        if speedup <= 0:
-            raise ValueError(f"speedup is {speedup}; must be > 0")
-        super().__init__(building)
-        self.speedup = speedup
-
-    def _compute(
-        self, nodes: tuple[str, ...], rules: Rules, with_distances: bool
-    ) -> PlaceMatrix:
-        found = super()._compute(nodes, rules, with_distances)
-        times = found.times / self.speedup
-        times.setflags(write=False)
-        return PlaceMatrix(found.nodes, times, found.distances)
+__all__ = ["sped_up_core"]
 
 
 def sped_up_core(config: CoreConfig, speedup: float) -> CoreConfig:

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from fleet.api.compose import ServeSettings, assemble
-from fleet.api.virtual_time import SpedUpTravelTimes, sped_up_core
+from fleet.api.virtual_time import sped_up_core
 from fleet.core.config import CoreConfig
 from maps.loading import load_sample
 from maps.matrix import TravelTimes
@@ -21,7 +21,7 @@ def test_a_sped_up_building_drives_lifts_and_doors_faster() -> None:
     metres are the building's."""
     building = load_sample("demo_hospital")
     plain = TravelTimes(building).matrix(PLACES, load="dirty")
-    fast = SpedUpTravelTimes(building, 10.0).matrix(PLACES, load="dirty")
+    fast = TravelTimes(building, speedup=10.0).matrix(PLACES, load="dirty")
     assert np.allclose(fast.times, plain.times / 10.0)
     assert np.array_equal(fast.distances, plain.distances)
     assert fast.time("pharmacy", "ward_2a") > 0
@@ -44,7 +44,7 @@ def test_a_speed_up_must_be_positive(speedup: float) -> None:
     with pytest.raises(ValueError, match="speedup"):
         sped_up_core(CoreConfig(), speedup)
     with pytest.raises(ValueError, match="speedup"):
-        SpedUpTravelTimes(load_sample("demo_hospital"), speedup)
+        TravelTimes(load_sample("demo_hospital"), speedup=speedup)
 
 
 def test_serve_plans_virtual_robots_on_their_own_clock(tmp_path: Path) -> None:
