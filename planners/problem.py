@@ -11,8 +11,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import IntEnum, StrEnum
+from typing import Any
 
 import numpy as np
+
+from planners.values import by_fields
 
 
 class Priority(IntEnum):
@@ -70,6 +73,9 @@ class Robot:
     #: Robot speed relative to the matrix's nominal speed (1.0 = as in the matrix).
     speed_factor: float = 1.0
 
+    def __reduce__(self) -> tuple[type, tuple[Any, ...]]:
+        return by_fields(self)  # picklable compiled too (planners.values)
+
 
 @dataclass(frozen=True, slots=True)
 class Job:
@@ -101,6 +107,9 @@ class Job:
     #: ``None``: no limit. Used by benchmarks with delivery windows (Li & Lim).
     dropoff_ready_at: float | None = None
 
+    def __reduce__(self) -> tuple[type, tuple[Any, ...]]:
+        return by_fields(self)  # picklable compiled too (planners.values)
+
 
 @dataclass(frozen=True, slots=True)
 class Charger:
@@ -117,6 +126,9 @@ class Charger:
     #: State of charge gained per second docked.
     rate_per_s: float = 1.0 / 3600.0
     occupied_until: tuple[float, ...] = ()
+
+    def __reduce__(self) -> tuple[type, tuple[Any, ...]]:
+        return by_fields(self)  # picklable compiled too (planners.values)
 
 
 #: Default ``Costs.completion_per_s`` (seconds-equivalent per second waited),
@@ -164,6 +176,9 @@ class Costs:
         default_factory=lambda: dict(HOSPITAL_COMPLETION_PER_S)
     )
 
+    def __reduce__(self) -> tuple[type, tuple[Any, ...]]:
+        return by_fields(self)  # picklable compiled too (planners.values)
+
 
 @dataclass(frozen=True, slots=True)
 class TravelMatrix:
@@ -206,6 +221,9 @@ class TravelMatrix:
     def distance(self, a: str, b: str) -> float:
         return float(self.distances[self._index[a], self._index[b]])
 
+    def __reduce__(self) -> tuple[type, tuple[Any, ...]]:
+        return by_fields(self)  # picklable compiled too (planners.values)
+
 
 @dataclass(frozen=True, slots=True)
 class Stop:
@@ -220,6 +238,9 @@ class Stop:
     departure: float
     #: Compartments on board after this stop.
     load_after: int = 0
+
+    def __reduce__(self) -> tuple[type, tuple[Any, ...]]:
+        return by_fields(self)  # picklable compiled too (planners.values)
 
 
 @dataclass(frozen=True, slots=True)
@@ -248,6 +269,9 @@ class Plan:
                 return robot_id
         return None
 
+    def __reduce__(self) -> tuple[type, tuple[Any, ...]]:
+        return by_fields(self)  # picklable compiled too (planners.values)
+
 
 @dataclass(frozen=True, slots=True)
 class DispatchProblem:
@@ -265,3 +289,8 @@ class DispatchProblem:
             if job.id == job_id:
                 return job
         raise KeyError(job_id)
+
+    def __reduce__(self) -> tuple[type, tuple[Any, ...]]:
+        return by_fields(self)  # picklable compiled too (planners.values)
+
+

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Sequence
+from functools import partial
 from typing import Any, TypeVar
 
 T = TypeVar("T")
 
-__all__ = ["positional"]
+__all__ = ["by_fields", "positional"]
 
 
 def positional(cls: type[T]) -> Callable[[Sequence[Any]], T]:
@@ -25,6 +26,10 @@ def positional(cls: type[T]) -> Callable[[Sequence[Any]], T]:
     fields = dataclasses.fields(cls)  # type: ignore[arg-type]
     if hasattr(cls, "__post_init__") or not all(f.init for f in fields):
         raise TypeError(f"{cls.__name__}: its __init__ does more than store fields")
+    if "__mypyc_attrs__" in cls.__dict__:
+        # Compiled by mypyc (porter_native): its native __init__ already stores
+        # the fields without the interpreter, and it has no slot descriptors.
+        return partial(_construct, cls)
     if "__slots__" not in cls.__dict__:
         raise TypeError(f"{cls.__name__}: not a slotted dataclass")
     scope: dict[str, Any] = {"new": object.__new__, "cls": cls}
@@ -36,3 +41,17 @@ def positional(cls: type[T]) -> Callable[[Sequence[Any]], T]:
     exec("\n".join(lines), scope)  # the source names only the class's own fields
     build: Callable[[Sequence[Any]], T] = scope["build"]
     return build
+
+
+def _construct(cls: type[T], values: Sequence[Any]) -> T:
+    return cls(*values)
+
+
+def by_fields(value: Any) -> tuple[type, tuple[Any, ...]]:
+    """A frozen dataclass's ``__reduce__``: pickled as its ``__init__`` arguments.
+
+    Pickle's default sets the fields one by one after creating the object,
+    which a frozen dataclass compiled by mypyc (porter_native) refuses; through
+    ``__init__`` it is the same value either way, ``__post_init__`` included."""
+    init = tuple(getattr(value, f.name) for f in dataclasses.fields(value) if f.init)
+    return type(value), init

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
+
+from planners.values import by_fields
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +57,9 @@ class RunConfig:
             raise ValueError(f"replan_gap_s is {self.replan_gap_s}; must be >= 0")
         if self.dispatcher not in ("ortools", "greedy"):
             raise ValueError(f"dispatcher {self.dispatcher!r}: ortools or greedy")
+
+    def __reduce__(self) -> tuple[type, tuple[Any, ...]]:
+        return by_fields(self)  # picklable compiled too (planners.values)
 
 
 @dataclass

@@ -129,7 +129,7 @@ class Scenario:
     robot_capabilities: frozenset[str] = frozenset()
     faults: tuple[Fault, ...] = ()
     #: Overrides of :class:`fleet.core.config.CoreConfig` fields.
-    core: tuple[tuple[str, float], ...] = ()
+    core: tuple[tuple[str, int | float], ...] = ()
     source: str = ""
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 

@@ -80,26 +80,33 @@ def parse_scenario(raw: object, source: str = "<scenario>") -> Scenario:
     )
 
 
+# A field's annotation is its text in the source (postponed annotations) and
+# the class itself when fleet.core.config runs compiled (porter_native).
+_NUMBER_KIND: dict[object, str] = {
+    float: "float", "float": "float", int: "int", "int": "int"
+}
+
 #: The core's settings a scenario may set: its numbers (``handoff_escalation``
 #: is a choice of the site's, not the simulated day's).
 CORE_NUMBERS = {
-    f.name: f.type for f in fields(CoreConfig) if f.type in ("float", "int")
+    f.name: _NUMBER_KIND[f.type] for f in fields(CoreConfig) if f.type in _NUMBER_KIND
 }
 
 
-def _core_settings(raw: object, source: str) -> tuple[tuple[str, float], ...]:
-    settings = []
+def _core_settings(raw: object, source: str) -> tuple[tuple[str, int | float], ...]:
+    settings: list[tuple[str, int | float]] = []
     for key, value in mapping(raw, source, "core").items():
         where = f"core.{key}"
         if key not in CORE_NUMBERS:
             known = ", ".join(sorted(CORE_NUMBERS))
             raise ScenarioError(source, where, f"not a core setting (known: {known})")
         amount = number(value, source, where, low=0.0)
-        if CORE_NUMBERS[key] == "int":
-            if not amount.is_integer():
-                raise ScenarioError(source, where, f"{value!r} is not a whole number")
-            amount = int(amount)
-        settings.append((key, amount))
+        if CORE_NUMBERS[key] != "int":
+            settings.append((key, amount))
+        elif amount.is_integer():
+            settings.append((key, int(amount)))
+        else:
+            raise ScenarioError(source, where, f"{value!r} is not a whole number")
     return tuple(settings)
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from math import copysign
 
 from fleet.core.model import Robot
 from fleet.core.ports import (
@@ -293,15 +294,15 @@ class Robots:
                 x, y = seg.at(now)
                 return _new_pose((robot.level, x, y, 0.0))
         standing = robot.standing
-        if (
-            standing is None
-            or standing.x is not robot.x
-            or standing.y is not robot.y
-            or standing.level is not robot.level
+        if standing is None or not (
+            standing.level == robot.level
+            and _same(standing.x, robot.x)
+            and _same(standing.y, robot.y)
         ):
-            # Made again only when the robot moved (the very values, not equal
-            # ones: a pose of 0.0 is not reused for -0.0); an idle robot's
-            # heartbeats, most of the day's reports, share one.
+            # Made again only when the robot moved (to the bit: a pose of 0.0 is
+            # not reused for -0.0); an idle robot's heartbeats, most of the day's
+            # reports, share one. (Compared by value: compiled, porter_native,
+            # a float read from a robot is a new object each time.)
             standing = robot.standing = _new_pose((robot.level, robot.x, robot.y, 0.0))
         return standing
 
@@ -368,3 +369,8 @@ class Robots:
         self.log.add(self.queue.now, "robot_fault", robot=robot_id, broken=False)
         self.changed(robot_id)
         self._report(robot)
+
+
+def _same(a: float, b: float) -> bool:
+    """The same float to the bit (0.0 is not -0.0)."""
+    return a == b and (a != 0.0 or copysign(1.0, a) == copysign(1.0, b))

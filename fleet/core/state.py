@@ -94,6 +94,8 @@ class FleetState:
     _world: World | None = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        # Set here too: mypyc's compiled dataclasses skip an init=False default.
+        self._world = None
         for job in sorted(self.jobs.values(), key=lambda j: (j.created_at, j.id)):
             if job.robot_id is not None:
                 self._by_robot.setdefault(job.robot_id, set()).add(job.id)

@@ -1,9 +1,12 @@
 """A heartbeat that moves nothing on takes the core's short path, with the very
-decision and state the general path gives."""
+decision and state the general path gives.
+
+Each test builds the same world three times (the core is deterministic): one
+takes the short path, its twin the general one, the third is only asked whether
+the report is quiet. (Not ``copy.deepcopy``: the compiled core, porter_native,
+cannot be copied that way.)"""
 
 from __future__ import annotations
-
-import copy
 
 import pytest
 
@@ -50,8 +53,9 @@ def test_a_heartbeat_on_a_mission_is_the_general_decision(
     update = RobotUpdate(
         "r1", now, pose=Pose("G", 1.5, 2.5), battery_soc=0.61, command_id=command_id
     )
-    twin = copy.deepcopy(core)
-    assert reports.quiet_report(copy.deepcopy(core)._state, update, now) is not None
+    twin = _on_its_way(small_clinic).core
+    asked = _on_its_way(small_clinic).core
+    assert reports.quiet_report(asked._state, update, now) is not None
     quick = core.robot_update(update, now=now)
     assert quick == _general(twin, update, now)
     assert core.robot("r1") == twin.robot("r1")
@@ -81,11 +85,14 @@ def test_a_heartbeat_of_an_idle_robot_with_nothing_waiting_is_the_general_decisi
 ) -> None:
     """An idle robot with no stop queued: quiet, same decision and robot, and it
     stays idle with nothing started."""
-    world = World(FleetCore(small_clinic, robots=[robot("r2", "G_charger", "G")]))
+    def idle() -> World:
+        return World(FleetCore(small_clinic, robots=[robot("r2", "G_charger", "G")]))
+
+    world = idle()
     core, now = world.core, world.now + 3.0
     update = RobotUpdate("r2", now, pose=Pose("G", 1.5, 2.5), battery_soc=0.58)
-    twin = copy.deepcopy(core)
-    assert reports.quiet_report(copy.deepcopy(core)._state, update, now) is not None
+    twin = idle().core
+    assert reports.quiet_report(idle().core._state, update, now) is not None
     quick = core.robot_update(update, now=now)
     general = _general(twin, update, now)
     assert quick == general

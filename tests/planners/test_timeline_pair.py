@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 
 from planners.problem import DispatchProblem, Job, Robot, StopKind
 from planners.timeline import carried_dropoff, pickup_then_dropoff, schedule
-from tests.planners.strategies import dispatch_problems
+from tests.planners.strategies import corridor, dispatch_problems
 
 
 @settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -50,7 +50,9 @@ def test_carried_dropoff_is_schedule_or_none_where_it_breaks_a_rule(
 def test_pickup_then_dropoff_refuses_a_loaded_robot_or_one_with_an_end() -> None:
     """Only an empty robot without an end: anything else is the walk's job."""
     robot = Robot("r1", start="a", available_at=0.0, onboard=("j1",))
+    job = Job("j2", "a", "b")
+    problem = corridor({"a": 0.0, "b": 10.0}, [robot], [Job("j1", "a", "b"), job])
     with pytest.raises(ValueError, match="r1"):
-        pickup_then_dropoff(None, robot, None)  # type: ignore[arg-type]
+        pickup_then_dropoff(problem, robot, job)
     with pytest.raises(ValueError, match="r1"):
-        carried_dropoff(None, robot, Job("j2", "a", "b"))  # type: ignore[arg-type]
+        carried_dropoff(problem, robot, job)

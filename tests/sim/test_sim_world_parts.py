@@ -189,7 +189,8 @@ def test_a_drive_stopped_anywhere_leaves_the_robot_where_each_lane_walk_did() ->
 
 
 def test_a_standing_robots_pose_is_reused_until_it_moves() -> None:
-    """Standing: one pose, equal to a fresh one; moved (even to -0.0): a new one."""
+    """Standing: one pose, equal to a fresh one; moved (even to -0.0): a new one;
+    set again to the very same coordinates: still the one pose."""
     import math
 
     from fleet.core.ports import Pose
@@ -203,6 +204,8 @@ def test_a_standing_robots_pose_is_reused_until_it_moves() -> None:
     robot = SimRobot("r", 1.0, "L0", 0.0, 2.5, 1.0)
     first = robots.pose(robot)
     assert first == Pose("L0", 0.0, 2.5, 0.0) and robots.pose(robot) is first
+    robot.x, robot.y = float("0.0"), float("2.5")  # equal, maybe other objects
+    assert robots.pose(robot) is first
     robot.x = -0.0
     moved = robots.pose(robot)
     assert moved is not first and math.copysign(1.0, moved.x) == -1.0
