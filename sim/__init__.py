@@ -1,1 +1,5 @@
 """Floor-plan simulator on a simulated clock."""
+
+from porter_native import guard as _native_guard
+
+_native_guard.install()  # before any compiled module of this package loads
