@@ -22,7 +22,9 @@ from __future__ import annotations
 
 import argparse
 import heapq
+import importlib.machinery
 import os
+import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -33,6 +35,7 @@ from bench.report import machine_line, replace_section
 from maps.loading import load_sample
 from planners.dispatch import dispatch
 from planners.problem import DispatchProblem, Plan, StopKind
+from porter_native.modules import compiled_paths, module_name
 from sim.kpis import compute
 from sim.runner import RunConfig, Simulation, simulate
 from sim.scenario import load_scenario, scenario_path
@@ -103,7 +106,19 @@ def run_case(
         "dispatches": sim.timing.dispatches,
         "fallbacks": sim.timing.fallbacks,
         "events": sim.queue.processed,
+        "compiled": compiled_modules(),
     }
+
+
+def compiled_modules() -> int:
+    """How many of porter_native's modules this process runs compiled."""
+    suffix = importlib.machinery.EXTENSION_SUFFIXES[0]
+    return sum(
+        1
+        for path in compiled_paths()
+        if (module := sys.modules.get(module_name(path))) is not None
+        and str(module.__file__).endswith(suffix)
+    )
 
 
 def snapshot_study(robots: int, seed: int) -> str:
@@ -185,8 +200,10 @@ def markdown(results: list[dict[str, Any]], args: argparse.Namespace) -> str:
         "",
         f"The probe is {PROBE_EVENTS:,} heap pushes and pops of the simulator's "
         "entries, timed in the run's process just before and just after it: the "
-        "machine's speed for plain Python at that moment (0.45 s on a fast hour, "
-        "0.7-1.0 s on a slow one).",
+        "machine's speed for plain Python at that moment (seen from 0.3 s to "
+        "1.0 s on machines of this kind).",
+        "",
+        _build_line(results),
         "",
         "| run | requests | wall (s) | CPU (s) | dispatcher wall (s) | dispatches "
         "| fell back to greedy | probe before / after (s) | target |",
@@ -224,6 +241,20 @@ def markdown(results: list[dict[str, Any]], args: argparse.Namespace) -> str:
             f"| {label} | " + " | ".join(cell(r["kpis"]) for r in results) + " |"
         )
     return "\n".join(lines) + "\n"
+
+
+def _build_line(results: list[dict[str, Any]]) -> str:
+    counts = sorted({r["compiled"] for r in results})
+    if counts == [0]:
+        return (
+            "Modules: run from source (`python -m porter_native.build` compiles "
+            "the hot ones; see the README)."
+        )
+    return (
+        f"Modules: {', '.join(map(str, counts))} of the "
+        f"{len(compiled_paths())} hot modules compiled with mypyc "
+        "(`python -m porter_native.build`, README), the rest from source."
+    )
 
 
 _DEFAULTS = (
