@@ -110,15 +110,16 @@ def run_case(
     }
 
 
-def compiled_modules() -> int:
-    """How many of porter_native's modules this process runs compiled."""
+def compiled_modules() -> tuple[int, int]:
+    """(compiled, loaded): porter_native's modules this process loaded, and how
+    many of those it runs compiled."""
     suffix = importlib.machinery.EXTENSION_SUFFIXES[0]
-    return sum(
-        1
+    files = [
+        str(module.__file__)
         for path in compiled_paths()
         if (module := sys.modules.get(module_name(path))) is not None
-        and str(module.__file__).endswith(suffix)
-    )
+    ]
+    return sum(1 for f in files if f.endswith(suffix)), len(files)
 
 
 def snapshot_study(robots: int, seed: int) -> str:
@@ -245,15 +246,15 @@ def markdown(results: list[dict[str, Any]], args: argparse.Namespace) -> str:
 
 def _build_line(results: list[dict[str, Any]]) -> str:
     counts = sorted({r["compiled"] for r in results})
-    if counts == [0]:
+    if all(compiled == 0 for compiled, _ in counts):
         return (
-            "Modules: run from source (`python -m porter_native.build` compiles "
-            "the hot ones; see the README)."
+            "Modules: every one from source (`python -m porter_native.build` "
+            "compiles the hot ones; see the README)."
         )
+    runs = "; ".join(f"{c} of the {n} hot modules it loaded" for c, n in counts)
     return (
-        f"Modules: {', '.join(map(str, counts))} of the "
-        f"{len(compiled_paths())} hot modules compiled with mypyc "
-        "(`python -m porter_native.build`, README), the rest from source."
+        f"Modules: each run ran {runs} compiled with mypyc (`porter_native` "
+        f"compiles {len(compiled_paths())}: `python -m porter_native.build`, README)."
     )
 
 
