@@ -8,8 +8,9 @@ them with the project's mypy settings first, and a type error stops the build
 (CI's ``mypy --strict`` keeps them clean). Two compilation groups (the
 building and the planners; the fleet core and the simulator) are compiled side
 by side on this machine's two cores; calls between the groups stay native,
-through each group's export table. The stamp (``compiled.json``) is written last, so a build that stops halfway
-leaves extensions without a stamp, which the guard refuses.
+through each group's export table. The stamp (``compiled.json``) is written
+last, so a build that stops halfway leaves extensions without a stamp, which the
+guard refuses.
 """
 
 from __future__ import annotations
