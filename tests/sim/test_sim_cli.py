@@ -8,7 +8,9 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from fleet.cli.main import app
-from sim.sweep import Target, smallest_fleet
+from sim.run_config import RunConfig
+from sim.scenario import scenario_path
+from sim.sweep import RunSpec, Target, run_many, smallest_fleet
 
 
 def test_sim_run_writes_kpis_events_plots_and_a_report(tmp_path: Path) -> None:
@@ -99,3 +101,19 @@ def test_sim_refuses_bad_settings_with_the_setting_named() -> None:
         result = CliRunner().invoke(app, [*argv, "--hours", "1"])
         assert result.exit_code == 2, result.output
         assert "bad setting" in result.output and named in result.output
+
+
+def test_a_sweep_in_two_processes_gives_the_runs_of_one() -> None:
+    """Each run's configuration crosses to its worker by pickle (compiled, a
+    frozen dataclass must pickle through its __init__) and comes back the same."""
+    specs = [
+        RunSpec("small_clinic", str(scenario_path("small_clinic")),
+                RunConfig(robots=n, hours=1.0, start_hour=9.0, dispatcher="greedy",
+                          keep_events=False))
+        for n in (1, 2)
+    ]  # fmt: skip
+    alone, side_by_side = run_many(specs, jobs=1), run_many(specs, jobs=2)
+    assert [json.dumps(r["kpis"], sort_keys=True) for r in side_by_side] == [
+        json.dumps(r["kpis"], sort_keys=True) for r in alone
+    ]
+    assert [r["kpis"]["robots"] for r in side_by_side] == [1, 2]
