@@ -292,5 +292,3 @@ class DispatchProblem:
 
     def __reduce__(self) -> tuple[type, tuple[Any, ...]]:
         return by_fields(self)  # picklable compiled too (planners.values)
-
-
