@@ -52,8 +52,9 @@ def _run(dispatcher: str, hours: float, native: bool) -> dict[str, object]:
 
 @pytest.fixture(scope="module")
 def compiled() -> None:
-    reason = why_source(read_stamp(STAMP))
-    if read_stamp(STAMP) is None or reason is not None:
+    stamp = read_stamp(STAMP)
+    reason = why_source(stamp)
+    if stamp is None or reason is not None:
         why = reason or "not compiled: `.venv/bin/python -m porter_native.build`"
         if os.environ.get("CI"):
             pytest.fail(f"CI runs the compiled build, but {why}")
